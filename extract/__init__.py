@@ -1,0 +1,15 @@
+"""extract: tables from PDFs and scans into checked, structured data.
+
+Public API: ``extract_file(path, options) -> Result``.
+"""
+from extract.options import ExtractOptions
+from extract.types import Result
+
+
+def extract_file(path, options: ExtractOptions | None = None) -> Result:
+    from extract.pipeline import extract_file as _run
+
+    return _run(path, options or ExtractOptions())
+
+
+__all__ = ["ExtractOptions", "Result", "extract_file"]

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Set up everything extract needs on a fresh Debian/Ubuntu machine: system packages (CJK fonts for the
+# corpus, Tesseract for the img2table peer, Chromium for the review browser test), then a virtualenv in
+# .venv with the pinned Python packages. Safe to run again: each step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_pkgs=(fonts-wqy-zenhei fonts-arphic-uming fonts-droid-fallback fonts-noto-cjk
+          tesseract-ocr tesseract-ocr-chi-sim chromium poppler-utils)
+missing=()
+for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv; fi
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+# requirements.lock pins every package (tests, benchmarks and peers included); the project itself
+# is installed editable on top, without re-resolving.
+.venv/bin/python -m pip install -q -r requirements.lock
+.venv/bin/python -m pip install -q --no-deps -e .
+touch .venv/.installed
