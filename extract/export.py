@@ -1,0 +1,176 @@
+"""Writers for a Result: CSV, XLSX, HTML and Markdown. Plain functions, not methods on the data types."""
+from __future__ import annotations
+
+import csv
+import html
+from pathlib import Path
+from typing import Any, Iterable
+
+from extract.types import Result, Table
+
+FORMATS = ("json", "csv", "xlsx", "html", "md")
+
+
+def table_to_rows(table: Table, fill_merged: bool = True) -> list[list[str]]:
+    """Dense rows of text. A merged cell's text is repeated over its span, or only at its top-left."""
+    rows = [[""] * table.n_cols for _ in range(table.n_rows)]
+    for c in table.cells:
+        for r in range(c.row, min(c.row + c.row_span, table.n_rows)):
+            for k in range(c.col, min(c.col + c.col_span, table.n_cols)):
+                if fill_merged or (r == c.row and k == c.col):
+                    rows[r][k] = c.text
+    return rows
+
+
+def write_json(result: Result, path: Path) -> Path:
+    path.write_text(result_to_json(result), encoding="utf-8")
+    return path
+
+
+def result_to_json(result: Result) -> str:
+    return result.model_dump_json(indent=1, exclude={"timings"})
+
+
+def write_csv(result: Result, out_dir: Path, stem: str, fill_merged: bool = True) -> list[Path]:
+    paths = []
+    for t in result.tables:
+        p = out_dir / f"{stem}.{t.id}.csv"
+        with p.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens CJK CSV correctly
+            csv.writer(fh).writerows(table_to_rows(t, fill_merged))
+        paths.append(p)
+    return paths
+
+
+def table_to_html(table: Table) -> str:
+    by_pos = {(c.row, c.col): c for c in table.cells}
+    covered = {
+        (r, k)
+        for c in table.cells
+        for r in range(c.row, c.row + c.row_span)
+        for k in range(c.col, c.col + c.col_span)
+        if (r, k) != (c.row, c.col)
+    }
+    out = [f'<table id="{table.id}" data-pages="{",".join(map(str, table.pages))}">']
+    for r in range(table.n_rows):
+        out.append("<tr>")
+        for k in range(table.n_cols):
+            if (r, k) in covered:
+                continue
+            c = by_pos.get((r, k))
+            if c is None:
+                out.append("<td></td>")
+                continue
+            attrs = ""
+            if c.row_span > 1:
+                attrs += f' rowspan="{c.row_span}"'
+            if c.col_span > 1:
+                attrs += f' colspan="{c.col_span}"'
+            attrs += f' data-confidence="{c.confidence:.3f}"'
+            out.append(f"<td{attrs}>{html.escape(c.text)}</td>")
+        out.append("</tr>")
+    out.append("</table>")
+    return "\n".join(out)
+
+
+def write_html(result: Result, path: Path) -> Path:
+    body = "\n".join(f"<h2>{t.id} (pages {', '.join(map(str, t.pages))})</h2>\n{table_to_html(t)}" for t in result.tables)
+    doc = (
+        '<!doctype html><html><head><meta charset="utf-8"><title>'
+        + html.escape(Path(result.source.path).name)
+        + "</title><style>table{border-collapse:collapse;margin:1em 0}td{border:1px solid #999;padding:2px 4px;"
+        "vertical-align:top}</style></head><body>\n"
+        + body
+        + "\n</body></html>\n"
+    )
+    path.write_text(doc, encoding="utf-8")
+    return path
+
+
+def _md_escape(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def table_to_markdown(table: Table) -> str:
+    rows = table_to_rows(table, fill_merged=True)
+    if not rows:
+        return ""
+    lines = ["| " + " | ".join(_md_escape(x) for x in rows[0]) + " |", "|" + "---|" * table.n_cols]
+    lines += ["| " + " | ".join(_md_escape(x) for x in row) + " |" for row in rows[1:]]
+    return "\n".join(lines)
+
+
+def write_markdown(result: Result, path: Path) -> Path:
+    parts = [f"# {Path(result.source.path).name}"]
+    for t in result.tables:
+        parts += [f"## {t.id} (pages {', '.join(map(str, t.pages))})", table_to_markdown(t)]
+    for d in result.documents:
+        parts += [f"## form {d.form} (pages {', '.join(map(str, d.pages))})", form_to_markdown(d.data)]
+    path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    return path
+
+
+def flatten_form(data: Any, prefix: str = "") -> Iterable[tuple[str, dict]]:
+    """(path, Field dict) for every leaf Field of a form's data."""
+    if isinstance(data, dict) and "confidence" in data and "value" in data:
+        yield prefix, data
+    elif isinstance(data, dict):
+        for k, v in data.items():
+            yield from flatten_form(v, f"{prefix}.{k}" if prefix else k)
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            yield from flatten_form(v, f"{prefix}[{i}]")
+
+
+def form_to_markdown(data: dict) -> str:
+    lines = ["| field | value | confidence |", "|---|---|---|"]
+    for path, f in flatten_form(data):
+        v = "" if f.get("value") is None else str(f["value"])
+        lines.append(f"| {path} | {_md_escape(v)} | {f.get('confidence', 0):.2f} |")
+    return "\n".join(lines)
+
+
+def write_xlsx(result: Result, path: Path) -> Path:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    for t in result.tables:
+        ws = wb.create_sheet(title=t.id[:31])
+        for c in t.cells:
+            cell = ws.cell(row=c.row + 1, column=c.col + 1, value=c.text)
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if c.row_span > 1 or c.col_span > 1:
+                ws.merge_cells(
+                    start_row=c.row + 1, start_column=c.col + 1,
+                    end_row=c.row + c.row_span, end_column=c.col + c.col_span,
+                )
+    for i, d in enumerate(result.documents, 1):
+        ws = wb.create_sheet(title=f"form{i}")
+        ws.append(["field", "value", "raw", "confidence", "table", "cells", "page"])
+        for fpath, f in flatten_form(d.data):
+            src = f.get("source") or {}
+            ws.append([fpath, f.get("value"), f.get("raw"), f.get("confidence"), src.get("table"),
+                       str(src.get("cells") or ""), src.get("page")])
+    if not wb.worksheets:
+        wb.create_sheet(title="empty")
+    wb.save(path)
+    return path
+
+
+def write_outputs(result: Result, out_json: Path, formats: Iterable[str], fill_merged: bool = True) -> list[Path]:
+    """Write the JSON to out_json and the other formats beside it (same stem)."""
+    out_json.parent.mkdir(parents=True, exist_ok=True)
+    stem = out_json.name[: -len(".json")] if out_json.name.endswith(".json") else out_json.name
+    written = [write_json(result, out_json)]
+    base = out_json.parent
+    for fmt in formats:
+        if fmt == "csv":
+            written += write_csv(result, base, stem, fill_merged)
+        elif fmt == "xlsx":
+            written.append(write_xlsx(result, base / f"{stem}.xlsx"))
+        elif fmt == "html":
+            written.append(write_html(result, base / f"{stem}.html"))
+        elif fmt == "md":
+            written.append(write_markdown(result, base / f"{stem}.md"))
+    return written

@@ -1,0 +1,209 @@
+"""Wiring only: load → find tables → read text → build the grid → assemble → map to a form.
+
+No algorithms live here. Each page is read, turned into page-level tables and released before the next
+one is loaded, so memory stays flat on long documents. Failures are data: a page that breaks is
+recorded as an Issue and the rest of the document goes on.
+"""
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from extract.options import ExtractOptions
+from extract.types import Issue, PageInfo, Result, SourceInfo, Table, TextSpan
+
+
+@dataclass
+class PageRead:
+    """What one page contributed: its info, its page-level tables and the lines outside them."""
+
+    info: PageInfo
+    tables: list[Table]
+    lines: list[TextSpan]
+    issues: list[Issue] = field(default_factory=list)
+
+
+class Engines:
+    """Models loaded once per process and shared by every input of a call."""
+
+    def __init__(self) -> None:
+        self._ocr = None
+        self._layout = None
+
+    @property
+    def ocr(self):
+        if self._ocr is None:
+            from extract.ocr.rapid import RapidOcrEngine
+
+            self._ocr = RapidOcrEngine()
+        return self._ocr
+
+    @property
+    def layout(self):
+        if self._layout is None:
+            from extract.layout.model import LayoutModel
+
+            self._layout = LayoutModel()
+        return self._layout
+
+
+_ENGINES = Engines()
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    try:
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return ""
+    return h.hexdigest()
+
+
+def _failed(path: Path, message: str) -> Result:
+    return Result(
+        status="failed",
+        source=SourceInfo(path=str(path), sha256=_sha256(path), page_count=0),
+        issues=(Issue(stage="load", message=message, severity="error"),),
+    )
+
+
+def _needs_ocr(page, options: ExtractOptions) -> bool:
+    if options.ocr == "never":
+        return False
+    if options.ocr == "always":
+        return True
+    return page.info.kind == "scanned"
+
+
+def read_text_page(page, options: ExtractOptions) -> PageRead:
+    from extract.structure.build import build_page_tables
+
+    built = build_page_tables(page.info, page.spans, page.rulings, id_prefix=f"p{page.info.page}")
+    tables = list(built.tables)
+    lines = list(built.outside_spans)
+    tables, lines = _add_unruled(page.info, lines, page.rulings, tables)
+    return PageRead(info=page.info, tables=tables, lines=lines)
+
+
+def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Table]):
+    """Tables implied by alignment, found among the lines that no ruled table took."""
+    try:
+        from extract.structure.unruled import find_unruled_tables
+    except ImportError:
+        return tables, lines
+    extra = find_unruled_tables(info, lines, rulings, exclude=[t.bbox for t in tables if t.bbox])
+    if not extra:
+        return tables, lines
+    from extract.geometry import center_inside
+
+    taken = [t.bbox for t in extra if t.bbox]
+    rest = [s for s in lines if not any(center_inside(s.bbox, b) for b in taken)]
+    return tables + list(extra), rest
+
+
+def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRead:
+    from extract.scan import choose_dpi, read_scanned_page as read_scan
+    from extract.structure.build import build_page_tables
+
+    dpi = choose_dpi(page.info)
+    image = page.render(dpi)
+    scanned = read_scan(image, page.info, dpi, engines.ocr, engines.layout)
+    built = build_page_tables(scanned.info, scanned.spans, scanned.rulings, id_prefix=f"p{page.info.page}")
+    tables, lines = _add_unruled(scanned.info, list(built.outside_spans), scanned.rulings, list(built.tables))
+    if options.debug_dir is not None:
+        from extract.debug import draw_page
+
+        draw_page(scanned.image, dpi, scanned.info, scanned.rulings, tables, options.debug_dir, stem_of(page))
+    return PageRead(info=scanned.info, tables=tables, lines=lines)
+
+
+def stem_of(page) -> str:
+    return f"page{page.info.page:04d}"
+
+
+def read_page(page, options: ExtractOptions, engines: Engines) -> PageRead:
+    if page.info.kind == "empty" and options.ocr != "always":
+        return PageRead(info=page.info, tables=[], lines=[])
+    if _needs_ocr(page, options):
+        return read_scanned_page(page, options, engines)
+    read = read_text_page(page, options)
+    if page.info.kind == "scanned":
+        read.issues.append(Issue(stage="load", page=page.info.page, message="scanned page not OCR'd (--ocr never)"))
+    if options.debug_dir is not None:
+        from extract.debug import draw_page
+
+        dpi = 100.0
+        draw_page(page.render(dpi), dpi, page.info, page.rulings, read.tables, options.debug_dir, stem_of(page))
+    return read
+
+
+def extract_file(path: str | Path, options: ExtractOptions | None = None, engines: Engines | None = None) -> Result:
+    from extract.document import InputError, open_document
+
+    options = options or ExtractOptions()
+    engines = engines or _ENGINES
+    path = Path(path)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    try:
+        doc = open_document(path, max_pages=options.max_pages, max_pixels=options.max_pixels)
+    except InputError as exc:
+        return _failed(path, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a bad file must never take the run down
+        return _failed(path, f"cannot open: {type(exc).__name__}: {exc}")
+    reads: list[PageRead] = []
+    issues: list[Issue] = []
+    with doc:
+        wanted = [p for p in options.pages if p <= doc.page_count] if options.pages else None
+        if options.pages and len(wanted) < len(options.pages):
+            issues.append(Issue(stage="load", message=f"pages beyond the last ({doc.page_count}) ignored"))
+        for page in _iter_pages_safely(doc, wanted, issues):
+            try:
+                reads.append(read_page(page, options, engines))
+            except Exception as exc:  # noqa: BLE001 - one page's failure is recorded, the rest goes on
+                issues.append(Issue(stage="page", page=page.info.page, message=f"{type(exc).__name__}: {exc}",
+                                    severity="error"))
+                reads.append(PageRead(info=page.info, tables=[], lines=[]))
+        source = SourceInfo(path=str(path), sha256=doc.sha256, page_count=doc.page_count)
+    timings["read"] = time.perf_counter() - t0
+    return assemble(source, reads, issues, options, timings)
+
+
+def _iter_pages_safely(doc, wanted, issues: list[Issue]):
+    it = doc.iter_pages(wanted)
+    while True:
+        try:
+            page = next(it)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001
+            issues.append(Issue(stage="load", message=f"page failed to load: {exc}", severity="error"))
+            return
+        yield page
+
+
+def assemble(source: SourceInfo, reads: list[PageRead], issues: list[Issue], options: ExtractOptions,
+             timings: dict[str, float]) -> Result:
+    from extract.mapping import map_documents
+    from extract.structure.stitch import stitch_tables
+
+    t0 = time.perf_counter()
+    for r in reads:
+        issues.extend(r.issues)
+    tables = stitch_tables([t for r in reads for t in r.tables])
+    lines_by_page = {r.info.page: r.lines for r in reads}
+    documents = []
+    if options.form != "none":
+        try:
+            documents = map_documents(tables, lines_by_page, form=options.form)
+        except Exception as exc:  # noqa: BLE001
+            issues.append(Issue(stage="mapping", message=f"{type(exc).__name__}: {exc}", severity="error"))
+    timings["assemble"] = time.perf_counter() - t0
+    errors = [i for i in issues if i.severity == "error"]
+    status = "partial" if errors else "ok"
+    return Result(status=status, source=source, pages=tuple(r.info for r in reads), tables=tuple(tables),
+                  documents=tuple(documents), issues=tuple(issues), timings=timings)
