@@ -89,6 +89,12 @@ class Table(Frozen):
     cells: tuple[Cell, ...]
     bbox: BBox | None = Field(None, description="bbox on the first page")
     structure: Literal["ruled", "partly_ruled", "unruled"] = "ruled"
+    open_top_cols: tuple[int, ...] = Field(
+        (), exclude=True, description="columns whose top border is not ruled (may continue from the previous page)"
+    )
+    open_bottom_cols: tuple[int, ...] = Field(
+        (), exclude=True, description="columns whose bottom border is not ruled (may continue on the next page)"
+    )
 
     def cell_at(self, row: int, col: int) -> Cell | None:
         """The cell covering (row, col), merged cells included."""
