@@ -1,0 +1,67 @@
+"""Cell detection precision/recall/F1 at an IoU threshold (cTDaR 2019 track B style), one-to-one matches."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+Box = tuple[float, float, float, float]
+
+CTDAR_IOU = 0.6
+
+
+def iou(a: Box, b: Box) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def match_boxes(pred: Sequence[Box], true: Sequence[Box], threshold: float = CTDAR_IOU) -> list[tuple[int, int]]:
+    """Greedy one-to-one pairs (pred index, true index), highest IoU first, each at least ``threshold``."""
+    candidates = []
+    for i, p in enumerate(pred):
+        for j, t in enumerate(true):
+            v = iou(p, t)
+            if v >= threshold:
+                candidates.append((v, i, j))
+    used_p: set[int] = set()
+    used_t: set[int] = set()
+    pairs = []
+    for _, i, j in sorted(candidates, reverse=True):
+        if i not in used_p and j not in used_t:
+            used_p.add(i)
+            used_t.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+@dataclass(frozen=True)
+class Counts:
+    """True positives, predicted total and truth total; sums over pages before P/R/F1 (micro average)."""
+
+    matched: int = 0
+    predicted: int = 0
+    truth: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(self.matched + other.matched, self.predicted + other.predicted, self.truth + other.truth)
+
+    @property
+    def precision(self) -> float | None:
+        return self.matched / self.predicted if self.predicted else (None if not self.truth else 0.0)
+
+    @property
+    def recall(self) -> float | None:
+        return self.matched / self.truth if self.truth else None
+
+    @property
+    def f1(self) -> float | None:
+        p, r = self.precision or 0.0, self.recall
+        if r is None:
+            return None
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def cell_detection_counts(pred: Sequence[Box], true: Sequence[Box], threshold: float = CTDAR_IOU) -> Counts:
+    return Counts(len(match_boxes(pred, true, threshold)), len(pred), len(true))
