@@ -1,0 +1,149 @@
+"""Commands ``batch``, ``export`` and ``review``, as plain functions the main typer app registers.
+
+    from extract.jobs.cli import batch_command, export_command, review_command
+    app.command("batch")(batch_command)
+    app.command("export")(export_command)
+    app.command("review")(review_command)
+
+``python -m extract.jobs`` runs them on their own (``jobs_app``).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+from extract.jobs.batch import BatchProgress, run_batch
+from extract.jobs.runner import JobOptions
+
+console = Console(stderr=True)
+
+
+def _progress_bar() -> Progress:
+    return Progress(
+        TextColumn("[bold]documents"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"), TextColumn("[red]{task.fields[failed]} failed"),
+        TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+        console=console, transient=False,
+    )
+
+
+def _rates(p: BatchProgress) -> str:
+    elapsed = max(time.perf_counter() - p.started, 1e-9)
+    return f"{p.finished / elapsed:.2f} docs/s {p.pages / elapsed:.2f} pages/s"
+
+
+def print_summary(summary: dict, seconds: float) -> None:
+    console.print(
+        f"[bold]{summary['documents']}[/] documents ({summary['done']} done, {summary['failed']} failed, "
+        f"{summary['pending']} pending), {summary['pages']} pages, {summary['tables']} tables, "
+        f"{summary['forms']} forms; {summary['fields_below_threshold']} fields and "
+        f"{summary['cells_below_threshold']} cells below the review threshold; {seconds:.1f} s")
+
+
+def batch_command(
+    inputs: list[str] = typer.Argument(None, help="files, folders (searched recursively) or glob patterns"),
+    store: Path = typer.Option(..., "--store", help="SQLite results store (created if missing)"),
+    workers: int = typer.Option(1, "--workers", min=1, help="worker processes"),
+    engine: str = typer.Option("local", "--engine", help="local | ray"),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="existing Ray cluster (default: start a local one)"),
+    retry_failed: bool = typer.Option(False, "--retry-failed", help="process documents that failed before again"),
+    timeout: float = typer.Option(300.0, "--timeout", help="time limit per document, seconds"),
+    memory_mb: int = typer.Option(4096, "--memory-mb", help="memory limit per worker, MiB"),
+    ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),
+    form: str = typer.Option("auto", "--form", help="auto | none | NAME"),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="show the progress bar"),
+    extractor: str = typer.Option("extract:extract_file", "--extractor", hidden=True,
+                                  help="module:function run per document (tests)"),
+) -> None:
+    """Extract many documents into a results store; run again to resume after a stop or a crash."""
+    if engine not in ("local", "ray"):
+        raise typer.BadParameter("--engine must be local or ray")
+    if not inputs and not retry_failed and not store.exists():
+        raise typer.BadParameter("give INPUTS (or --retry-failed on an existing store)")
+    options = JobOptions(workers=workers, timeout_s=timeout, memory_mb=memory_mb, extractor=extractor,
+                         extract_options={"ocr": ocr, "form": form})
+    bar = _progress_bar() if progress else None
+    task = None
+
+    def on_start(p: BatchProgress) -> None:
+        nonlocal task
+        if bar:
+            bar.start()
+            task = bar.add_task("docs", total=p.total, rate="", failed=0)
+
+    def on_update(p: BatchProgress) -> None:
+        if bar:
+            bar.update(task, completed=p.finished, rate=_rates(p), failed=p.failed)
+
+    t0 = time.perf_counter()
+    try:
+        summary = run_batch(store, list(inputs or ()), options, engine=engine, ray_address=ray_address,
+                            retry_failed=retry_failed, on_start=on_start, on_update=on_update)
+    except KeyboardInterrupt:
+        if bar:
+            bar.stop()
+        console.print("[yellow]interrupted[/]: finished documents are saved; run the same command again to resume")
+        raise typer.Exit(130)
+    except FileNotFoundError as exc:
+        console.print(f"[red]error[/]: {exc}")
+        raise typer.Exit(2)
+    finally:
+        if bar:
+            bar.stop()
+    print_summary(summary, time.perf_counter() - t0)
+    if summary["failed"]:
+        from extract.jobs.store import connect, failures
+
+        con = connect(store)
+        for path, error in failures(con)[:20]:
+            console.print(f"  [red]failed[/] {path}: {error}")
+        con.close()
+
+
+def export_command(
+    store: Path = typer.Option(..., "--store", help="SQLite results store"),
+    to: Path = typer.Option(..., "--to", help="out.xlsx | out.csv | out.jsonl | out.parquet"),
+) -> None:
+    """Export forms from a store (corrections applied): one row per department, task and indicator."""
+    from extract.jobs.export_store import export_store
+
+    if not store.exists():
+        console.print(f"[red]error[/]: no store at {store}")
+        raise typer.Exit(2)
+    try:
+        written = export_store(store, to)
+    except ValueError as exc:
+        console.print(f"[red]error[/]: {exc}")
+        raise typer.Exit(2)
+    for path in written:
+        console.print(f"wrote {path}")
+
+
+def review_command(
+    store: Path = typer.Option(..., "--store", help="SQLite results store"),
+    port: int = typer.Option(8000, "--port", help="port to listen on"),
+    host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (local only unless asked)"),
+    reviewer: str = typer.Option("", "--reviewer", help="name recorded with each decision (default: $USER)"),
+) -> None:
+    """Serve the review web app: the queue of values below the review threshold, lowest confidence first."""
+    from extract.review_app.server import serve
+
+    if not store.exists():
+        console.print(f"[red]error[/]: no store at {store}")
+        raise typer.Exit(2)
+    serve(store, host=host, port=port, reviewer=reviewer or None, log=console.print)
+
+
+jobs_app = typer.Typer(add_completion=False, help="Bulk jobs and review")
+jobs_app.command("batch")(batch_command)
+jobs_app.command("export")(export_command)
+jobs_app.command("review")(review_command)
+
+if __name__ == "__main__":
+    sys.exit(jobs_app())

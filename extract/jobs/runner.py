@@ -1,0 +1,195 @@
+"""Local engine: a pool of worker processes, each document under a time limit and a memory limit.
+
+Workers are long-lived (models load once per worker, not once per document) and recycled after a number of
+documents so memory stays flat. Each worker caps its own address space with ``RLIMIT_AS``; a document that
+raises, crashes the worker, blows the memory limit or runs past its time limit is reported as failed with
+the reason, the worker is replaced, and the job goes on. Only the parent writes to the store.
+"""
+from __future__ import annotations
+
+import importlib
+import multiprocessing as mp
+import signal
+import sys
+import time
+import traceback
+from collections import deque
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any, Callable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from extract.jobs.store import DocRow
+
+
+class JobOptions(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    workers: int = Field(1, ge=1, description="worker processes (local) or tasks in flight per CPU (ray)")
+    timeout_s: float = Field(300.0, gt=0, description="time limit per document, seconds")
+    memory_mb: int = Field(4096, ge=256, description="address-space limit per worker process, MiB")
+    docs_per_worker: int = Field(200, ge=1, description="replace a worker after this many documents")
+    extractor: str = Field("extract:extract_file", description="module:function called as f(path, options)")
+    extract_options: dict[str, Any] = Field(default_factory=dict, description="ExtractOptions fields")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    doc: DocRow
+    ok: bool
+    result: dict | None  # the Result as JSON when ok
+    reason: str | None  # why it failed when not ok
+    seconds: float
+
+
+OnOutcome = Callable[[Outcome], None]
+
+
+def resolve_extractor(spec: str) -> Callable:
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name or "extract_file")
+
+
+def process_document(path: str, extractor: str, extract_options: dict) -> dict:
+    """The per-document work, the same on every engine: extract one file, return its Result as JSON."""
+    from extract.options import ExtractOptions
+
+    result = resolve_extractor(extractor)(path, ExtractOptions(**extract_options))
+    return result if isinstance(result, dict) else result.model_dump(mode="json")
+
+
+def describe_error(exc: BaseException, memory_mb: int | None = None) -> str:
+    if isinstance(exc, MemoryError):
+        return f"out of memory (limit {memory_mb} MiB)" if memory_mb else "out of memory"
+    last = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" at {last[0].filename.rsplit('/', 1)[-1]}:{last[0].lineno}" if last else ""
+    return f"{type(exc).__name__}: {exc}{where}"[:2000]
+
+
+def _limit_self(memory_mb: int) -> None:
+    """In the worker: die with the parent, leave Ctrl-C to the parent, cap the address space."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def worker_main(conn: Connection, extractor: str, extract_options: dict, memory_mb: int) -> None:
+    _limit_self(memory_mb)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        doc_id, path = task
+        t0 = time.perf_counter()
+        try:
+            message = ("ok", doc_id, process_document(path, extractor, extract_options))
+        except BaseException as exc:  # noqa: BLE001 - every failure is data
+            message = ("failed", doc_id, describe_error(exc, memory_mb))
+        try:
+            conn.send((*message, time.perf_counter() - t0))
+        except MemoryError:
+            conn.send(("failed", doc_id, f"out of memory (limit {memory_mb} MiB)", time.perf_counter() - t0))
+        except (BrokenPipeError, OSError):
+            return
+
+
+def exit_reason(exitcode: int | None, memory_mb: int) -> str:
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name
+        hint = f" (killed from outside, e.g. the system ran out of memory; limit {memory_mb} MiB)" if name == "SIGKILL" else ""
+        return f"worker crashed: {name}{hint}"
+    return f"worker exited with status {exitcode}"
+
+
+@dataclass
+class _Worker:
+    proc: mp.Process
+    conn: Connection
+    doc: DocRow | None = None
+    started: float = 0.0
+    served: int = 0
+
+    def kill(self) -> None:
+        if self.proc.is_alive():
+            self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+@dataclass
+class LocalEngine:
+    options: JobOptions
+    _ctx: Any = field(default_factory=lambda: mp.get_context("spawn"))
+
+    def _start_worker(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        o = self.options
+        proc = self._ctx.Process(target=worker_main, args=(child, o.extractor, o.extract_options, o.memory_mb),
+                                 daemon=True, name="extract-worker")
+        proc.start()
+        child.close()
+        return _Worker(proc, parent)
+
+    def run(self, docs: list[DocRow], on_outcome: OnOutcome) -> None:
+        queue = deque(docs)
+        workers = [self._start_worker() for _ in range(min(self.options.workers, max(len(docs), 1)))]
+        try:
+            while queue or any(w.doc for w in workers):
+                for i, w in enumerate(workers):
+                    if w.doc is None and queue:
+                        if w.served >= self.options.docs_per_worker or not w.proc.is_alive():
+                            w.kill()
+                            workers[i] = w = self._start_worker()
+                        self._assign(w, queue.popleft())
+                self._collect(workers, on_outcome)
+        finally:
+            for w in workers:
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+            for w in workers:
+                w.proc.join(2)
+                w.kill()
+
+    def _assign(self, w: _Worker, doc: DocRow) -> None:
+        w.doc, w.started, w.served = doc, time.perf_counter(), w.served + 1
+        w.conn.send((doc.id, doc.path))
+
+    def _collect(self, workers: list[_Worker], on_outcome: OnOutcome) -> None:
+        busy = [w for w in workers if w.doc is not None]
+        now = time.perf_counter()
+        timeout = max(0.0, min(w.started + self.options.timeout_s - now for w in busy))
+        ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=timeout))
+        for i, w in enumerate(workers):
+            if w.doc is None:
+                continue
+            doc, seconds = w.doc, time.perf_counter() - w.started
+            outcome = None
+            if w.conn in ready or w.proc.sentinel in ready:
+                try:
+                    kind, _doc_id, payload, seconds = w.conn.recv()
+                    outcome = Outcome(doc, kind == "ok", payload if kind == "ok" else None,
+                                      None if kind == "ok" else payload, seconds)
+                except (EOFError, OSError):
+                    w.proc.join(5)
+                    outcome = Outcome(doc, False, None, exit_reason(w.proc.exitcode, self.options.memory_mb), seconds)
+            elif seconds >= self.options.timeout_s:
+                outcome = Outcome(doc, False, None, f"timed out after {self.options.timeout_s:g} s", seconds)
+            if outcome is None:
+                continue
+            w.doc = None
+            if not outcome.ok:  # a worker that failed a document may be in a bad state: replace it
+                w.kill()
+                workers[i] = self._start_worker()
+            on_outcome(outcome)
