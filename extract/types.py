@@ -89,6 +89,9 @@ class Table(Frozen):
     cells: tuple[Cell, ...]
     bbox: BBox | None = Field(None, description="bbox on the first page")
     structure: Literal["ruled", "partly_ruled", "unruled"] = "ruled"
+    notes: tuple[str, ...] = Field(
+        (), description="units lines (单位：万元) and footnotes found beside the table, kept out of its cells"
+    )
     open_top_cols: tuple[int, ...] = Field(
         (), exclude=True, description="columns whose top border is not ruled (may continue from the previous page)"
     )
