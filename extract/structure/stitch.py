@@ -1,0 +1,182 @@
+"""Tables continued across pages become one table.
+
+``stitch_tables(tables, options=None) -> list[Table]``: ``tables`` are the per-page tables of one document
+(any order; they are read in page order, top to bottom). The first table on page n+1 continues the last
+table on page n when their outer column edges match within ``stitch_tol`` and one's column edges are a
+subset of the other's (equal, or one page splits a column the other does not). Stitching then:
+
+- puts all parts on the union of their column edges (a cell spanning a split column gets a col_span);
+- drops a repeated header at the top of the next part: its first 1-3 rows equal the table's first rows,
+  or its first row equals the first row of a label block cut by the break (e.g. 序号/名称/... repeated under
+  年度重点工作任务), comparing the columns outside the label;
+- joins a cell cut by the break into ONE cell (combined row_span, text joined, page and bbox of its first
+  part): when the top border above it on the next page (or the bottom border below it on the previous
+  page) is not drawn, or when it is an empty continuation of a label spanning several rows. When every
+  cell of the next part's first row continues the row above, the two rows are one row.
+
+Ids are reassigned ``t1``, ``t2``... in document order after stitching; ``pages`` lists every page.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from extract.structure.options import StructureOptions
+from extract.structure.segments import cluster_positions
+from extract.text import join_lines
+from extract.types import Cell, Table
+
+
+@dataclass(frozen=True)
+class _Entry:
+    cell: Cell
+    top_open: bool = False
+    bottom_open: bool = False
+
+
+def _col_edges(t: Table, tol: float) -> list[float]:
+    xs = [v for c in t.cells for v in (c.bbox[0], c.bbox[2])]
+    return cluster_positions(xs, [1.0] * len(xs), tol)
+
+
+def _has(edges: list[float], x: float, tol: float) -> bool:
+    i = bisect_left(edges, x - tol)
+    return i < len(edges) and edges[i] <= x + tol
+
+
+def _same_columns(a: list[float], b: list[float], tol: float) -> bool:
+    if len(a) < 2 or len(b) < 2 or abs(a[0] - b[0]) > tol or abs(a[-1] - b[-1]) > tol:
+        return False
+    return all(_has(b, x, tol) for x in a) or all(_has(a, x, tol) for x in b)
+
+
+def _continues(prev: Table, nxt: Table, tol: float) -> bool:
+    if nxt.pages[0] != prev.pages[-1] + 1 or not prev.cells or not nxt.cells:
+        return False
+    return _same_columns(_col_edges(prev, tol), _col_edges(nxt, tol), tol)
+
+
+def _entries(t: Table, edges: list[float]) -> list[_Entry]:
+    """The table's cells on the union column edges, with whether their top/bottom border is open."""
+    out = []
+    top, bottom = set(t.open_top_cols), set(t.open_bottom_cols)
+    for c in t.cells:
+        cols = range(c.col, c.col + c.col_span)
+        k0 = min(range(len(edges)), key=lambda i: abs(edges[i] - c.bbox[0]))
+        k1 = min(range(len(edges)), key=lambda i: abs(edges[i] - c.bbox[2]))
+        cell = c.model_copy(update={"col": k0, "col_span": max(k1 - k0, 1)})
+        out.append(_Entry(cell, c.row == 0 and all(k in top for k in cols),
+                          c.row + c.row_span == t.n_rows and all(k in bottom for k in cols)))
+    return out
+
+
+def _norm(text: str) -> str:
+    return "".join(text.split())
+
+
+def _row_texts(entries: list[_Entry], row: int, skip: set[int] = frozenset()) -> dict[int, str]:
+    return {e.cell.col: _norm(e.cell.text) for e in entries
+            if e.cell.row == row and e.cell.text.strip() and e.cell.col not in skip}
+
+
+def _header_rows(acc: list[_Entry], n_acc: int, part: list[_Entry], n_part: int) -> int:
+    """How many rows at the top of ``part`` repeat a header already in ``acc``."""
+    for k in (3, 2, 1):
+        if n_part <= k or n_acc <= k:
+            continue
+        rows = [(_row_texts(part, i), _row_texts(acc, i)) for i in range(k)]
+        if all(p and p == a for p, a in rows) and sum(len(p) for p, _ in rows) >= 2:
+            return k
+    last = n_acc - 1
+    for label in (e for e in acc if e.cell.row < last <= e.cell.row + e.cell.row_span - 1):
+        skip = set(range(label.cell.col, label.cell.col + label.cell.col_span))
+        head = _row_texts(part, 0, skip)
+        if n_part > 1 and len(head) >= 2 and head == _row_texts(acc, label.cell.row, skip) \
+                and not _row_texts(part, 0).keys() & skip:
+            return 1
+    return 0
+
+
+def _drop_rows(part: list[_Entry], k: int) -> list[_Entry]:
+    out = []
+    for e in part:
+        c = e.cell
+        if c.row + c.row_span <= k:
+            continue
+        if c.row < k:
+            out.append(replace(e, cell=c.model_copy(update={"row": 0, "row_span": c.row_span - (k - c.row)})))
+        else:
+            out.append(replace(e, cell=c.model_copy(update={"row": c.row - k}), top_open=False))
+    return out
+
+
+def _joins(above: _Entry, below: _Entry) -> bool:
+    a, b = above.cell, below.cell
+    if (a.col, a.col_span) != (b.col, b.col_span):
+        return False
+    if above.bottom_open or below.top_open:
+        return True
+    return not b.text.strip() and bool(a.text.strip()) and (a.row_span > 1 or b.row_span > 1)
+
+
+def _merge(above: _Entry, below: _Entry, row_span: int) -> _Entry:
+    a, b = above.cell, below.cell
+    cell = a.model_copy(update={
+        "row_span": row_span, "text": join_lines([a.text, b.text]),
+        "confidence": min(a.confidence, b.confidence), "spans": a.spans + b.spans,
+    })
+    return _Entry(cell, above.top_open, below.bottom_open)
+
+
+def _append(acc: list[_Entry], n_acc: int, part: list[_Entry], n_part: int) -> tuple[list[_Entry], int]:
+    """``part`` appended below ``acc``: repeated header dropped, cells cut by the break joined."""
+    k = _header_rows(acc, n_acc, part, n_part)
+    if k:
+        part, n_part = _drop_rows(part, k), n_part - k
+    last = {(e.cell.col, e.cell.col_span): e for e in acc if e.cell.row + e.cell.row_span == n_acc}
+    first = [e for e in part if e.cell.row == 0]
+    pairs = {id(b): last[(b.cell.col, b.cell.col_span)] for b in first
+             if (b.cell.col, b.cell.col_span) in last and _joins(last[(b.cell.col, b.cell.col_span)], b)}
+    one_row = not k and len(pairs) == len(first) and all(b.top_open or pairs[id(b)].bottom_open for b in first)
+    offset = n_acc - 1 if one_row else n_acc
+    merged = {id(a) for a in pairs.values()}
+    out = [e for e in acc if id(e) not in merged]
+    for e in part:
+        if id(e) in pairs:
+            a = pairs[id(e)]
+            out.append(_merge(a, e, offset + e.cell.row_span - a.cell.row))
+        else:
+            out.append(replace(e, cell=e.cell.model_copy(update={"row": e.cell.row + offset})))
+    return out, offset + n_part
+
+
+def _join_chain(chain: list[Table], tol: float) -> Table:
+    if len(chain) == 1:
+        return chain[0]
+    xs = [x for t in chain for x in _col_edges(t, tol)]
+    edges = cluster_positions(xs, [1.0] * len(xs), tol)
+    acc, n = _entries(chain[0], edges), chain[0].n_rows
+    for t in chain[1:]:
+        acc, n = _append(acc, n, _entries(t, edges), t.n_rows)
+    cells = sorted((e.cell for e in acc), key=lambda c: (c.row, c.col))
+    pages = tuple(dict.fromkeys(p for t in chain for p in t.pages))
+    return chain[0].model_copy(update={
+        "pages": pages, "n_rows": n, "n_cols": len(edges) - 1, "cells": tuple(cells),
+        "confidence": sum(c.confidence for c in cells) / len(cells),
+        "open_top_cols": (), "open_bottom_cols": (),
+    })
+
+
+def stitch_tables(tables: Sequence[Table], options: StructureOptions | None = None) -> list[Table]:
+    """Tables of a document in page order, those continued across pages joined, ids ``t1``, ``t2``..."""
+    opts = options or StructureOptions()
+    ordered = sorted(enumerate(tables), key=lambda it: (it[1].pages[0], (it[1].bbox or (0, 0))[1], it[0]))
+    chains: list[list[Table]] = []
+    for _, t in ordered:
+        if chains and _continues(chains[-1][-1], t, opts.stitch_tol):
+            chains[-1].append(t)
+        else:
+            chains.append([t])
+    joined = [_join_chain(ch, opts.stitch_tol) for ch in chains]
+    return [t.model_copy(update={"id": f"t{i + 1}"}) for i, t in enumerate(joined)]
