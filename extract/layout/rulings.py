@@ -1,0 +1,273 @@
+"""Vector rulings: straight lines and thin rectangles drawn in a PDF page's content.
+
+``vector_rulings`` walks the page's path objects (form XObjects included) through pdfium's raw
+API and returns horizontal/vertical segments on the displayed page (top-left origin, /Rotate and
+crop box applied). ``merge_rulings`` snaps and joins them: double lines collapse to one, small
+gaps are bridged, slightly misaligned pieces of one line are joined.
+"""
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pypdfium2.raw as pdfium_c
+
+from extract.geometry import PageFrame
+from extract.types import Ruling
+
+# A filled rectangle thinner than this (points) is drawn as a line. Table borders are 0.25–2pt;
+# shaded header cells are taller than a text line (>= ~8pt).
+THIN_RECT_MAX = 3.0
+# A segment this far off horizontal/vertical (points over its length) still counts as straight.
+STRAIGHT_TOL = 0.5
+# Shorter pieces (points) are dots or glyph fragments, not rulings.
+MIN_SEGMENT = 0.5
+# Strokes with every RGB channel at or above this are white on white: invisible.
+WHITE_LEVEL = 245
+
+Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+@dataclass(frozen=True)
+class _Seg:
+    """An axis-aligned segment on the displayed page: position across, span along, thickness."""
+
+    orientation: str  # "h" | "v"
+    pos: float
+    start: float
+    end: float
+    thickness: float
+
+    def to_ruling(self) -> Ruling:
+        half = self.thickness / 2
+        if self.orientation == "h":
+            bbox = (self.start, self.pos - half, self.end, self.pos + half)
+        else:
+            bbox = (self.pos - half, self.start, self.pos + half, self.end)
+        return Ruling(orientation=self.orientation, bbox=bbox, source="vector")
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """Matrix applying ``inner`` first, then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D,
+            e * A + f * C + E, e * B + f * D + F)
+
+
+def _matrix(obj) -> Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _walk_paths(objects: Iterator, ctm: Matrix, depth: int = 0) -> Iterator[tuple[object, Matrix]]:
+    """Yield (path object, matrix to user space), descending into form XObjects."""
+    for obj in objects:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            yield obj, _compose(_matrix(obj), ctm)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
+            n = pdfium_c.FPDFFormObj_CountObjects(obj)
+            children = (pdfium_c.FPDFFormObj_GetObject(obj, i) for i in range(n))
+            yield from _walk_paths(children, _compose(_matrix(obj), ctm), depth + 1)
+
+
+def _subpaths(path, m: Matrix) -> list[tuple[list[tuple[float, float]], bool, bool]]:
+    """Subpaths as (points in user space, closed, has_curve)."""
+    a, b, c, d, e, f = m
+    out: list[tuple[list[tuple[float, float]], bool, bool]] = []
+    pts: list[tuple[float, float]] = []
+    closed = curved = False
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for i in range(pdfium_c.FPDFPath_CountSegments(path)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(path, i)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
+        p = (x.value * a + y.value * c + e, x.value * b + y.value * d + f)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            if len(pts) > 1:
+                out.append((pts, closed, curved))
+            pts, closed, curved = [p], False, False
+            continue
+        curved |= kind == pdfium_c.FPDF_SEGMENT_BEZIERTO
+        pts.append(p)
+        if pdfium_c.FPDFPathSegment_GetClose(seg):
+            closed = True
+    if len(pts) > 1:
+        out.append((pts, closed, curved))
+    return out
+
+
+def _axis_segment(p: tuple[float, float], q: tuple[float, float], width: float) -> _Seg | None:
+    (x0, y0), (x1, y1) = p, q
+    dx, dy = abs(x1 - x0), abs(y1 - y0)
+    if dy <= STRAIGHT_TOL and dx >= MIN_SEGMENT:
+        return _Seg("h", (y0 + y1) / 2, min(x0, x1), max(x0, x1), width)
+    if dx <= STRAIGHT_TOL and dy >= MIN_SEGMENT:
+        return _Seg("v", (x0 + x1) / 2, min(y0, y1), max(y0, y1), width)
+    return None
+
+
+def _rect(points: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
+    """The box of a closed axis-aligned rectangle (4 distinct corners), else None."""
+    corners = points[:-1] if len(points) == 5 and points[0] == points[-1] else points
+    if len(corners) != 4:
+        return None
+    xs = sorted({round(x, 1) for x, _ in corners})
+    ys = sorted({round(y, 1) for _, y in corners})
+    if len(xs) > 2 or len(ys) > 2:
+        return None
+    x = [p[0] for p in corners]
+    y = [p[1] for p in corners]
+    return (min(x), min(y), max(x), max(y))
+
+
+def _thin_rect_segment(box: tuple[float, float, float, float]) -> _Seg | None:
+    """A filled rectangle thinner than THIN_RECT_MAX as a ruling along its long side."""
+    x0, y0, x1, y1 = box
+    w, h = x1 - x0, y1 - y0
+    if h <= THIN_RECT_MAX and w >= max(h, MIN_SEGMENT):
+        return _Seg("h", (y0 + y1) / 2, x0, x1, h)
+    if w <= THIN_RECT_MAX and h >= max(w, MIN_SEGMENT):
+        return _Seg("v", (x0 + x1) / 2, y0, y1, w)
+    return None
+
+
+def _visible(path, stroke: bool) -> bool:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    get = pdfium_c.FPDFPageObj_GetStrokeColor if stroke else pdfium_c.FPDFPageObj_GetFillColor
+    if not get(path, r, g, b, a):
+        return True
+    if a.value == 0:
+        return False
+    return min(r.value, g.value, b.value) < WHITE_LEVEL
+
+
+def _path_segments(path, m: Matrix) -> list[_Seg]:
+    """User-space axis-aligned segments drawn by one path object."""
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(path, fill_mode, stroke):
+        return []
+    stroked = bool(stroke.value) and _visible(path, True)
+    filled = fill_mode.value != 0 and _visible(path, False)
+    if not (stroked or filled):
+        return []
+    width = 0.0
+    if stroked:
+        w = ctypes.c_float()
+        pdfium_c.FPDFPageObj_GetStrokeWidth(path, w)
+        width = w.value * (abs(m[0] * m[3] - m[1] * m[2]) ** 0.5)
+    segs: list[_Seg] = []
+    for pts, closed, curved in _subpaths(path, m):
+        if stroked:
+            ring = pts + [pts[0]] if closed and pts[0] != pts[-1] else pts
+            segs.extend(s for p, q in zip(ring, ring[1:]) if (s := _axis_segment(p, q, width)))
+        elif not curved:
+            box = _rect(pts)
+            if box and (s := _thin_rect_segment(box)):
+                segs.append(s)
+    return segs
+
+
+def _to_display(seg: _Seg, frame: PageFrame) -> _Seg | None:
+    """Map a user-space segment onto the displayed page, clipped to it."""
+    if seg.orientation == "h":
+        x0, y0, x1, y1 = frame.box(seg.start, seg.pos, seg.end, seg.pos)
+    else:
+        x0, y0, x1, y1 = frame.box(seg.pos, seg.start, seg.pos, seg.end)
+    pw, ph = frame.size
+    if x1 - x0 >= y1 - y0:
+        pos, start, end, limit, across = (y0 + y1) / 2, max(x0, 0.0), min(x1, pw), ph, "h"
+    else:
+        pos, start, end, limit, across = (x0 + x1) / 2, max(y0, 0.0), min(y1, ph), pw, "v"
+    if end - start < MIN_SEGMENT or not (-seg.thickness <= pos <= limit + seg.thickness):
+        return None
+    return _Seg(across, pos, start, end, seg.thickness)
+
+
+def vector_rulings(pdfium_page, frame: PageFrame) -> list[Ruling]:
+    """Every horizontal/vertical line the page draws, on the displayed page, unmerged.
+
+    ``pdfium_page`` is a ``pypdfium2.PdfPage`` (or its raw handle); ``frame`` maps user space
+    to the displayed page (crop box and /Rotate).
+    """
+    raw = getattr(pdfium_page, "raw", pdfium_page)
+    n = pdfium_c.FPDFPage_CountObjects(raw)
+    top = (pdfium_c.FPDFPage_GetObject(raw, i) for i in range(n))
+    out: list[Ruling] = []
+    for path, m in _walk_paths(top, _IDENTITY):
+        for seg in _path_segments(path, m):
+            shown = _to_display(seg, frame)
+            if shown:
+                out.append(shown.to_ruling())
+    return out
+
+
+# --- merging -----------------------------------------------------------------------------
+
+# Pieces of one line separated by at most this much (points) along the line are joined.
+GAP_BRIDGE = 3.0
+
+
+def _as_seg(r: Ruling) -> _Seg:
+    x0, y0, x1, y1 = r.bbox
+    if r.orientation == "h":
+        return _Seg("h", (y0 + y1) / 2, x0, x1, y1 - y0)
+    return _Seg("v", (x0 + x1) / 2, y0, y1, x1 - x0)
+
+
+def _merge_group(segs: list[_Seg], gap: float, source: str) -> list[Ruling]:
+    """Join overlapping or nearly touching segments that share one position cluster."""
+    out: list[Ruling] = []
+    segs = sorted(segs, key=lambda s: s.start)
+    run = [segs[0]]
+    end = segs[0].end
+    for s in segs[1:]:
+        if s.start <= end + gap:
+            run.append(s)
+            end = max(end, s.end)
+            continue
+        out.append(_merged(run, end, source))
+        run, end = [s], s.end
+    out.append(_merged(run, end, source))
+    return out
+
+
+def _merged(run: list[_Seg], end: float, source: str) -> Ruling:
+    lo = min(s.pos - s.thickness / 2 for s in run)
+    hi = max(s.pos + s.thickness / 2 for s in run)
+    start = min(s.start for s in run)
+    o = run[0].orientation
+    bbox = (start, lo, end, hi) if o == "h" else (lo, start, hi, end)
+    return Ruling(orientation=o, bbox=bbox, source=source)  # type: ignore[arg-type]
+
+
+def merge_rulings(rulings: list[Ruling], tol: float = 2.0, gap: float = GAP_BRIDGE) -> list[Ruling]:
+    """Snap and join collinear rulings.
+
+    Rulings of one orientation whose centre lines lie within ``tol`` points of each other form one
+    line (double lines collapse, misaligned pieces join); along that line, pieces separated by at
+    most ``gap`` points are joined. The merged bbox covers every member, so a double line keeps
+    its full visual thickness. Output is sorted: horizontals top to bottom, then verticals left
+    to right.
+    """
+    out: list[Ruling] = []
+    for orientation in ("h", "v"):
+        segs = sorted((_as_seg(r) for r in rulings if r.orientation == orientation), key=lambda s: s.pos)
+        if not segs:
+            continue
+        source = next(r.source for r in rulings if r.orientation == orientation)
+        cluster = [segs[0]]
+        for s in segs[1:]:
+            if s.pos - cluster[-1].pos <= tol:
+                cluster.append(s)
+                continue
+            out.extend(_merge_group(cluster, gap, source))
+            cluster = [s]
+        out.extend(_merge_group(cluster, gap, source))
+    return sorted(out, key=lambda r: (r.orientation, r.bbox[1], r.bbox[0]) if r.orientation == "h"
+                  else (r.orientation, r.bbox[0], r.bbox[1]))
