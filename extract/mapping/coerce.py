@@ -1,0 +1,177 @@
+"""Printed text -> typed values: money, counts, comparators and numeric targets, numbered goals.
+
+Each parser returns the value and a parse quality in [0, 1] that multiplies the field's confidence:
+1.0 for a clean parse (or a blank), lower when the text had to be fixed up, low when nothing parsed.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NamedTuple
+
+CENT = Decimal("0.01")
+YUAN_PER_WAN = Decimal(10000)
+# Quality of a value that parsed only after fixing OCR-like slips (O->0, stray spaces, a unit suffix).
+FIXED_UP_QUALITY = 0.8
+# Quality of a money/count cell whose text is no number at all: the value is None, the raw text is kept.
+FAILED_QUALITY = 0.2
+# Longest unit suffix a numeric target may carry ("个培训项目" is 5).
+MAX_UNIT_CHARS = 6
+
+_WS_RE = re.compile(r"\s+")
+_CLEAN_NUMBER_RE = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
+_BLANK_MARKS = {"", "-", "—", "——", "–", "/", "无", "\\"}
+_OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "，": ",", "．": ".", "。": "."})
+_COMPARATORS = {
+    ">=": "≥", "≥": "≥", "≧": "≥", "<=": "≤", "≤": "≤", "≦": "≤", "=": "=", "==": "=",
+    ">": ">", "<": "<", "≈": "≈", "约": "≈", "~": "≈",
+}
+_TARGET_RE = re.compile(
+    r"(?P<cmp>>=|<=|==|≥|≤|≧|≦|>|<|=|≈)?\s*(?P<approx>约)?\s*"
+    r"(?P<a>\d[\d,]*(?:\.\d+)?)\s*"
+    r"(?:(?:-|~|～|至|—|–)\s*(?P<b>\d[\d,]*(?:\.\d+)?))?\s*"
+    r"(?P<unit>.*)"
+)
+_PLAIN_NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_GOAL_MARK_RE = re.compile(r"(?:目标\s*(?P<a>\d{1,2})\s*[:：、.．]|(?P<b>\d{1,2})\s*[、.．](?!\d))")
+_GOAL_BOUNDARY = set("。；;！!？?\n ")
+
+
+class Target(NamedTuple):
+    comparator: str | None
+    value_min: str | None
+    value_max: str | None
+    unit: str | None
+
+
+NO_TARGET = Target(None, None, None, None)
+
+
+def collapse_ws(text: str | None) -> str:
+    """Text as printed with runs of whitespace (line breaks included) made one space, ends stripped."""
+    return _WS_RE.sub(" ", text or "").strip()
+
+
+def is_blank(text: str | None) -> bool:
+    return collapse_ws(text) in _BLANK_MARKS
+
+
+def _fold(text: str) -> str:
+    """NFKC (full-width digits, ＝, ＞) without touching anything else we rely on."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def parse_decimal(text: str | None) -> tuple[Decimal | None, float]:
+    """A printed number -> (Decimal, quality); blank -> (None, 1.0); no number -> (None, FAILED_QUALITY)."""
+    if is_blank(text):
+        return None, 1.0
+    s = _fold(collapse_ws(text))
+    if _CLEAN_NUMBER_RE.fullmatch(s):
+        return Decimal(s.replace(",", "")), 1.0
+    fixed = re.sub(r"(万元|元|人|个|家)$", "", s.translate(_OCR_DIGITS).replace(" ", ""))
+    if re.fullmatch(r"[-+]?[\d,]*\d(\.\d+)?", fixed):
+        try:
+            return Decimal(fixed.replace(",", "")), FIXED_UP_QUALITY
+        except InvalidOperation:
+            pass
+    return None, FAILED_QUALITY
+
+
+def money_value(text: str | None, unit: str | None) -> tuple[str | None, float]:
+    """Printed amount -> (yuan decimal string quantised to cents, quality); 万元 amounts times 10000."""
+    amount, quality = parse_decimal(text)
+    if amount is None:
+        return None, quality
+    if unit == "万元":
+        amount *= YUAN_PER_WAN
+    return str(amount.quantize(CENT, rounding=ROUND_HALF_UP)), quality
+
+
+def count_value(text: str | None) -> tuple[int | None, float]:
+    """A printed count (people, units) -> (int, quality); fractions do not parse."""
+    number, quality = parse_decimal(text)
+    if number is None:
+        return None, quality
+    if number != number.to_integral_value():
+        return None, FAILED_QUALITY
+    return int(number), quality
+
+
+def plain_decimal(d: Decimal | str) -> str:
+    """Decimal string without trailing zeros or exponent: ``90``, ``0.5``."""
+    return format(Decimal(str(d)).normalize(), "f")
+
+
+def normalise_comparator(text: str | None) -> str | None:
+    """Printed 对比符号 -> one of ≥ ≤ = > < ≈ (``<=`` -> ``≤``, ``＝`` -> ``=``); None when blank or unknown."""
+    s = _fold(collapse_ws(text)).replace(" ", "")
+    return _COMPARATORS.get(s) if s else None
+
+
+def _is_unit(text: str) -> bool:
+    if len(text) > MAX_UNIT_CHARS:
+        return False
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if ch not in "%‰℃" and (cat[0] in "PNZ" or ch in "*+/×x"):
+            return False
+    return True
+
+
+def parse_target(text: str | None) -> Target:
+    """Numeric target text -> (comparator, min, max, unit) or NO_TARGET.
+
+    Accepted: optional comparator or 约, a number (commas allowed), optional ``-``/``~``/``至`` and a second
+    number, then a unit suffix of at most 6 characters without digits or punctuation (``%`` allowed).
+    ``≥90%`` -> (≥, 90, 90, %); ``100%`` -> (=, 100, 100, %); ``约650-714家`` and ``650-714家`` -> (≈, 650, 714, 家).
+    """
+    s = _fold(collapse_ws(text))
+    m = _TARGET_RE.fullmatch(s)
+    if not m or not _is_unit(m["unit"].strip()):
+        return NO_TARGET
+    a = plain_decimal(m["a"].replace(",", ""))
+    b = plain_decimal(m["b"].replace(",", "")) if m["b"] else a
+    if m["cmp"]:
+        comparator = _COMPARATORS[m["cmp"]]
+    elif m["approx"] or m["b"]:
+        comparator = "≈"
+    else:
+        comparator = "="
+    return Target(comparator, a, b, m["unit"].strip() or None)
+
+
+def plain_number(text: str | None) -> str | None:
+    """``"4"``, ``"1,200"``, ``"0.50"`` -> decimal string without trailing zeros; anything else None."""
+    s = _fold(collapse_ws(text))
+    return plain_decimal(s.replace(",", "")) if _PLAIN_NUMBER_RE.fullmatch(s) else None
+
+
+def _goal_marks(text: str) -> list[tuple[int, int]]:
+    marks = []
+    for m in _GOAL_MARK_RE.finditer(text):
+        start = m.start()
+        if start == 0 or text[start - 1] in _GOAL_BOUNDARY:
+            marks.append((start, int(m["a"] or m["b"])))
+    return marks
+
+
+def split_goals(text: str | None) -> list[str]:
+    """Split 总体绩效目标 into its numbered goals (``目标1:``, ``1、`` kept as printed).
+
+    A goal starts at a marker numbered one more than the last, at the start of the text or after a
+    sentence end or line break; text that does not start with a marker stays one goal.
+    """
+    s = (text or "").strip()
+    if not s:
+        return []
+    marks = _goal_marks(s)
+    if not marks or marks[0][0] != 0:
+        return [collapse_ws(s)]
+    starts, expected = [], marks[0][1]
+    for pos, num in marks:
+        if num == expected:
+            starts.append(pos)
+            expected += 1
+    ends = starts[1:] + [len(s)]
+    return [collapse_ws(s[a:b]) for a, b in zip(starts, ends)]

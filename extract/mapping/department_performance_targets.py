@@ -1,0 +1,222 @@
+"""Form ``department_performance_targets`` (部门整体预算绩效目标表): find each instance, read it.
+
+An instance starts at a row whose first cell is the 部门名称 label and runs to the next such row. Its rows
+come from the table holding that label and from later tables that carry the form's own labels (a 绩效指标
+table printed apart, a task list continued on the next page); tables without them (收支总表 ...) and
+anything after a remark (填报要求) or a foreign heading (项目名称 ...) are left out. The title and year are
+the nearest title line above the 部门名称 row, and a ``(2024年)`` line between them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.mapping.dpt_indicators import (
+    IndicatorState, indicator_header, looks_like_indicator_row, read_indicator_row,
+)
+from extract.mapping.dpt_sections import (
+    KvResult, TaskHeader, TaskList, number_tasks, read_goals, read_kv_row, read_task_row, task_header,
+)
+from extract.mapping.labels import SECTIONS, is_note, label_unit, match_label
+from extract.mapping.rows import Line, Row
+from extract.types import Cell, Table
+from models.budget import Budget, DepartmentPerformanceTargets
+from models.fields import Field, Source
+
+TITLE_RE = re.compile(r"(整体|部门).{0,12}绩效目标表")
+YEAR_RE = re.compile(r"((?:19|20|21)\d{2})\s*年")
+YEAR_LINE_RE = re.compile(r"[(（]?\s*((?:19|20|21)\d{2})\s*年度?\s*[)）]?")
+REGION_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:市|州|盟|县|区))")
+FOREIGN_HEADINGS = ("项目名称", "收入总计", "支出总计", "科目编码", "功能分类科目", "项目支出绩效目标表")
+# A table more than this many pages after the form's last row is not its continuation.
+MAX_PAGE_GAP = 1
+# Sections that, besides 部门名称, make a label grid this form when no title line says so.
+MIN_SECTIONS_WITHOUT_TITLE = 2
+
+
+def first_label(row: Row) -> str | None:
+    m = match_label(row.cells[0].text, SECTIONS) if row.cells else None
+    return m.key if m else None
+
+
+def is_start(row: Row) -> bool:
+    first = row.cells[0] if row.cells else None
+    return first is not None and first.row == row.index and first_label(row) == "department"
+
+
+def _is_foreign(row: Row) -> bool:
+    text = re.sub(r"\s+", "", row.cells[0].text) if row.cells else ""
+    return any(text.startswith(h) for h in FOREIGN_HEADINGS) and len(row.cells) <= 3
+
+
+def _belongs(rows: list[Row]) -> bool:
+    """A later table joins the form when it carries one of the form's section labels or indicator rows."""
+    return any(first_label(r) not in (None, "department") or indicator_header(r) or looks_like_indicator_row(r)
+               for r in rows)
+
+
+def split_instances(rows: list[Row]) -> list[tuple[Row | None, list[Row]]]:
+    """(the row before it in reading order, the rows of the instance) for each form instance."""
+    starts = [i for i, r in enumerate(rows) if is_start(r)]
+    out = []
+    for n, s in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(rows)
+        out.append((rows[s - 1] if s > 0 else None, _instance_rows(rows[s:end])))
+    return out
+
+
+def _instance_rows(rows: list[Row]) -> list[Row]:
+    first_table = rows[0].table
+    kept: list[Row] = []
+    by_table: dict[str, list[Row]] = {}
+    order: list[Table] = []
+    for r in rows:
+        if r.table.id not in by_table:
+            by_table[r.table.id] = []
+            order.append(r.table)
+        by_table[r.table.id].append(r)
+    for table in order:
+        trows = by_table[table.id]
+        if table is not first_table:
+            if not kept or min(r.page for r in trows) - max(r.page for r in kept) > MAX_PAGE_GAP:
+                break
+            if not _belongs(trows):
+                continue
+        for r in trows:
+            if _is_foreign(r) or (r.cells and is_note(r.cells[0].text) and len(r.cells) == 1):
+                return kept
+            kept.append(r)
+    return kept
+
+
+# ------------------------------------------------------------------ title, region, year
+
+def _line_field(line: Line, value: object) -> Field:
+    return Field(value=value, raw=line.text, confidence=line.confidence, source=Source(page=line.page))
+
+
+def _title_candidates(start: Row, prev_row: Row | None, lines_by_page: dict[int, list[Line]]) -> list[Line]:
+    """Lines above the start row on its page (below the previous form), and table rows above it."""
+    page, top = start.page, start.top
+    floor = prev_row.bottom if prev_row is not None and prev_row.page == page else -1.0
+    lines = [ln for ln in lines_by_page.get(page, []) if floor - 1 <= ln.top and ln.bottom <= top + 1]
+    for idx in range(max(0, start.index - 3), start.index):
+        cell = start.table.cell_at(idx, 0)
+        if cell is not None and cell.row == idx and (prev_row is None or prev_row.table is not start.table
+                                                     or prev_row.index < idx):
+            lines.append(Line(cell.text.strip(), cell.page, cell.bbox[1], cell.bbox[3], cell.confidence))
+    return sorted(lines, key=lambda ln: ln.top)
+
+
+def read_title(start: Row, prev_row: Row | None, lines_by_page: dict[int, list[Line]]) -> dict[str, Field]:
+    lines = _title_candidates(start, prev_row, lines_by_page)
+    titles = [i for i, ln in enumerate(lines) if TITLE_RE.search(ln.text)]
+    if not titles:
+        return {}
+    i = titles[-1]
+    title = lines[i]
+    text = re.sub(r"\s+", "", title.text) if re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", title.text) \
+        else title.text.strip()
+    out: dict[str, Field] = {"title": _line_field(title, text)}
+    region = REGION_RE.search(text)
+    if region:
+        out["region"] = _line_field(title, region.group(1))
+    year = YEAR_RE.search(text)
+    if year:
+        out["year"] = _line_field(title, int(year.group(1)))
+    else:
+        for ln in lines[i + 1:]:
+            m = YEAR_LINE_RE.fullmatch(ln.text.strip())
+            if m:
+                out["year"] = _line_field(ln, int(m.group(1)))
+                break
+    return out
+
+
+# ------------------------------------------------------------------ sections
+
+@dataclass
+class FormState:
+    kv: KvResult = field(default_factory=KvResult)
+    goals: list[tuple[Table, Cell]] = field(default_factory=list)
+    key_tasks: TaskList = field(default_factory=TaskList)
+    other_tasks: TaskList = field(default_factory=TaskList)
+    task_headers: dict[str, TaskHeader] = field(default_factory=dict)  # section -> header
+    indicators: IndicatorState = field(default_factory=IndicatorState)
+    sections: set[str] = field(default_factory=set)
+    section_units: dict[str, str | None] = field(default_factory=dict)
+    pages: set[int] = field(default_factory=set)
+
+
+def _row_section(row: Row, current: str | None, state: FormState) -> tuple[str | None, int]:
+    """(section, first content column) of ``row``; a section label cell is skipped, 部门名称 kept."""
+    key = first_label(row)
+    first = row.cells[0]
+    if key == "department":
+        return "department", first.col
+    header = indicator_header(row, state.indicators.header)
+    if header is not None:
+        state.indicators.header = header
+        return "indicator_header", first.col
+    if key is not None:
+        state.section_units.setdefault(key, label_unit(first.text))
+        return key, first.col + first.col_span
+    return current, first.col
+
+
+def _read_tasks(section: str, row: Row, start_col: int, state: FormState) -> None:
+    header = task_header(row, start_col)
+    if header is not None:
+        state.task_headers[section] = header
+        state.task_headers["last"] = header
+        return
+    own = state.task_headers.get(section)
+    last = own or state.task_headers.get("last")
+    out = state.key_tasks if section == "key_tasks" else state.other_tasks
+    read_task_row(row, start_col, own, last, out)
+
+
+def read_rows(rows: list[Row]) -> FormState:
+    state = FormState()
+    section: str | None = None
+    for row in rows:
+        if not row.cells:
+            continue
+        section, start_col = _row_section(row, section, state)
+        state.pages.update(c.page for c in row.cells if c.row == row.index)
+        if section is None:
+            continue
+        state.sections.add(section)
+        if section in ("department", "basic_info", "budget"):
+            start = next(i for i, c in enumerate(row.cells) if c.col >= start_col)
+            read_kv_row(row, start, state.kv, state.section_units.get(section))
+        elif section == "goals":
+            state.goals.extend((row.table, c) for c in row.cells if c.col >= start_col and c.row == row.index)
+        elif section in ("key_tasks", "other_tasks"):
+            _read_tasks(section, row, start_col, state)
+        elif section == "indicator_header":
+            section = "indicators"
+        elif section == "indicators":
+            read_indicator_row(row, state.indicators)
+    return state
+
+
+def build_model(state: FormState, title: dict[str, Field]) -> DepartmentPerformanceTargets:
+    kv = state.kv.fields
+    budget = Budget(**{k: v for k, v in kv.items() if k in Budget.model_fields})
+    top = {k: v for k, v in kv.items() if k in DepartmentPerformanceTargets.model_fields}
+    return DepartmentPerformanceTargets(
+        **title, **top, budget=budget,
+        overall_goals=read_goals(state.goals),
+        key_tasks=number_tasks(state.key_tasks.tasks),
+        other_tasks=number_tasks(state.other_tasks.tasks),
+        indicators=state.indicators.items,
+    )
+
+
+def is_this_form(state: FormState, title: dict[str, Field]) -> bool:
+    """Auto detection: a title naming the form, or enough of its sections besides 部门名称."""
+    if "title" in title:
+        return True
+    known = state.sections & {"basic_info", "budget", "goals", "key_tasks", "other_tasks", "indicators"}
+    return len(known) >= MIN_SECTIONS_WITHOUT_TITLE

@@ -1,0 +1,126 @@
+"""绩效指标 rows -> Indicator models.
+
+Columns are read by their header (一级指标 二级指标 三级指标 [三级指标解释] [对比符号] 指标值 or
+实施周期指标值 + 年度指标值 [计量单位]); a table continued without its header is read by the last header
+when it has the same number of columns. level1/level2 come from merged cells through the dense grid, and
+are filled down from the previous row when a continuation cell is blank.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract.mapping.coerce import is_blank, normalise_comparator, parse_target, plain_number
+from extract.mapping.fields import text_field, value_field
+from extract.mapping.labels import INDICATOR_COLUMNS, match_label
+from extract.mapping.rows import Row
+from extract.types import Cell
+from models.budget import Indicator
+from models.fields import Field
+
+# A level filled down from the row above through a blank (unmerged) cell.
+FILL_DOWN_QUALITY = 0.95
+_LEVEL_KEYS = ("level1", "level2", "level3")
+
+
+@dataclass(frozen=True)
+class IndicatorHeader:
+    n_cols: int
+    table_id: str
+    roles: dict[str, int]  # role -> column
+    quality: dict[str, float]
+
+
+def indicator_header(row: Row, previous: IndicatorHeader | None = None) -> IndicatorHeader | None:
+    """An indicator header row (at least two of 一级/二级/三级指标), or the second row of a two-row header."""
+    roles: dict[str, int] = {}
+    quality: dict[str, float] = {}
+    for cell in row.cells:
+        m = match_label(cell.text, INDICATOR_COLUMNS)
+        if m and m.key not in roles:
+            roles[m.key] = cell.col
+            quality[m.key] = m.quality
+    levels = sum(k in roles for k in _LEVEL_KEYS)
+    if levels >= 2:
+        return IndicatorHeader(row.table.n_cols, row.table.id, roles, quality)
+    target_keys = {"period_target", "annual_target"}
+    if previous and previous.table_id == row.table.id and roles and set(roles) <= target_keys | {"unit"}:
+        if all(not is_blank(c.text) and match_label(c.text, INDICATOR_COLUMNS) for c in row.cells
+               if c.col >= min(roles.values())):
+            merged = {k: v for k, v in previous.roles.items() if k not in target_keys or k in roles}
+            return IndicatorHeader(previous.n_cols, previous.table_id, {**merged, **roles},
+                                   {**previous.quality, **quality})
+    return None
+
+
+def looks_like_indicator_row(row: Row) -> bool:
+    """A row whose first cells read like indicator levels (产出指标, 数量指标 ...)."""
+    texts = [c.text.strip() for c in row.cells[:3]]
+    return any(t.endswith("指标") and len(t) <= 10 for t in texts)
+
+
+@dataclass
+class IndicatorState:
+    header: IndicatorHeader | None = None
+    level1: Field[str] | None = None
+    level2: Field[str] | None = None
+    items: list[Indicator] = field(default_factory=list)
+
+
+def _level(row: Row, header: IndicatorHeader, key: str, last: Field[str] | None) -> Field[str]:
+    col = header.roles.get(key)
+    cell = row.at(col) if col is not None else None
+    fld = text_field(row.table, cell, header.quality.get(key, 1.0))
+    if fld.value is None and last is not None and last.value is not None:
+        return last.model_copy(update={"confidence": round(last.confidence * FILL_DOWN_QUALITY, 4)})
+    return fld
+
+
+def _targets(row: Row, header: IndicatorHeader, cells: dict[str, Cell | None]) -> dict[str, Field[str]]:
+    table, q = row.table, header.quality
+    annual, period = cells.get("annual_target"), cells.get("period_target")
+    target_cell = annual if annual is not None and not is_blank(annual.text) else period
+    target_text = target_cell.text if target_cell is not None else ""
+    cmp_cell, unit_cell = cells.get("comparator"), cells.get("unit")
+    printed_cmp = normalise_comparator(cmp_cell.text) if cmp_cell is not None else None
+    tq = q.get("annual_target", 1.0)
+    if "unit" in header.roles:
+        unit_text = None if unit_cell is None or is_blank(unit_cell.text) else unit_cell.text.strip()
+        number = plain_number(target_text)
+        comparator = printed_cmp if "comparator" in header.roles else ("=" if number else None)
+        vmin = vmax = number
+        unit_field = value_field(table, unit_cell, unit_text, q.get("unit", 1.0))
+    else:
+        parsed = parse_target(target_text)
+        comparator = printed_cmp or parsed.comparator
+        vmin, vmax = parsed.value_min, parsed.value_max
+        unit_field = value_field(table, target_cell, parsed.unit, tq)
+    cmp_source = cmp_cell if printed_cmp is not None else target_cell
+    return {
+        "comparator": value_field(table, cmp_source, comparator, q.get("comparator", tq)),
+        "value_min": value_field(table, target_cell, vmin, tq),
+        "value_max": value_field(table, target_cell, vmax, tq),
+        "unit": unit_field,
+    }
+
+
+def read_indicator_row(row: Row, state: IndicatorState) -> None:
+    """One data row under ``state.header``; rows with no 三级指标 and no target only move the levels."""
+    header = state.header
+    if header is None:
+        return
+    state.level1 = _level(row, header, "level1", state.level1)
+    state.level2 = _level(row, header, "level2", state.level2)
+    table = row.table
+    cells = {k: row.at(c) for k, c in header.roles.items()}
+    level3 = text_field(table, cells.get("level3"), header.quality.get("level3", 1.0))
+    annual = text_field(table, cells.get("annual_target"), header.quality.get("annual_target", 1.0))
+    period = text_field(table, cells.get("period_target"), header.quality.get("period_target", 1.0))
+    if level3.value is None and annual.value is None and period.value is None:
+        return
+    if "period_target" in header.roles and "annual_target" not in header.roles:
+        annual, period = period, Field[str]()  # one value column, whatever its label says
+    state.items.append(Indicator(
+        level1=state.level1, level2=state.level2, level3=level3,
+        explanation=text_field(table, cells.get("explanation"), header.quality.get("explanation", 1.0)),
+        annual_target=annual, period_target=period, **_targets(row, header, cells),
+    ))

@@ -1,0 +1,218 @@
+"""Section readers of 部门整体预算绩效目标表: label/value grid, goals, task lists.
+
+Each reader takes the rows of one section (already attributed by the form module) and returns typed
+values; the label/value grid reads "label cell, value cell to its right" and "label above, value below".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from extract.mapping.coerce import count_value, is_blank, money_value, split_goals
+from extract.mapping.fields import (
+    INFERRED_QUALITY, clamp, count_field, money_field, source_of, text_field,
+)
+from extract.mapping.labels import (
+    KV_FIELDS, KV_GROUPS, SECTIONS, TASK_COLUMNS, label_unit, match_label,
+)
+from extract.mapping.rows import Row
+from extract.types import Cell, Table
+from models.budget import Task
+from models.fields import Field, Money
+
+COUNT_KEYS = ("staff_count", "subordinate_units")
+TEXT_KEYS = ("department", "competent_department")
+MONEY_KEYS = ("basic_expenditure", "project_expenditure", "fiscal_appropriation", "other_funds",
+              "special_funds", "other_development_expenditure", "municipal_funds", "transfer_funds")
+
+
+def is_label(text: str) -> bool:
+    """True when ``text`` is any label of the form (a field, a group heading, a section)."""
+    return any(match_label(text, v) for v in (KV_FIELDS, KV_GROUPS, SECTIONS))
+
+
+# ------------------------------------------------------------------ label / value grid
+
+@dataclass
+class KvResult:
+    fields: dict[str, Field] = field(default_factory=dict)
+    units: dict[tuple[str, int], str] = field(default_factory=dict)  # (table id, column) -> 万元|元
+
+
+def _value_cell(row: Row, pos: int) -> Cell | None:
+    """The value of the label at ``row.cells[pos]``: the cell to its right, else the cell below it."""
+    label = row.cells[pos]
+    if pos + 1 < len(row.cells) and not is_label(row.cells[pos + 1].text):
+        return row.cells[pos + 1]
+    below = row.table.cell_at(label.row + label.row_span, label.col)
+    if below is not None and below is not label and not is_blank(below.text) and not is_label(below.text):
+        return below
+    if pos + 1 < len(row.cells):
+        return None  # next cell is another label: this one is left empty
+    return None
+
+
+def _record_units(row: Row, result: KvResult) -> None:
+    for cell in row.cells:
+        unit = label_unit(cell.text)
+        m = match_label(cell.text, KV_GROUPS)
+        if unit and m and m.key == "amount_header":
+            for col in range(cell.col, cell.col + cell.col_span):
+                result.units[(row.table.id, col)] = unit
+
+
+def _money_unit(table: Table, label: Cell, value: Cell, units: dict, section_unit: str | None) -> str | None:
+    return units.get((table.id, value.col)) or label_unit(label.text) or section_unit
+
+
+def read_kv_row(row: Row, start: int, result: KvResult, section_unit: str | None = None) -> None:
+    """Read every ``label -> value`` pair of ``row.cells[start:]`` into ``result``."""
+    _record_units(row, result)
+    cells = row.cells
+    for pos in range(start, len(cells)):
+        m = match_label(cells[pos].text, KV_FIELDS)
+        if m is None or (m.key in result.fields and result.fields[m.key].source is not None):
+            continue
+        group = match_label(cells[pos].text, KV_GROUPS)
+        if group is not None and group.quality >= m.quality:
+            continue  # 事业发展性支出 heads a block; it is not 其他事业发展性支出 misread
+        value = _value_cell(row, pos)
+        table = row.table
+        if value is None:
+            result.fields[m.key] = Money() if m.key in MONEY_KEYS else Field()
+        elif m.key in MONEY_KEYS:
+            unit = _money_unit(table, cells[pos], value, result.units, section_unit)
+            result.fields[m.key] = money_field(table, value, unit, m.quality)
+        elif m.key in COUNT_KEYS:
+            result.fields[m.key] = count_field(table, value, m.quality)
+        else:
+            result.fields[m.key] = text_field(table, value, m.quality)
+
+
+# ------------------------------------------------------------------ goals
+
+def read_goals(parts: list[tuple[Table, Cell]]) -> list[Field[str]]:
+    """总体绩效目标: the value cells in order, split into numbered goals; each sourced from its cell."""
+    goals: list[Field[str]] = []
+    pending: list[tuple[Table, Cell]] = []
+    for table, cell in parts:
+        if not is_blank(cell.text):
+            pending.append((table, cell))
+    if not pending:
+        return goals
+    text = "\n".join(c.text for _, c in pending)
+    offsets, pos = [], 0
+    for table, cell in pending:
+        offsets.append((pos, table, cell))
+        pos += len(cell.text) + 1
+    cursor = 0
+    for goal in split_goals(text):
+        found = text.find(goal.split(" ")[0], cursor)
+        cursor = max(found, cursor)
+        table, cell = next((t, c) for off, t, c in reversed(offsets) if off <= cursor)
+        goals.append(Field[str](value=goal, raw=goal, confidence=clamp(cell.confidence),
+                                source=source_of(table, cell)))
+    return goals
+
+
+# ------------------------------------------------------------------ tasks
+
+@dataclass(frozen=True)
+class TaskHeader:
+    table_id: str
+    n_cols: int
+    roles: dict[int, str]  # column -> seq|name|content|amount|expected_outcome
+    quality: dict[str, float]
+    unit: str | None
+
+
+def task_header(row: Row, start_col: int) -> TaskHeader | None:
+    """A task header row (名称 + 主要实施内容/拟投入的资金 ...), or None."""
+    roles: dict[int, str] = {}
+    quality: dict[str, float] = {}
+    unit = None
+    for cell in row.cells:
+        if cell.col < start_col:
+            continue
+        m = match_label(cell.text, TASK_COLUMNS)
+        if m and m.key not in quality:
+            roles[cell.col] = m.key
+            quality[m.key] = m.quality
+            if m.key == "amount":
+                unit = label_unit(cell.text)
+    if len(quality) < 2 or "name" not in quality:
+        return None
+    return TaskHeader(row.table.id, row.table.n_cols, roles, quality, unit)
+
+
+def _task_by_header(row: Row, header: TaskHeader) -> Task | None:
+    table = row.table
+    cells = {role: row.at(col) for col, role in header.roles.items()}
+    if all(c is None or is_blank(c.text) for c in cells.values()):
+        return None
+    q = header.quality
+    return Task(
+        seq=count_field(table, cells.get("seq"), q.get("seq", 1.0)),
+        name=text_field(table, cells.get("name"), q.get("name", 1.0)),
+        content=text_field(table, cells.get("content"), q.get("content", 1.0)),
+        amount=money_field(table, cells.get("amount"), header.unit, q.get("amount", 1.0)),
+        expected_outcome=text_field(table, cells.get("expected_outcome"), q.get("expected_outcome", 1.0)),
+    )
+
+
+def _task_inferred(row: Row, start_col: int, unit: str | None) -> Task | None:
+    """A task row with no header to read it by: 序号 first when it is an integer, the amount last."""
+    table = row.table
+    cells = [c for c in row.cells if c.col >= start_col]
+    if all(is_blank(c.text) for c in cells):
+        return None
+    seq_cell = None
+    if cells and count_value(cells[0].text)[0] is not None and len(cells[0].text.strip()) <= 4:
+        seq_cell, cells = cells[0], cells[1:]
+    amount_cell = None
+    for i in range(len(cells) - 1, -1, -1):
+        if is_blank(cells[i].text):
+            continue
+        if money_value(cells[i].text, unit)[1] == 1.0:
+            amount_cell, cells = cells[i], cells[:i]
+        break
+    texts = [c for c in cells if not is_blank(c.text)]
+    name_cell = texts[0] if texts else None
+    content_cell = texts[1] if len(texts) > 1 else None
+    return Task(
+        seq=count_field(table, seq_cell, INFERRED_QUALITY),
+        name=text_field(table, name_cell, INFERRED_QUALITY),
+        content=text_field(table, content_cell, INFERRED_QUALITY),
+        amount=money_field(table, amount_cell, unit, INFERRED_QUALITY),
+        expected_outcome=Field[str](),
+    )
+
+
+@dataclass
+class TaskList:
+    tasks: list[Task] = field(default_factory=list)
+    seq_printed: bool = False
+
+
+def read_task_row(row: Row, start_col: int, header: TaskHeader | None, last: TaskHeader | None,
+                  out: TaskList) -> None:
+    """One data row of a task section, read by this table's header, else by position."""
+    if header is not None and header.table_id == row.table.id:
+        task = _task_by_header(row, header)
+        out.seq_printed = out.seq_printed or "seq" in header.roles.values()
+    else:
+        task = _task_inferred(row, start_col, last.unit if last else None)
+        out.seq_printed = out.seq_printed or (task is not None and task.seq.value is not None)
+    if task is not None:
+        out.tasks.append(task)
+
+
+def number_tasks(tasks: list[Task]) -> list[Task]:
+    """Tasks without a printed 序号 get their 1-based order (confidence of their name cell)."""
+    out = []
+    for i, task in enumerate(tasks, start=1):
+        if task.seq.source is None and task.seq.value is None:
+            conf = task.name.confidence if task.name.source else 1.0
+            task = task.model_copy(update={"seq": Field[int](value=i, confidence=conf)})
+        out.append(task)
+    return out
+

@@ -1,0 +1,63 @@
+"""Cells -> Field/Money values: confidence = cell confidence x label match x parse quality."""
+from __future__ import annotations
+
+from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_value
+from extract.types import Cell, Table
+from models.fields import Field, Money, Source
+
+# A value read from a column whose role was inferred (no header above it) is less certain.
+INFERRED_QUALITY = 0.9
+# A money value whose unit the form does not state anywhere: read as 元, flagged by lower confidence.
+UNKNOWN_UNIT_QUALITY = 0.7
+
+
+def clamp(x: float) -> float:
+    return max(0.0, min(1.0, x))
+
+
+def source_of(table: Table, cell: Cell) -> Source:
+    return Source(table=table.id, cells=[(cell.row, cell.col)], page=cell.page)
+
+
+def raw_of(cell: Cell | None) -> str | None:
+    if cell is None:
+        return None
+    text = cell.text.strip()
+    return text or None
+
+
+def text_field(table: Table, cell: Cell | None, quality: float = 1.0) -> Field[str]:
+    """The cell's text (whitespace collapsed) as a Field; blank -> value None with its source kept."""
+    if cell is None:
+        return Field[str]()
+    value = None if is_blank(cell.text) else collapse_ws(cell.text)
+    return Field[str](value=value, raw=raw_of(cell), confidence=clamp(cell.confidence * quality),
+                      source=source_of(table, cell))
+
+
+def value_field(table: Table, cell: Cell | None, value: str | None, quality: float = 1.0) -> Field[str]:
+    """A derived text value (comparator, bound, unit) sourced from ``cell``."""
+    if cell is None:
+        return Field[str](value=value, confidence=clamp(quality) if value is not None else 0.0)
+    return Field[str](value=value, raw=raw_of(cell), confidence=clamp(cell.confidence * quality),
+                      source=source_of(table, cell))
+
+
+def count_field(table: Table, cell: Cell | None, quality: float = 1.0) -> Field[int]:
+    if cell is None:
+        return Field[int]()
+    value, parse_q = count_value(cell.text)
+    return Field[int](value=value, raw=raw_of(cell), confidence=clamp(cell.confidence * quality * parse_q),
+                      source=source_of(table, cell))
+
+
+def money_field(table: Table, cell: Cell | None, unit: str | None, quality: float = 1.0) -> Money:
+    """Printed amount in ``unit`` (万元 or 元; None: not stated, read as 元 with lower confidence)."""
+    if cell is None:
+        return Money()
+    value, parse_q = money_value(cell.text, unit)
+    if unit is None and value is not None:
+        parse_q *= UNKNOWN_UNIT_QUALITY
+    raw_unit = unit if unit in ("万元", "元") else None
+    return Money(value=value, raw=raw_of(cell), raw_unit=raw_unit,
+                 confidence=clamp(cell.confidence * quality * parse_q), source=source_of(table, cell))
