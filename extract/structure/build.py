@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from extract.structure.assign import fill_cell, route_spans
 from extract.structure.grid import find_table_regions, rulings_to_grid
-from extract.structure.merged import find_merged_cells, open_border_cols
+from extract.structure.merged import cells_from_coverage, coverage_index, open_border_cols
 from extract.structure.options import StructureOptions
 from extract.types import PageInfo, Ruling, Table, TableRegion, TextSpan
 
@@ -30,9 +30,10 @@ def _region_table(region: TableRegion, rulings: Sequence[Ruling], spans: Sequenc
                   opts: StructureOptions) -> tuple[Table | None, list[TextSpan]]:
     """The table in one region, and the spans handed to it that no cell took."""
     grid = rulings_to_grid(rulings, region, opts)
-    cells = find_merged_cells(grid, rulings, page=region.page, options=opts)
-    if not cells:
+    if grid.n_rows == 0 or grid.n_cols == 0:
         return None, list(spans)
+    index = coverage_index(grid, rulings, opts)
+    cells = cells_from_coverage(grid, index, region.page, opts)
     per_cell, outside = route_spans(cells, spans)
     filled = sorted((fill_cell(c, p) for c, p in zip(cells, per_cell)), key=lambda c: (c.row, c.col))
     table = Table(
@@ -40,8 +41,8 @@ def _region_table(region: TableRegion, rulings: Sequence[Ruling], spans: Sequenc
         confidence=sum(c.confidence for c in filled) / len(filled), cells=tuple(filled),
         bbox=(grid.col_edges[0], grid.row_edges[0], grid.col_edges[-1], grid.row_edges[-1]),
         structure="ruled",
-        open_top_cols=open_border_cols(grid, rulings, "top", opts),
-        open_bottom_cols=open_border_cols(grid, rulings, "bottom", opts),
+        open_top_cols=open_border_cols(grid, index, "top", opts),
+        open_bottom_cols=open_border_cols(grid, index, "bottom", opts),
     )
     return table, outside
 

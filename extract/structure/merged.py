@@ -19,7 +19,8 @@ from extract.structure.segments import CoverageIndex, rulings_to_segments
 from extract.types import Cell, Grid, Ruling
 
 
-def _index(grid: Grid, rulings: Sequence[Ruling], opts: StructureOptions) -> CoverageIndex:
+def coverage_index(grid: Grid, rulings: Sequence[Ruling], opts: StructureOptions) -> CoverageIndex:
+    """Drawn-edge lookup over the rulings near the grid."""
     x0, x1, y0, y1 = grid.col_edges[0], grid.col_edges[-1], grid.row_edges[0], grid.row_edges[-1]
     t = opts.snap_tol
     near = [r for r in rulings
@@ -72,7 +73,12 @@ def find_merged_cells(grid: Grid, rulings: Sequence[Ruling], page: int = 1,
     opts = options or StructureOptions()
     if grid.n_rows == 0 or grid.n_cols == 0:
         return []
-    vcov, hcov = _edge_coverages(grid, _index(grid, rulings, opts))
+    return cells_from_coverage(grid, coverage_index(grid, rulings, opts), page, opts)
+
+
+def cells_from_coverage(grid: Grid, index: CoverageIndex, page: int, opts: StructureOptions) -> list[Cell]:
+    """``find_merged_cells`` on a prepared ``coverage_index`` (build it once per table)."""
+    vcov, hcov = _edge_coverages(grid, index)
     taken = [[False] * grid.n_cols for _ in range(grid.n_rows)]
     rows, cols = grid.row_edges, grid.col_edges
     cells: list[Cell] = []
@@ -90,13 +96,13 @@ def find_merged_cells(grid: Grid, rulings: Sequence[Ruling], page: int = 1,
     return cells
 
 
-def open_border_cols(grid: Grid, rulings: Sequence[Ruling], side: Literal["top", "bottom"],
+def open_border_cols(grid: Grid, rulings: Sequence[Ruling] | CoverageIndex, side: Literal["top", "bottom"],
                      options: StructureOptions | None = None) -> tuple[int, ...]:
     """Columns whose outer top (or bottom) border is drawn along less than ``edge_coverage``."""
     opts = options or StructureOptions()
     if grid.n_rows == 0 or grid.n_cols == 0:
         return ()
-    index = _index(grid, rulings, opts)
+    index = rulings if isinstance(rulings, CoverageIndex) else coverage_index(grid, rulings, opts)
     y = grid.row_edges[0] if side == "top" else grid.row_edges[-1]
     cols = grid.col_edges
     return tuple(c for c in range(grid.n_cols)

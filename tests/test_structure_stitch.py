@@ -1,0 +1,126 @@
+"""Tables across pages: repeated headers dropped, cut cells joined, unrelated tables left apart."""
+from __future__ import annotations
+
+from structure_drawing import draw_table, page
+
+from extract.structure.build import build_page_tables
+from extract.structure.stitch import stitch_tables
+
+COLS = [50.0, 150.0, 300.0, 450.0]
+HEADER = {(0, 0): "序号", (0, 1): "名称", (0, 2): "金额"}
+
+
+def _rows(n: int, top: float = 80.0, height: float = 20.0) -> list[float]:
+    return [top + height * i for i in range(n + 1)]
+
+
+def _page_tables(n: int, drawn, prefix: str | None = None):
+    return list(build_page_tables(page(n), drawn.spans, drawn.rulings, id_prefix=prefix or f"p{n}t").tables)
+
+
+def _data(first: int, count: int, row0: int = 1) -> dict:
+    return {(row0 + i, k): f"{first + i}-{k}" for i in range(count) for k in range(3)}
+
+
+def _by_pos(table) -> dict:
+    return {(c.row, c.col): (c.row_span, c.col_span, c.text, c.page) for c in table.cells}
+
+
+def test_two_pages_with_repeated_header():
+    p1 = draw_table(COLS, _rows(4, top=500), texts={**HEADER, **_data(1, 3)})
+    p2 = draw_table(COLS, _rows(3), texts={**HEADER, **_data(4, 2)})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert (t.id, t.pages, t.n_rows, t.n_cols) == ("t1", (1, 2), 6, 3)
+    assert [t.cell_at(r, 0).text for r in range(6)] == ["序号", "1-0", "2-0", "3-0", "4-0", "5-0"]
+    assert t.cell_at(4, 2).page == 2 and t.cell_at(3, 2).page == 1
+    assert t.cell_at(4, 2).bbox[1] == 100.0  # page-2 cells keep their own bbox
+    assert len(t.cells) == 18 and sum(c.text == "序号" for c in t.cells) == 1
+
+
+def test_three_pages_with_header_and_label_cut_by_page_breaks():
+    head = {(0, 0): "一级指标", (0, 1): "二级指标", (0, 2): "指标值"}
+    # page 1: header + 产出指标 over rows 1-3, cut by the break
+    p1 = draw_table(COLS, _rows(4, top=600), [(1, 0, 3, 1, "产出指标")],
+                    texts={**head, (1, 1): "数量指标", (1, 2): "1", (2, 1): "质量指标", (2, 2): "2",
+                           (3, 1): "时效指标", (3, 2): "3"})
+    # page 2: header repeated; 产出指标 goes on (empty) over rows 1-2; 效益指标 starts at row 3, cut again
+    p2 = draw_table(COLS, _rows(5), [(1, 0, 2, 1, ""), (3, 0, 2, 1, "效益指标")],
+                    texts={**head, (1, 1): "成本指标", (1, 2): "4", (2, 1): "其他", (2, 2): "5",
+                           (3, 1): "经济效益", (3, 2): "6", (4, 1): "社会效益", (4, 2): "7"})
+    # page 3: no header, no top ruling over the label column: 效益指标 continues over rows 0-1
+    p3 = draw_table(COLS, _rows(3), [(0, 0, 2, 1, ""), (2, 0, 1, 1, "满意度指标")], open_top={0},
+                    texts={(0, 1): "生态效益", (0, 2): "8", (1, 1): "可持续影响", (1, 2): "9",
+                           (2, 1): "服务对象满意度", (2, 2): "10"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2) + _page_tables(3, p3))
+    assert (t.pages, t.n_rows, t.n_cols) == ((1, 2, 3), 11, 3)
+    got = _by_pos(t)
+    assert got[(1, 0)] == (5, 1, "产出指标", 1)
+    assert got[(6, 0)] == (4, 1, "效益指标", 2)
+    assert got[(10, 0)] == (1, 1, "满意度指标", 3)
+    assert [t.cell_at(r, 2).text for r in range(11)] == ["指标值"] + [str(i) for i in range(1, 11)]
+    assert all(t.cell_at(r, 0).text == "产出指标" for r in range(1, 6))
+    assert all(t.cell_at(r, 0).text == "效益指标" for r in range(6, 10))
+    assert sum(c.text == "一级指标" for c in t.cells) == 1
+    dense = t.dense()
+    assert all(cell is not None for row in dense for cell in row)
+
+
+def test_jieyang_block_header_repeated_mid_table():
+    cols = [40.0, 120.0, 160.0, 260.0, 440.0, 540.0]
+    block_head = {(1, 1): "序号", (1, 2): "名称", (1, 3): "主要实施内容", (1, 4): "拟投入金额(万元)"}
+    rows1 = {(2 + i, k): t for i, (a, b) in enumerate([("1", "审查"), ("2", "运维"), ("3", "专项经费")])
+             for k, t in ((1, a), (2, b), (3, f"内容{a}"), (4, f"{a}00"))}
+    p1 = draw_table(cols, _rows(5, top=600), [(0, 1, 1, 4, "揭阳市应急管理局"), (1, 0, 4, 1, "年度重点工作任务")],
+                    texts={(0, 0): "部门名称", **block_head, **rows1})
+    head2 = {(0, k): t for (_, k), t in block_head.items()}
+    p2 = draw_table(cols, _rows(4), [(0, 0, 2, 1, ""), (2, 0, 2, 1, "其他需完成任务")],
+                    texts={**head2, (1, 1): "4", (1, 2): "编制项目", (1, 3): "内容4", (1, 4): "37",
+                           (2, 1): "5", (2, 2): "救援力量", (3, 1): "6", (3, 2): "信息平台"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 8 and t.n_cols == 5
+    label = t.cell_at(5, 0)
+    assert (label.row, label.row_span, label.text, label.page) == (1, 5, "年度重点工作任务", 1)
+    assert [t.cell_at(r, 1).text for r in range(1, 8)] == ["序号", "1", "2", "3", "4", "5", "6"]
+    assert sum(c.text == "序号" for c in t.cells) == 1
+    assert t.cell_at(6, 0).text == "其他需完成任务" and t.cell_at(6, 0).row_span == 2
+
+
+def test_text_cell_split_by_the_break_is_joined_into_one_row():
+    p1 = draw_table(COLS, _rows(2, top=700), texts={**HEADER, (1, 0): "7", (1, 1): "长项目名称的", (1, 2): "100"})
+    p2 = draw_table(COLS, _rows(2), texts={(0, 1): "后半部分", (1, 0): "8", (1, 1): "下一项", (1, 2): "50"},
+                    open_top={0, 1, 2})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 3
+    assert [c.text for c in t.cells if c.row == 1] == ["7", "长项目名称的后半部分", "100"]
+    assert all(c.row_span == 1 for c in t.cells)
+    assert t.cell_at(2, 1).text == "下一项"
+
+
+def test_unrelated_tables_are_not_stitched():
+    p1 = draw_table(COLS, _rows(3, top=600), texts=_data(1, 2, row0=0))
+    p2 = draw_table([50.0, 250.0, 520.0], _rows(2), texts={(0, 0): "other", (0, 1): "table"})
+    tables = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert [(t.id, t.pages, t.n_cols) for t in tables] == [("t1", (1,), 3), ("t2", (2,), 2)]
+
+
+def test_only_the_bottom_table_continues_and_ids_follow_document_order():
+    top = draw_table([50.0, 500.0], _rows(1), texts={(0, 0): "first"})
+    bottom = draw_table(COLS, _rows(2, top=600), texts={**HEADER, (1, 0): "1"})
+    p2 = draw_table(COLS, _rows(2), texts={**HEADER, (1, 0): "2"})
+    p3 = draw_table([50.0, 500.0], _rows(1), texts={(0, 0): "last"})
+    parts = _page_tables(1, top + bottom) + _page_tables(2, p2) + _page_tables(3, p3)
+    tables = stitch_tables(list(reversed(parts)))
+    assert [(t.id, t.pages) for t in tables] == [("t1", (1,)), ("t2", (1, 2)), ("t3", (3,))]
+    assert tables[0].cells[0].text == "first" and tables[2].cells[0].text == "last"
+    assert [tables[1].cell_at(r, 0).text for r in range(3)] == ["序号", "1", "2"]
+
+
+def test_continuation_that_splits_a_column_is_stitched_on_the_union_of_edges():
+    p1 = draw_table(COLS, _rows(2, top=600), texts={**HEADER, (1, 2): "wide"})
+    p2 = draw_table([50.0, 150.0, 220.0, 300.0, 450.0], _rows(1), texts={(0, 1): "a", (0, 2): "b"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert (t.n_rows, t.n_cols) == (3, 4)
+    name = t.cell_at(0, 2)
+    assert (name.text, name.col, name.col_span) == ("名称", 1, 2)
+    assert t.cell_at(2, 1).text == "a" and t.cell_at(2, 2).text == "b"
+    assert t.cell_at(1, 3).text == "wide"
