@@ -1,0 +1,236 @@
+"""Tables without full rulings: structure implied by alignment and whitespace, helped by whatever rulings exist.
+
+``find_unruled_tables(page_info, spans, rulings, exclude)`` is the stage: spans -> words -> lines ->
+blocks of consecutive lines that share column corridors -> header lines above -> Table with
+``structure='unruled'`` (or ``'partly_ruled'`` when rulings shaped the grid). Ordinary paragraphs (one
+segment per line), lists and two-column running text (two columns of long prose) are not tables.
+Units lines (单位：万元, "in millions") above and notes/sources below are recorded in ``Table.notes``.
+Confidence is lower than for ruled tables: the grid is inferred, not drawn.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from statistics import median
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from extract.structure.unruled_grid import (Gap, add_ruling_gaps, body_rows, column_gaps, header_rows,
+                                            ruled_row_bands, rows_from_bands, rows_to_cells)
+from extract.structure.unruled_lines import Line, spans_to_words, words_to_lines
+from extract.types import BBox, PageInfo, Ruling, Table, TextSpan
+
+_CAPTION = re.compile(r"^(table|tab\.|figure|fig\.|exhibit|chart|appendix|表|图)\s*[\dA-Z一二三四五六七八九十IVX]",
+                      re.IGNORECASE)
+_UNITS = re.compile(r"^(单位[:：]|unit[s]?[:：]|\(?in (millions|thousands|billions|percent)|\(?[€$£¥] ?(million|thousand|bn|m)\b)",
+                    re.IGNORECASE)
+_NOTE = re.compile(r"^(note|notes|source|sources|\*|†|‡|注|说明|资料来源|数据来源|\(?[a-z\d]\)\s)", re.IGNORECASE)
+
+
+class UnruledOptions(BaseModel):
+    """Tunables of unruled table finding; each names the evidence it weighs."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_row_gap: float = Field(1.9, description="x line height: a wider vertical gap ends a block")
+    max_ruled_gap: float = Field(4.0, description="x line height: wider gap allowed when a ruling sits in it")
+    max_single_lines: int = Field(3, description="consecutive one-segment lines a block may hold")
+    max_header_lines: int = Field(6, description="lines above the body taken as header at most")
+    min_body_lines: int = Field(2, description="lines with two or more segments a table needs")
+    corridor_tolerance: float = Field(0.1, description="share of body lines allowed to cross a column gap")
+    prose_words: float = Field(4.5, description="median words per cell above which 2-column text is prose")
+    unruled_confidence: float = Field(0.8, description="cell confidence factor where the grid is inferred")
+    partly_ruled_confidence: float = Field(0.88, description="factor where rulings confirmed part of the grid")
+
+
+@dataclass
+class Block:
+    lines: list[Line]
+    n_header: int = 0
+    gaps: list[Gap] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def bbox(self) -> BBox:
+        bs = [ln.bbox for ln in self.lines]
+        return (min(b[0] for b in bs), min(b[1] for b in bs), max(b[2] for b in bs), max(b[3] for b in bs))
+
+
+def _gap_bridged(upper: BBox, lower: BBox, rulings: list[Ruling]) -> bool:
+    for r in rulings:
+        y = (r.bbox[1] + r.bbox[3]) / 2
+        if r.orientation == "h" and upper[3] - 1 <= y <= lower[1] + 1 and r.bbox[2] - r.bbox[0] > 30:
+            return True
+    return False
+
+
+def _close_enough(upper: Line, lower: Line, h: float, rulings: list[Ruling], opts: UnruledOptions) -> bool:
+    gap = lower.bbox[1] - upper.bbox[3]
+    if gap <= opts.max_row_gap * h:
+        return True
+    return gap <= opts.max_ruled_gap * h and _gap_bridged(upper.bbox, lower.bbox, rulings)
+
+
+def candidate_runs(lines: list[Line], rulings: list[Ruling], h: float, opts: UnruledOptions) -> list[list[int]]:
+    """Runs of nearby lines, each starting and ending with a multi-segment line."""
+    runs: list[list[int]] = []
+    cur: list[int] = []
+    singles = 0
+    for i, ln in enumerate(lines):
+        multi = len(ln.segments) >= 2
+        if cur and _close_enough(lines[cur[-1]], ln, h, rulings, opts) and (multi or singles < opts.max_single_lines):
+            cur.append(i)
+            singles = 0 if multi else singles + 1
+            continue
+        if cur:
+            runs.append(cur)
+        cur, singles = ([i], 0) if multi else ([], 0)
+    if cur:
+        runs.append(cur)
+    out = []
+    for run in runs:
+        while run and len(lines[run[-1]].segments) < 2:
+            run.pop()
+        if sum(1 for i in run if len(lines[i].segments) >= 2) >= opts.min_body_lines:
+            out.append(run)
+    return out
+
+
+def body_start(lines: list[Line]) -> int:
+    """First line whose segments include a number, when at least two lines have numbers."""
+    numeric = [i for i, ln in enumerate(lines) if len(ln.segments) >= 2 and any(s.numeric for s in ln.segments)]
+    return numeric[0] if len(numeric) >= 2 else 0
+
+
+def _is_prose(lines: list[Line], gaps: list[Gap], opts: UnruledOptions) -> bool:
+    segs = [s for ln in lines for s in ln.segments]
+    words = sorted(len(s.words) for s in segs)
+    numeric = sum(1 for s in segs if s.numeric) / max(len(segs), 1)
+    return len(gaps) == 1 and numeric < 0.3 and words[len(words) // 2] > opts.prose_words
+
+
+def region_columns(body: list[Line], rulings: list[Ruling], opts: UnruledOptions) -> list[Gap]:
+    """Column gaps of a known table region (all its lines are table lines)."""
+    return _columns(body, rulings, median(ln.height for ln in body), opts)
+
+
+def _columns(body: list[Line], rulings: list[Ruling], h: float, opts: UnruledOptions) -> list[Gap]:
+    multi = [ln for ln in body if len(ln.segments) >= 2]
+    x0 = min(ln.bbox[0] for ln in body)
+    x1 = max(ln.bbox[2] for ln in body)
+    allow = int(opts.corridor_tolerance * len(multi))
+    gaps = column_gaps(multi, x0, x1, allow, 0.4 * h)
+    box = (x0, min(ln.bbox[1] for ln in body), x1, max(ln.bbox[3] for ln in body))
+    return add_ruling_gaps(gaps, rulings, box)
+
+
+def _extend_up(lines: list[Line], top: int, block_box: BBox, h: float, rulings: list[Ruling],
+               opts: UnruledOptions, taken: set[int]) -> tuple[int, list[str]]:
+    """Header lines above the block; a units line above them is returned as a note."""
+    notes: list[str] = []
+    width = block_box[2] - block_box[0]
+    i = top
+    while i - 1 >= 0 and (i - 1) not in taken and top - (i - 1) <= opts.max_header_lines:
+        ln = lines[i - 1]
+        text = ln.text.strip()
+        if not _close_enough(ln, lines[i], h, rulings, opts) or _CAPTION.match(text):
+            break
+        if _UNITS.match(text):
+            notes.append(text)
+            break
+        b = ln.bbox
+        inside = b[0] >= block_box[0] - 0.25 * width and b[2] <= block_box[2] + 0.1 * width
+        prose = len(ln.segments) == 1 and len(ln.words) > 8 and (b[2] - b[0]) > 0.6 * width
+        if not inside or prose:
+            break
+        i -= 1
+    return i, notes
+
+
+def _notes_below(lines: list[Line], bottom: int, h: float) -> list[str]:
+    notes = []
+    for ln in lines[bottom + 1: bottom + 4]:
+        if ln.bbox[1] - lines[bottom].bbox[3] > 6 * h or not _NOTE.match(ln.text.strip()):
+            break
+        notes.append(ln.text.strip())
+        bottom += 1
+    return notes
+
+
+def find_blocks(lines: list[Line], rulings: list[Ruling], opts: UnruledOptions) -> list[Block]:
+    if not lines:
+        return []
+    h = median(ln.height for ln in lines)
+    blocks: list[Block] = []
+    taken: set[int] = set()
+    for run in candidate_runs(lines, rulings, h, opts):
+        run_lines = [lines[i] for i in run]
+        start = body_start(run_lines)
+        body = run_lines[start:]
+        gaps = _columns(body, rulings, h, opts)
+        if not gaps or _is_prose(body, gaps, opts):
+            continue
+        box = Block(body).bbox
+        top, notes = _extend_up(lines, run[0], box, h, rulings, opts, taken)
+        header = lines[top:run[0]] + run_lines[:start]
+        taken.update(range(top, run[-1] + 1))
+        blk = Block(header + body, n_header=len(header), gaps=gaps, notes=notes)
+        blk.notes += _notes_below(lines, run[-1], h)
+        blocks.append(blk)
+    return blocks
+
+
+def _ruling_used(blk: Block, rulings: list[Ruling]) -> bool:
+    b = blk.bbox
+    for r in rulings:
+        rb = r.bbox
+        if min(rb[2], b[2]) - max(rb[0], b[0]) > 0.5 * (b[2] - b[0]) and b[1] - 8 <= rb[1] <= b[3] + 8:
+            return True
+    return any(g.x0 == g.x1 for g in blk.gaps)
+
+
+def block_to_table(blk: Block, rulings: list[Ruling], page: PageInfo, table_id: str,
+                   opts: UnruledOptions) -> Table | None:
+    n_cols = len(blk.gaps) + 1
+    header_lines, body = blk.lines[:blk.n_header], blk.lines[blk.n_header:]
+    box = blk.bbox
+    bands = ruled_row_bands(body, rulings, Block(body).bbox)
+    if bands:
+        body_placed = rows_from_bands(body, blk.n_header, blk.gaps, bands)
+    else:
+        body_placed = body_rows(body, blk.n_header, blk.gaps, rulings)
+    head = header_rows(header_lines, blk.gaps) if header_lines else []
+    if not header_lines and body_placed and len(body_placed) > 2:
+        head, body_placed = body_placed[:1], body_placed[1:]
+    rows = [r for r in head + body_placed if r]
+    if len(rows) < 2:
+        return None
+    partly = _ruling_used(blk, rulings)
+    factor = opts.partly_ruled_confidence if partly else opts.unruled_confidence
+    col_edges = [box[0]] + [g.centre for g in blk.gaps] + [box[2]]
+    cells = rows_to_cells(rows, n_cols, len(head), col_edges, page.page, factor)
+    filled = [c for c in cells if c.text]
+    fill_share = len(filled) / max(len(rows) * n_cols, 1)
+    conf = factor * (0.7 + 0.3 * min(1.0, fill_share / 0.6))
+    return Table(id=table_id, pages=(page.page,), n_rows=len(rows), n_cols=n_cols, confidence=round(conf, 4),
+                 cells=tuple(cells), bbox=box, structure="partly_ruled" if partly else "unruled",
+                 notes=tuple(blk.notes))
+
+
+def find_unruled_tables(page_info: PageInfo, spans: list[TextSpan], rulings: list[Ruling], exclude: list[BBox],
+                        options: UnruledOptions | None = None) -> list[Table]:
+    """Tables implied by alignment on one page, outside the ``exclude`` regions (ruled tables)."""
+    opts = options or UnruledOptions()
+    lines = words_to_lines(spans_to_words(list(spans), list(exclude)))
+    free_rulings = [r for r in rulings if not any(_inside(r.bbox, b) for b in exclude)]
+    tables = []
+    for blk in find_blocks(lines, free_rulings, opts):
+        t = block_to_table(blk, free_rulings, page_info, f"p{page_info.page}u{len(tables) + 1}", opts)
+        if t is not None:
+            tables.append(t)
+    return tables
+
+
+def _inside(box: BBox, region: BBox, tol: float = 2.0) -> bool:
+    return box[0] >= region[0] - tol and box[1] >= region[1] - tol and box[2] <= region[2] + tol \
+        and box[3] <= region[3] + tol

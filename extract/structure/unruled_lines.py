@@ -1,0 +1,156 @@
+"""Text spans -> words -> text lines -> phrase segments: the raw material of unruled table finding.
+
+A *word* is a run of characters without a space or a wide gap. A *line* is the words that share a
+baseline band. A *segment* is a run of words on one line separated by no more than an ordinary word
+space; the gaps between segments are where columns may be.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.text import join_lines
+from extract.types import BBox, TextSpan
+
+WORD_GAP = 0.25  # x line height: a wider gap between characters ends a word
+SEGMENT_GAP = 0.75  # x line height: a wider gap between words ends a segment (a candidate column gap)
+SAME_LINE_OVERLAP = 0.5  # share of the smaller height two words must overlap vertically to share a line
+
+_NUMERIC = re.compile(r"^[\(\[\-–−+±≥≤<>=~约]*[$€£¥%]?\s*[\d.,'\s]*\d[\d.,'\s]*%?[\)\]]?[%‰*a-zA-Z万元亿]{0,3}$")
+
+
+@dataclass
+class Word:
+    text: str
+    bbox: BBox
+    confidence: float
+    span: TextSpan
+
+
+@dataclass
+class Segment:
+    words: list[Word]
+
+    @property
+    def bbox(self) -> BBox:
+        return (min(w.bbox[0] for w in self.words), min(w.bbox[1] for w in self.words),
+                max(w.bbox[2] for w in self.words), max(w.bbox[3] for w in self.words))
+
+    @property
+    def text(self) -> str:
+        out = ""
+        for w in self.words:
+            out = join_lines([out, w.text]) if out else w.text
+        return out
+
+    @property
+    def numeric(self) -> bool:
+        return is_numeric(self.text)
+
+
+@dataclass
+class Line:
+    words: list[Word]
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def bbox(self) -> BBox:
+        return (min(w.bbox[0] for w in self.words), min(w.bbox[1] for w in self.words),
+                max(w.bbox[2] for w in self.words), max(w.bbox[3] for w in self.words))
+
+    @property
+    def height(self) -> float:
+        hs = sorted(w.bbox[3] - w.bbox[1] for w in self.words)
+        return max(hs[len(hs) // 2], 1.0)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+
+def is_numeric(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and (bool(_NUMERIC.match(t)) or t in {"-", "–", "—", "...", "…", "n/a", "na", "x", "*"})
+
+
+def _split_by_boxes(span: TextSpan) -> list[Word]:
+    boxes = span.char_boxes
+    assert boxes is not None
+    words: list[Word] = []
+    cur: list[int] = []
+
+    def flush() -> None:
+        if cur:
+            bb = [boxes[i] for i in cur]
+            box = (min(b[0] for b in bb), min(b[1] for b in bb), max(b[2] for b in bb), max(b[3] for b in bb))
+            words.append(Word("".join(span.text[i] for i in cur), box, span.confidence, span))
+            cur.clear()
+
+    for i, ch in enumerate(span.text):
+        if ch.isspace():
+            flush()
+            continue
+        if cur:
+            prev, box = boxes[cur[-1]], boxes[i]
+            h = max(prev[3] - prev[1], box[3] - box[1], 1.0)
+            if box[0] - prev[2] > WORD_GAP * h:
+                flush()
+        cur.append(i)
+    flush()
+    return words
+
+
+def _split_by_spaces(span: TextSpan) -> list[Word]:
+    """Without character boxes (OCR), place each space-separated word by its share of the characters."""
+    x0, y0, x1, y1 = span.bbox
+    n = max(len(span.text), 1)
+    step = (x1 - x0) / n
+    return [Word(m.group(), (x0 + m.start() * step, y0, x0 + m.end() * step, y1), span.confidence, span)
+            for m in re.finditer(r"\S+", span.text)]
+
+
+def spans_to_words(spans: list[TextSpan], exclude: list[BBox]) -> list[Word]:
+    words: list[Word] = []
+    for span in spans:
+        if span.char_boxes is not None and len(span.char_boxes) == len(span.text):
+            words.extend(_split_by_boxes(span))
+        else:
+            words.extend(_split_by_spaces(span))
+    return [w for w in words if not any(_centre_in(w.bbox, b) for b in exclude)]
+
+
+def _centre_in(box: BBox, region: BBox) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return region[0] <= x <= region[2] and region[1] <= y <= region[3]
+
+
+def words_to_lines(words: list[Word]) -> list[Line]:
+    """Group words into lines by vertical overlap, top to bottom; each line's words left to right."""
+    lines: list[Line] = []
+    for w in sorted(words, key=lambda w: ((w.bbox[1] + w.bbox[3]) / 2, w.bbox[0])):
+        placed = False
+        for line in reversed(lines[-3:]):
+            lb = line.bbox
+            ov = min(lb[3], w.bbox[3]) - max(lb[1], w.bbox[1])
+            if ov >= SAME_LINE_OVERLAP * min(lb[3] - lb[1], w.bbox[3] - w.bbox[1]):
+                line.words.append(w)
+                placed = True
+                break
+        if not placed:
+            lines.append(Line([w]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.bbox[0])
+        line.segments = line_segments(line)
+    lines.sort(key=lambda ln: ln.bbox[1])
+    return lines
+
+
+def line_segments(line: Line) -> list[Segment]:
+    h = line.height
+    segs: list[Segment] = []
+    for w in line.words:
+        if segs and w.bbox[0] - segs[-1].words[-1].bbox[2] <= SEGMENT_GAP * h:
+            segs[-1].words.append(w)
+        else:
+            segs.append(Segment([w]))
+    return segs
