@@ -1,0 +1,302 @@
+"""Open a PDF or image, classify its pages, read the text layer and vector rulings, render pages.
+
+``open_document(path)`` checks the input up front and raises ``InputError`` with a one-line,
+human reason. ``Document.iter_pages()`` loads one page at a time and releases pdfium's page and
+text-page objects before the next one, so memory stays flat on long documents.
+"""
+from __future__ import annotations
+
+import ctypes
+import hashlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extract.geometry import PageFrame, area
+from extract.layout.rulings import vector_rulings
+from extract.textlayer import CharBox, read_chars, chars_to_spans, garbled_share
+from extract.types import PageInfo, Ruling, TextSpan
+
+# A page whose text layer has at least this many readable characters is a text page even when
+# it also holds a large image (a letterhead, a stamp); below it, a large image makes it a scan.
+MIN_TEXT_CHARS = 20
+# An image object covering this share of the page makes a text-poor page a scan.
+SCAN_IMAGE_SHARE = 0.5
+# A page without text or images is a scan (text drawn as outlines, say) when this share of a
+# low-resolution render is ink; otherwise it is empty.
+INK_SHARE = 0.002
+INK_DPI = 24.0
+# dpi assumed for an image whose metadata gives none, or an implausible one.
+DEFAULT_IMAGE_DPI = 200.0
+PLAUSIBLE_DPI = (100.0, 1200.0)
+
+
+class InputError(Exception):
+    """The input cannot be read. ``str(err)`` is one line meant for a person."""
+
+
+def _sniff(path: Path) -> str:
+    """'pdf' | 'image' from the first bytes, else InputError."""
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputError(f"cannot read file: {e.strerror or e}") from None
+    if size == 0:
+        raise InputError("empty file (0 bytes)")
+    with path.open("rb") as f:
+        head = f.read(1024)
+    if b"%PDF-" in head:
+        return "pdf"
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):
+        return "image"
+    raise InputError("not a PDF or image (PNG, JPEG, TIFF)")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _open_pdf(path: Path, max_pages: int) -> pdfium.PdfDocument:
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as e:
+        msg = str(e)
+        if "password" in msg.lower():
+            raise InputError("encrypted PDF (password required)") from None
+        reason = msg.split("(PDFium: ")[-1].rstrip(").") if "PDFium" in msg else msg
+        raise InputError(f"truncated or corrupt PDF: {reason.lower()}") from None
+    n = len(pdf)
+    if n == 0:
+        pdf.close()
+        raise InputError("truncated or corrupt PDF: no pages")
+    if n > max_pages:
+        pdf.close()
+        raise InputError(f"too many pages ({n} > {max_pages})")
+    return pdf
+
+
+def _open_image(path: Path, max_pages: int, max_pixels: int):
+    from PIL import Image
+
+    saved = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # our own size check below runs before any decoding
+    try:
+        img = Image.open(path)
+    except Image.UnidentifiedImageError:
+        raise InputError("unreadable image: unknown or damaged image header") from None
+    except Exception as e:  # Pillow raises many kinds for a bad header
+        detail = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise InputError(f"unreadable image: {detail}") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = saved
+    w, h = img.size
+    if w * h > max_pixels:
+        img.close()
+        raise InputError(f"image too large ({w}×{h} px > {max_pixels} px)")
+    n = getattr(img, "n_frames", 1)
+    if n > max_pages:
+        img.close()
+        raise InputError(f"too many pages ({n} > {max_pages})")
+    return img, n
+
+
+def _image_dpi(img) -> float:
+    dpi = img.info.get("dpi")
+    try:
+        value = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        value = 0.0
+    lo, hi = PLAUSIBLE_DPI
+    return value if lo <= value <= hi else DEFAULT_IMAGE_DPI
+
+
+class Page:
+    """One page: its info, text-layer spans, vector rulings, and a renderer.
+
+    For a PDF page, ``spans``/``rulings`` are read when the page is loaded; ``render`` works while
+    the document is open. ``text_quality`` is the share of text-layer characters that read
+    cleanly (1.0 = none garbled); ``garbled_share`` is the rest.
+    """
+
+    def __init__(self, doc: Document, index: int, info: PageInfo, spans: list[TextSpan],
+                 rulings: list[Ruling], garbled: float, image_dpi: float | None = None):
+        self._doc = doc
+        self._index = index
+        self.info = info
+        self.spans = spans
+        self.rulings = rulings
+        self.garbled_share = garbled
+        self.text_quality = 1.0 - garbled
+        self._image_dpi = image_dpi
+
+    @property
+    def number(self) -> int:
+        return self.info.page
+
+    def render(self, dpi: float) -> np.ndarray:
+        """The displayed page as an RGB uint8 array (height, width, 3) at ``dpi``."""
+        if self._doc.kind == "pdf":
+            return self._doc._render_pdf(self._index, dpi)
+        return self._doc._render_image(self._index, dpi, self._image_dpi or DEFAULT_IMAGE_DPI)
+
+
+class Document:
+    """An open input. Use as a context manager; pages load one at a time via ``iter_pages``."""
+
+    def __init__(self, path: Path, kind: str, page_count: int, pdf=None, image=None):
+        self.path = path
+        self.kind = kind
+        self.page_count = page_count
+        self._pdf = pdf
+        self._image = image
+        self._sha256: str | None = None
+
+    @property
+    def sha256(self) -> str:
+        if self._sha256 is None:
+            self._sha256 = _sha256(self.path)
+        return self._sha256
+
+    def __enter__(self) -> Document:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pdf is not None:
+            self._pdf.close()
+            self._pdf = None
+        if self._image is not None:
+            self._image.close()
+            self._image = None
+
+    def iter_pages(self, pages: Iterable[int] | None = None) -> Iterator[Page]:
+        """Pages in the order asked (1-based); numbers outside 1..page_count are skipped."""
+        numbers = range(1, self.page_count + 1) if pages is None else pages
+        for n in numbers:
+            if not 1 <= n <= self.page_count:
+                continue
+            yield self._load_pdf_page(n - 1) if self.kind == "pdf" else self._load_image_page(n - 1)
+
+    # --- PDF ---------------------------------------------------------------------------
+
+    def _load_pdf_page(self, index: int) -> Page:
+        try:
+            page = self._pdf[index]
+        except pdfium.PdfiumError as e:
+            raise InputError(f"page {index + 1} unreadable: {e}") from None
+        try:
+            frame = PageFrame(page.get_cropbox(), page.get_rotation())
+            textpage = page.get_textpage()
+            try:
+                chars = read_chars(textpage, frame)
+            finally:
+                textpage.close()
+            rulings = vector_rulings(page, frame)
+            kind = self._pdf_kind(page, frame, chars)
+        finally:
+            page.close()
+        width, height = frame.size
+        info = PageInfo(page=index + 1, width=round(width, 3), height=round(height, 3),
+                        kind=kind, rotation=frame.rotation)
+        return Page(self, index, info, chars_to_spans(chars), rulings, garbled_share(chars))
+
+    def _pdf_kind(self, page, frame: PageFrame, chars: list[CharBox]) -> str:
+        readable = sum(1 for c in chars if not c.garbled)
+        big_image = _image_share(page, frame) >= SCAN_IMAGE_SHARE
+        if readable >= MIN_TEXT_CHARS or (readable and not big_image):
+            return "text"
+        if big_image:
+            return "scanned"
+        ink = _ink_share(page.render(scale=INK_DPI / 72.0, grayscale=True).to_numpy())
+        return "scanned" if ink >= INK_SHARE else "empty"
+
+    def _render_pdf(self, index: int, dpi: float) -> np.ndarray:
+        if self._pdf is None:
+            raise ValueError("document is closed")
+        page = self._pdf[index]
+        try:
+            bitmap = page.render(scale=dpi / 72.0, rev_byteorder=True)
+            arr = bitmap.to_numpy()
+            out = np.ascontiguousarray(arr[:, :, :3])
+            bitmap.close()
+            return out
+        finally:
+            page.close()
+
+    # --- images ------------------------------------------------------------------------
+
+    def _frame(self, index: int):
+        from PIL import ImageOps
+
+        self._image.seek(index)
+        return ImageOps.exif_transpose(self._image)
+
+    def _load_image_page(self, index: int) -> Page:
+        self._image.seek(index)
+        dpi = _image_dpi(self._image)
+        orientation = self._image.getexif().get(0x0112, 1)
+        w, h = self._image.size
+        if orientation in (5, 6, 7, 8):
+            w, h = h, w
+        rotation = {3: 180, 6: 90, 8: 270}.get(orientation, 0)
+        info = PageInfo(page=index + 1, width=round(w * 72.0 / dpi, 3), height=round(h * 72.0 / dpi, 3),
+                        kind="scanned", rotation=rotation)
+        return Page(self, index, info, [], [], 0.0, image_dpi=dpi)
+
+    def _render_image(self, index: int, dpi: float, own_dpi: float) -> np.ndarray:
+        if self._image is None:
+            raise ValueError("document is closed")
+        img = self._frame(index).convert("RGB")
+        if abs(dpi - own_dpi) / own_dpi > 0.01:
+            from PIL import Image
+
+            w, h = img.size
+            size = (max(1, round(w * dpi / own_dpi)), max(1, round(h * dpi / own_dpi)))
+            img = img.resize(size, Image.Resampling.LANCZOS if dpi < own_dpi else Image.Resampling.BICUBIC)
+        return np.asarray(img, dtype=np.uint8)
+
+
+def _image_share(page, frame: PageFrame) -> float:
+    """Largest share of the page covered by one image object (top level)."""
+    pw, ph = frame.size
+    best = 0.0
+    raw = page.raw
+    for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
+        obj = pdfium_c.FPDFPage_GetObject(raw, i)
+        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            continue
+        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+        if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+            box = frame.box(left.value, bottom.value, right.value, top.value)
+            clipped = (max(box[0], 0), max(box[1], 0), min(box[2], pw), min(box[3], ph))
+            best = max(best, area(clipped) / max(pw * ph, 1e-9))
+    return best
+
+
+def _ink_share(gray: np.ndarray) -> float:
+    if gray.ndim == 3:
+        gray = gray[:, :, 0]
+    return float((gray < 200).mean()) if gray.size else 0.0
+
+
+def open_document(path: str | Path, *, max_pages: int = 2000, max_pixels: int = 200_000_000) -> Document:
+    """Open a PDF, PNG, JPEG or TIFF (multi-page too). Raises InputError for bad input."""
+    path = Path(path)
+    kind = _sniff(path)
+    if kind == "pdf":
+        pdf = _open_pdf(path, max_pages)
+        return Document(path, "pdf", len(pdf), pdf=pdf)
+    img, n = _open_image(path, max_pages, max_pixels)
+    return Document(path, "image", n, image=img)
+
+
+__all__ = ["Document", "InputError", "Page", "open_document"]

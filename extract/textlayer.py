@@ -1,0 +1,163 @@
+"""A PDF text layer as line spans: pdfium characters -> lines -> gap-split TextSpans.
+
+Characters are grouped visually (not in content order, which some producers scramble): into
+lines by vertical centre, then each line, left to right, is split where the horizontal gap is
+wider than ``SPAN_GAP`` line heights. Every span carries one box per character of its text, so
+a later stage can still cut it at a ruling.
+"""
+from __future__ import annotations
+
+import ctypes
+import unicodedata
+from dataclasses import dataclass
+
+import pypdfium2.raw as pdfium_c
+
+from extract.geometry import PageFrame
+from extract.text import is_cjk, repair_text
+from extract.types import BBox, TextSpan
+
+# Split a line into spans where the gap exceeds this many character heights (~1 em): wider than
+# any word space or CJK letter spacing, narrower than most gaps between table cells.
+SPAN_GAP = 0.8
+# Between two non-CJK characters, a gap above this many heights is a word space.
+WORD_GAP = 0.15
+# Two characters are on one line when their vertical centres differ by at most this many heights.
+LINE_TOL = 0.35
+# Confidence of a span in which look-alike characters were repaired.
+REPAIRED_CONFIDENCE = 0.97
+
+_WHITESPACE = {0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000, 0x2002, 0x2003, 0x2009, 0xFEFF, 0x200B}
+
+
+@dataclass(frozen=True, slots=True)
+class CharBox:
+    ch: str
+    box: BBox
+    size: float
+    garbled: bool
+    space_before: bool = False  # the text layer had a blank just before this character
+
+    @property
+    def height(self) -> float:
+        return self.box[3] - self.box[1]
+
+    @property
+    def yc(self) -> float:
+        return (self.box[1] + self.box[3]) / 2
+
+
+def _is_garbled(cp: int) -> bool:
+    if cp in (0, 0xFFFD, 0xFFFE, 0xFFFF):
+        return True
+    if 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000:
+        return True
+    return unicodedata.category(chr(cp)) == "Cc"
+
+
+def read_chars(textpage, frame: PageFrame) -> list[CharBox]:
+    """Non-blank characters of a ``pypdfium2.PdfTextPage`` with loose boxes on the displayed page."""
+    raw = getattr(textpage, "raw", textpage)
+    rect = pdfium_c.FS_RECTF()
+    get_unicode, get_box = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox
+    map_error, font_size = pdfium_c.FPDFText_HasUnicodeMapError, pdfium_c.FPDFText_GetFontSize
+    out: list[CharBox] = []
+    blank = False
+    for i in range(pdfium_c.FPDFText_CountChars(raw)):
+        cp = get_unicode(raw, i)
+        if cp in _WHITESPACE:
+            blank = True
+            continue
+        if not get_box(raw, i, rect):
+            continue
+        if 0xD800 <= cp <= 0xDBFF:  # a surrogate pair arrives as two chars; the low half follows
+            low = get_unicode(raw, i + 1)
+            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00) if 0xDC00 <= low <= 0xDFFF else 0xFFFD
+        elif 0xDC00 <= cp <= 0xDFFF:
+            continue
+        garbled = _is_garbled(cp) or map_error(raw, i) == 1
+        if cp < 0x20 or 0x7F <= cp < 0xA0:  # NUL/control: no mapping; show it as U+FFFD
+            cp = 0xFFFD
+        size = font_size(raw, i)
+        left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+        if top - bottom < 0.2 * size and right - left < 0.2 * size:
+            # pdfium gives a point-sized box for a glyph it cannot map; give it a line's height
+            bottom, top = bottom - 0.2 * size, bottom + 0.8 * size
+        box = frame.box(left, bottom, right, top)
+        if box[2] - box[0] <= 0 and box[3] - box[1] <= 0:
+            continue
+        out.append(CharBox(chr(cp), box, size, garbled, blank))
+        blank = False
+    return out
+
+
+def garbled_share(chars: list[CharBox]) -> float:
+    """Share of characters that look garbled (0.0 for a page without text)."""
+    return sum(c.garbled for c in chars) / len(chars) if chars else 0.0
+
+
+def _group_lines(chars: list[CharBox]) -> list[list[CharBox]]:
+    lines: list[list[CharBox]] = []
+    ref_yc = ref_h = 0.0
+    for c in sorted(chars, key=lambda c: c.yc):
+        if lines and abs(c.yc - ref_yc) <= LINE_TOL * max(c.height, ref_h):
+            line = lines[-1]
+            line.append(c)
+            ref_yc += (c.yc - ref_yc) / len(line)
+            ref_h = max(ref_h, c.height)
+        else:
+            lines.append([c])
+            ref_yc, ref_h = c.yc, c.height
+    return lines
+
+
+def _split_runs(line: list[CharBox]) -> list[list[CharBox]]:
+    """Sort one line left to right, drop overprinted duplicates (fake bold), split at wide gaps."""
+    runs: list[list[CharBox]] = []
+    right = 0.0  # right edge of the current run
+    for c in sorted(line, key=lambda c: (c.box[0], c.box[2])):
+        if runs:
+            prev = runs[-1][-1]
+            h = max(c.height, prev.height, 1e-6)
+            if c.ch == prev.ch and abs(c.box[0] - prev.box[0]) < 0.3 * h:
+                continue
+            if c.box[0] - right <= SPAN_GAP * h:
+                runs[-1].append(c)
+                right = max(right, c.box[2])
+                continue
+        runs.append([c])
+        right = c.box[2]
+    return runs
+
+
+def _run_to_span(run: list[CharBox]) -> TextSpan:
+    text: list[str] = []
+    boxes: list[BBox] = []
+    prev: CharBox | None = None
+    for c in run:
+        if prev is not None and (c.space_before or not (is_cjk(prev.ch) or is_cjk(c.ch))):
+            if c.box[0] - prev.box[2] > WORD_GAP * max(c.height, prev.height):
+                text.append(" ")
+                boxes.append((prev.box[2], min(prev.box[1], c.box[1]), c.box[0], max(prev.box[3], c.box[3])))
+        text.append(c.ch)
+        boxes.append(c.box)
+        prev = c
+    raw = "".join(text)
+    fixed, repaired = repair_text(raw)
+    if len(fixed) != len(raw):  # repair is one-to-one by construction; keep boxes aligned if not
+        fixed, repaired = raw, 0
+    confidence = REPAIRED_CONFIDENCE if repaired else 1.0
+    garbled = sum(c.garbled for c in run)
+    if garbled:
+        confidence = min(confidence, 1.0 - garbled / len(run))
+    top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
+    bbox = (min(b[0] for b in boxes), top, max(b[2] for b in boxes), bottom)
+    # glyph tops vary; every character of a line span shares the span's vertical extent
+    return TextSpan(text=fixed, bbox=bbox, confidence=round(confidence, 4), source="pdf",
+                    char_boxes=tuple((b[0], top, b[2], bottom) for b in boxes), font_size=round(run[0].size, 2) if run[0].size > 0 else None)
+
+
+def chars_to_spans(chars: list[CharBox]) -> list[TextSpan]:
+    """Line spans in reading order (top to bottom, left to right)."""
+    spans = [_run_to_span(run) for line in _group_lines(chars) for run in _split_runs(line)]
+    return spans
