@@ -13,8 +13,8 @@ from pathlib import Path
 
 from corpus.content import DEPTS, REGIONS, make_form
 from corpus.layout import FormSpec, FormStyle, form_blocks, form_truth
-from corpus.render import FONTS, KANGXI_FONTS, Block, PageBreak, PageStyle, Paragraph, TableBlock, Title, \
-    render_document
+from corpus.render import (FONTS, KANGXI_FONTS, Block, PageBreak, PageStyle, Paragraph, TableBlock, Title,
+                           render_document)
 from corpus.seeds import SEEDS
 from corpus.sheet import Sheet, sheet_to_truth
 from corpus.truth import DocTruth, FormInstance, RenderInfo
@@ -67,7 +67,7 @@ def income_table(rng: random.Random) -> Sheet:
 
 
 def narrative(rng: random.Random, dept: str, n: int) -> list[Block]:
-    paras = ["".join(rng.sample(NARRATIVE, 3)).format(d=dept).rstrip("，") + "。" for _ in range(n)]
+    paras = ["".join(rng.sample(NARRATIVE, 3)).format(d=dept).rstrip("，。") + "。" for _ in range(n)]
     return [Title(rng.choice(["部门概况", "一、部门基本情况", "关于部门预算绩效目标的说明"]), 14.0)] + \
         [Paragraph(p, rng.choice([10.5, 12.0])) for p in paras]
 
@@ -76,8 +76,9 @@ def random_document(rng: random.Random) -> tuple[list[Block], PageStyle, list[tu
     """Blocks of one document and, per form, the indices of its blocks."""
     font = rng.choice(list(FONTS))
     kangxi = font in KANGXI_FONTS and rng.random() < 0.3
-    page = PageStyle(font=font, size="A4-landscape" if rng.random() < 0.2 else "A4",
-                     margin_x=rng.uniform(40, 70), kangxi=kangxi)
+    latin = rng.choice([None, None, "liberation-serif", "liberation-sans", "dejavu-sans"])
+    page = PageStyle(font=font, latin_font=latin, size="A4-landscape" if rng.random() < 0.2 else "A4",
+                     margin_x=round(rng.uniform(40, 70), 1), kangxi=kangxi)
     year, region = rng.choice([2022, 2023, 2024, 2025]), rng.choice(REGIONS)
     layout = rng.choice(["single", "single", "narrative", "with_table", "several"])
     blocks: list[Block] = []
@@ -106,7 +107,7 @@ def write_document(doc_id: str, blocks: list[Block], page: PageStyle, forms: lis
         pages = sorted({p for i in idx for p in range(spans[i][0], spans[i][1] + 1)})
         instances.append(FormInstance(pages=pages, data=form_truth(spec)))
     styles = [spec.style for spec, _ in forms]
-    render = RenderInfo(font=page.font, font_size=styles[0].font_size if styles else 10.0,
+    render = RenderInfo(font=page.font, latin_font=page.latin_font, font_size=styles[0].font_size if styles else 10.0,
                         style="+".join(s.family for s in styles), page_size=page.size, kangxi=page.kangxi,
                         variants=[_variants(s) for s in styles])
     truth = DocTruth(doc_id=doc_id, forms=instances, tables=tables, render=render)
@@ -120,10 +121,11 @@ def _variants(s: FormStyle) -> dict:
     return {k: getattr(s, k) for k in keys}
 
 
-def seed_document(doc_id: str, out: Path) -> DocTruth:
-    spec = SEEDS[doc_id]()
+def seed_document(seed_id: str, out: Path, doc_id: str | None = None) -> DocTruth:
+    """One of the two real forms, drawn like the original (``doc_id`` defaults to the seed id)."""
+    spec = SEEDS[seed_id]()
     blocks, _ = form_blocks(spec)
-    return write_document(doc_id, blocks, PageStyle(), [(spec, range(len(blocks)))], out)
+    return write_document(doc_id or seed_id, blocks, PageStyle(), [(spec, range(len(blocks)))], out)
 
 
 def generate(out: Path = DEFAULT_OUT, n: int = 40, seed: int = 0) -> list[DocTruth]:

@@ -143,7 +143,8 @@ def goals_row(sheet: Sheet, form: FormTruth, style: FormStyle) -> None:
 def _task_cols(style: FormStyle) -> list[float]:
     if style.seq:
         return _edges(style, [0.07, 0.22, 0.36, 0.12, 0.13], 2)  # 序号 名称 内容(2 cols) 金额
-    return _edges(style, [0.2, 0.33, 0.17, 0.3], 2)
+    wide = 0.2 if style.task_unit == "元" else 0.15  # 元 amounts print 12+ digits
+    return _edges(style, [0.2, 0.33, wide, 0.3], 2)
 
 
 def task_rows(sheet: Sheet, tasks: list[TaskTruth], style: FormStyle, other: bool) -> None:

@@ -8,51 +8,17 @@ border; the block's header row can be repeated at the top of the next page (not 
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from corpus.fonts import FONTS, KANGXI_FONTS, draw_string, register_fonts, to_kangxi, wrap_text
 from corpus.sheet import Sheet, SheetCell
 
-FONTS = {
-    "wqy-zenhei": ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
-    "uming": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
-    "droid": ("/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", None),
-}
-KANGXI_FONTS = ("wqy-zenhei", "uming")  # fonts with glyphs for the Kangxi radicals U+2F00..2FD5
-# Characters that Chromium+Noto-made PDFs often carry as Kangxi radicals in the text layer.
-_KANGXI_CHARS = "一二人入八力十大子小工干支文方日月水火生用田目立行言金"
-
-
-def _kangxi_map() -> dict[str, str]:
-    out = {}
-    for cp in range(0x2F00, 0x2FD6):
-        std = unicodedata.normalize("NFKC", chr(cp))
-        if std in _KANGXI_CHARS:
-            out[std] = chr(cp)
-    return out
-
-
-KANGXI_MAP = _kangxi_map()
-
-
-def to_kangxi(text: str) -> str:
-    """Standard ideographs -> their Kangxi radical look-alikes (what the text layer of such PDFs holds)."""
-    return "".join(KANGXI_MAP.get(ch, ch) for ch in text)
-
-
-@cache
-def register_font(name: str) -> str:
-    path, index = FONTS[name]
-    font = TTFont(name, path, subfontIndex=index) if index is not None else TTFont(name, path)
-    pdfmetrics.registerFont(font)
-    return name
+__all__ = ["FONTS", "KANGXI_FONTS", "Block", "PageBreak", "PageStyle", "Paragraph", "TableBlock", "Title",
+           "render_document"]
 
 
 @dataclass(frozen=True)
@@ -89,6 +55,7 @@ class TableBlock:
 @dataclass(frozen=True)
 class PageStyle:
     font: str = "wqy-zenhei"
+    latin_font: str | None = None  # None: the CJK font draws everything (droid always gets one)
     size: str = "A4"  # "A4" or "A4-landscape"
     margin_x: float = 56.0
     margin_top: float = 60.0
@@ -101,47 +68,12 @@ class PageStyle:
 Block = Title | Paragraph | PageBreak | TableBlock
 
 
+def _key(style: PageStyle) -> str:
+    return register_fonts(style.font, style.latin_font)
+
+
 def page_dims(style: PageStyle) -> tuple[float, float]:
     return landscape(A4) if style.size == "A4-landscape" else A4
-
-
-def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
-    """Break text into lines no wider than ``width``: CJK anywhere, Latin/number runs kept whole if they fit."""
-    lines: list[str] = []
-    for para in text.split("\n"):
-        line = ""
-        for token in _tokens(para):
-            fits = pdfmetrics.stringWidth(line + token, font, size) <= width
-            if fits or not line or (token in _NO_LINE_START and len(line) > 1):
-                if pdfmetrics.stringWidth(token, font, size) > width and not line:
-                    for ch in token:  # an over-long token: break it by character
-                        if line and pdfmetrics.stringWidth(line + ch, font, size) > width:
-                            lines.append(line)
-                            line = ""
-                        line += ch
-                    continue
-                line += token
-            else:
-                lines.append(line.rstrip())
-                line = token.lstrip()
-        lines.append(line.rstrip())
-    return lines
-
-
-_NO_LINE_START = set("，。、；：？！）》」”’,.;:?!)%")
-
-
-def _tokens(text: str) -> list[str]:
-    out: list[str] = []
-    for ch in text:
-        if out and ch.isascii() and not ch.isspace() and out[-1][-1].isascii() and not out[-1][-1].isspace():
-            out[-1] += ch
-        else:
-            out.append(ch)
-    return out
-
-
-# ---------------------------------------------------------------- tables
 
 
 def _cell_lines(cell: SheetCell, widths: tuple[float, float], font: str, size: float, pad: float) -> list[str]:
@@ -156,7 +88,7 @@ def row_heights(block: TableBlock, x_of, style: PageStyle) -> list[float]:
     heights = [base] * block.sheet.n_rows
     need = {}
     for c in block.sheet.cells:
-        n = len(_cell_lines(c, (x_of(c.x0), x_of(c.x1)), style.font, size, pad))
+        n = len(_cell_lines(c, (x_of(c.x0), x_of(c.x1)), _key(style), size, pad))
         h = n * lead + 2 * pad + 4
         if c.row_span == 1:
             heights[c.row] = max(heights[c.row], h)
@@ -174,16 +106,11 @@ def _draw_text(canvas: Canvas, lines: list[str], box: tuple[float, float, float,
     x0, y0, x1, y1 = box
     lead = size * style.line_gap
     top = (y0 + y1) / 2 - len(lines) * lead / 2
-    canvas.setFont(font, size)
+    x = {"center": (x0 + x1) / 2, "right": x1 - style.pad}.get(align, x0 + style.pad)
     for i, line in enumerate(lines):
         baseline = top + i * lead + size * 1.0
         text = to_kangxi(line) if style.kangxi else line
-        if align == "center":
-            canvas.drawCentredString((x0 + x1) / 2, page_h - baseline, text)
-        elif align == "right":
-            canvas.drawRightString(x1 - style.pad, page_h - baseline, text)
-        else:
-            canvas.drawString(x0 + style.pad, page_h - baseline, text)
+        draw_string(canvas, x, page_h - baseline, text, font, size, align)
 
 
 def _draw_box(canvas: Canvas, box: tuple[float, float, float, float], page_h: float, top: bool,
@@ -248,7 +175,7 @@ def _visible(c: SheetCell, piece: _Piece) -> tuple[int, int] | None:
 def draw_table(pages: "_Pages", block: TableBlock, pieces: list[_Piece], heights: list[float],
                x_of, style: PageStyle, page_h: float) -> None:
     """Draw every piece of a table, page by page; each cell's text goes in its tallest visible part."""
-    sheet, font, size = block.sheet, style.font, block.font_size
+    sheet, font, size = block.sheet, _key(style), block.font_size
     tops = [_row_tops(p, heights) for p in pieces]
     ops: list[tuple[int, object]] = []  # (page, draw(canvas)); pages can only be drawn in order
     for c in sheet.cells:
@@ -288,8 +215,8 @@ def _draw_header(canvas: Canvas, block: TableBlock, p: _Piece, heights: list[flo
         if h.row == p.header and h.row_span == 1:
             box = (x_of(h.x0), p.y, x_of(h.x1), p.y + heights[h.row])
             _draw_box(canvas, box, page_h, True, block.line_width)
-            lines = _cell_lines(h, (box[0], box[2]), style.font, block.font_size, style.pad)
-            _draw_text(canvas, lines, box, h.align, style.font, block.font_size, style, page_h)
+            lines = _cell_lines(h, (box[0], box[2]), _key(style), block.font_size, style.pad)
+            _draw_text(canvas, lines, box, h.align, _key(style), block.font_size, style, page_h)
 
 
 # ---------------------------------------------------------------- documents
@@ -298,9 +225,8 @@ def _draw_header(canvas: Canvas, block: TableBlock, p: _Piece, heights: list[flo
 class _Pages:
     """One reportlab canvas whose pages are opened on demand, in order."""
 
-    def __init__(self, path: Path, dims: tuple[float, float], font: str):
+    def __init__(self, path: Path, dims: tuple[float, float]):
         self.canvas = Canvas(str(path), pagesize=dims, invariant=1)
-        self.canvas.setFont(font, 10)
         self.current = 1
 
     def __call__(self, page: int) -> Canvas:
@@ -312,25 +238,25 @@ class _Pages:
 
 def render_document(blocks: list[Block], style: PageStyle, path: Path) -> list[tuple[int, int]]:
     """Draw the blocks into ``path``; returns (first page, last page) per block and fills row_pages."""
-    font = register_font(style.font)
+    font = _key(style)
     width, height = page_dims(style)
     y_top, y_max = style.margin_top, height - style.margin_bottom
     table_w = width - 2 * style.margin_x
-    pages = _Pages(path, (width, height), font)
+    pages = _Pages(path, (width, height))
     page, y, spans = 1, y_top, []
-    for block in blocks:
+    for i, block in enumerate(blocks):
         first = page
         if isinstance(block, PageBreak):
             page, y = page + 1, y_top
             first = page
         elif isinstance(block, Title):
-            if y + block.size * 1.5 > y_max:
+            keep = 80.0 if i + 1 < len(blocks) and isinstance(blocks[i + 1], TableBlock) else 0.0
+            if y + block.size * 1.5 + keep > y_max:
                 page, y = page + 1, y_top
                 first = page
             c = pages(page)
-            c.setFont(font, block.size)
             text = to_kangxi(block.text) if style.kangxi else block.text
-            c.drawCentredString(width / 2, height - (y + block.size), text)
+            draw_string(c, width / 2, height - (y + block.size), text, font, block.size, "center")
             y += block.size * 1.4 + block.space_after
         elif isinstance(block, Paragraph):
             page, y, first = _draw_paragraph(pages, block, style, font, page, y, (y_top, y_max), table_w)
@@ -361,9 +287,8 @@ def _draw_paragraph(pages: _Pages, block: Paragraph, style: PageStyle, font: str
         if y + lead > y_max:
             page, y = page + 1, y_top
         c = pages(page)
-        c.setFont(font, block.size)
         text = to_kangxi(line) if style.kangxi else line
-        c.drawString(style.margin_x, pages_height(c) - (y + block.size), text)
+        draw_string(c, style.margin_x, pages_height(c) - (y + block.size), text, font, block.size)
         y += lead
     return page, y + block.space_after, first
 
