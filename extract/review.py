@@ -14,12 +14,6 @@ from extract.types import Check, Result
 REVIEW_THRESHOLD = 0.85
 """Values below this confidence go to the review queue (lowest first)."""
 
-FAILED_CHECK_FACTOR = 0.6
-"""A check that starts failing after a correction multiplies its other fields' confidence by this."""
-
-PASSED_CHECK_GAIN = 0.5
-"""A check that starts passing after a correction closes this share of its fields' gap to 1.0."""
-
 REVIEWED_CONFIDENCE = 1.0
 """A value a person accepted or corrected."""
 
@@ -133,12 +127,3 @@ def review_queue(result: Result) -> list[ReviewItem]:
                                     reasons=cell_reasons(cell.confidence, cell.page in scanned_pages),
                                     page=cell.page, table=table.id, cells=((cell.row, cell.col),)))
     return sorted(items, key=lambda i: (i.confidence, i.kind, i.key))
-
-
-def confidence_after_check_change(confidence: float, was_passed: bool | None, now_passed: bool) -> float:
-    """A neighbour's confidence when a check over it flips after a correction (unchanged otherwise)."""
-    if was_passed is None or was_passed == now_passed:
-        return confidence
-    if now_passed:
-        return round(confidence + (1.0 - confidence) * PASSED_CHECK_GAIN, 4)
-    return round(confidence * FAILED_CHECK_FACTOR, 4)

@@ -1,0 +1,153 @@
+"""Write side of review: accept or correct one value, record who/when/before, re-run the form checks.
+
+Every decision is one ``BEGIN IMMEDIATE`` transaction that first re-reads the item's version: two people
+editing the same value cannot overwrite each other (the second gets 409 with the current value, and its
+decision is not written until it is made again on the new version).
+"""
+from __future__ import annotations
+
+import copy
+import json
+import re
+import sqlite3
+import time
+from typing import Any
+
+from extract.jobs.store import dumps, transaction
+from extract.review import REVIEWED_CONFIDENCE, iter_fields
+from extract.review_app.queue import ReviewError, get_item, parse_item_id
+
+MAX_VALUE_CHARS = 10_000
+
+
+def recompute_checks(form: str, data: dict) -> list[dict] | None:
+    """The form's checks on (corrected) data; None for a form without checks."""
+    from extract.mapping.checks import run_checks
+    from models.budget import FORM_NAME, DepartmentPerformanceTargets
+
+    if form != FORM_NAME:
+        return None
+    return [c.model_dump(mode="json") for c in run_checks(DepartmentPerformanceTargets.model_validate(data))]
+
+
+def coerce_correction(form: str, data: dict, path: str, text: Any) -> Any:
+    """The typed value a person's text stands for at ``path``, or ReviewError(400) saying why not."""
+    if text is not None and not isinstance(text, (str, int, float)):
+        raise ReviewError(400, "value must be a string, a number or null")
+    if isinstance(text, str):
+        text = text.strip()
+        if len(text) > MAX_VALUE_CHARS:
+            raise ReviewError(400, f"value longer than {MAX_VALUE_CHARS} characters")
+        if text == "":
+            text = None
+    leaf = dict(iter_fields(data)).get(path)
+    if leaf is not None and "raw_unit" in leaf and isinstance(text, str):  # Money: a decimal in yuan
+        text = re.sub(r"[,\s，]", "", text)
+    trial = copy.deepcopy(data)
+    dict(iter_fields(trial))[path]["value"] = text
+    try:
+        from models.budget import FORM_NAME, DepartmentPerformanceTargets
+
+        if form == FORM_NAME:
+            trial = DepartmentPerformanceTargets.model_validate(trial).model_dump(mode="json")
+    except Exception as exc:  # noqa: BLE001 - pydantic's message names the field and the problem
+        first = str(exc).splitlines()
+        raise ReviewError(400, f"{text!r} is not a valid value for {path}: {' '.join(first[1:3]).strip()}")
+    return dict(iter_fields(trial))[path]["value"]
+
+
+def current_form_data(con: sqlite3.Connection, doc_id: int, form_index: int) -> tuple[str, dict, list[dict]]:
+    row = con.execute("SELECT form, data, checks FROM forms WHERE doc_id = ? AND form_index = ?",
+                      (doc_id, form_index)).fetchone()
+    data = json.loads(row["data"])
+    current = {r[0]: (r[1], r[2]) for r in con.execute(
+        "SELECT path, value, confidence FROM fields WHERE doc_id = ? AND form_index = ?", (doc_id, form_index))}
+    for path, leaf in iter_fields(data):
+        if path in current:
+            leaf["value"], leaf["confidence"] = json.loads(current[path][0]), current[path][1]
+    return row["form"], data, json.loads(row["checks"])
+
+
+def _check_key(c: dict) -> tuple:
+    return c["rule"], tuple(c.get("fields", ()))
+
+
+def _move_neighbours(con: sqlite3.Connection, doc_id: int, form_index: int, old: list[dict],
+                     new: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Raise/lower the confidence of unreviewed fields of every check that flipped; return flips and moves."""
+    from extract.mapping.checks import CROSS_RULES, FAIL_FACTOR, PASS_RAISE
+
+    before = {_check_key(c): c["passed"] for c in old}
+    flips = [c for c in new if _check_key(c) in before and before[_check_key(c)] != c["passed"]]
+    flips += [c for c in new if _check_key(c) not in before and not c["passed"]]
+    moved = []
+    for check in flips:
+        if check["passed"] and check["rule"] not in CROSS_RULES:
+            continue
+        for path in check.get("fields", ()):
+            row = con.execute("SELECT id, confidence, reviewed FROM fields WHERE doc_id = ? AND form_index = ? "
+                              "AND path = ?", (doc_id, form_index, path)).fetchone()
+            if row is None or row["reviewed"] or row["confidence"] is None:
+                continue
+            c = row["confidence"]
+            after = round(c + (1 - c) * PASS_RAISE if check["passed"] else c * FAIL_FACTOR, 4)
+            con.execute("UPDATE fields SET confidence = ? WHERE id = ?", (after, row["id"]))
+            moved.append({"id": f"f{row['id']}", "key": path, "confidence_before": c, "confidence": after})
+    return [{"rule": c["rule"], "passed": c["passed"], "detail": c.get("detail", "")} for c in flips], moved
+
+
+def decide(con: sqlite3.Connection, item_id: str, action: str, value: Any, reviewer: str,
+           version: Any) -> dict:
+    """Accept or correct one item. Returns the updated item, the checks that flipped and moved neighbours."""
+    kind, rowid = parse_item_id(item_id)
+    if action not in ("accept", "correct"):
+        raise ReviewError(400, f"unknown action {action!r}: expected accept or correct")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ReviewError(400, "version (the item version you reviewed) must be an integer")
+    if not isinstance(reviewer, str) or not reviewer.strip() or len(reviewer) > 200:
+        raise ReviewError(400, "reviewer must be a non-empty name")
+    with transaction(con):
+        item = get_item(con, item_id)
+        if item["version"] != version:
+            raise ReviewError(409, f"{item_id} was changed by someone else (version {item['version']}, value "
+                              f"{item['value']!r}); look again and decide on the current value", item=item)
+        flips, moved = (_decide_field if kind == "field" else _decide_cell)(con, item, rowid, action, value)
+        con.execute("INSERT INTO decisions (doc_id, target, target_id, key, action, value_before, value_after, "
+                    "confidence_before, reviewer, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (item["doc_id"], kind, rowid, item["key"], action, dumps(item["value"]),
+                     dumps(get_item(con, item_id)["value"]), item["confidence"], reviewer.strip(), time.time()))
+    return {"item": get_item(con, item_id), "checks_flipped": flips, "neighbours": moved}
+
+
+def _decide_field(con: sqlite3.Connection, item: dict, rowid: int, action: str, value: Any):
+    form_index = con.execute("SELECT form_index FROM fields WHERE id = ?", (rowid,)).fetchone()[0]
+    form, data, old_checks = current_form_data(con, item["doc_id"], form_index)
+    new_value = item["value"] if action == "accept" else coerce_correction(form, data, item["key"], value)
+    con.execute("UPDATE fields SET value = ?, confidence = ?, reviewed = 1, version = version + 1 WHERE id = ?",
+                (dumps(new_value), REVIEWED_CONFIDENCE, rowid))
+    if new_value == item["value"]:
+        return [], []
+    form, data, _ = current_form_data(con, item["doc_id"], form_index)
+    new_checks = recompute_checks(form, data)
+    if new_checks is None:
+        return [], []
+    con.execute("UPDATE forms SET checks = ? WHERE doc_id = ? AND form_index = ?",
+                (dumps(new_checks), item["doc_id"], form_index))
+    return _move_neighbours(con, item["doc_id"], form_index, old_checks, new_checks)
+
+
+def _decide_cell(con: sqlite3.Connection, item: dict, rowid: int, action: str, value: Any):
+    if action == "correct" and (not isinstance(value, str) or len(value) > MAX_VALUE_CHARS):
+        raise ReviewError(400, "a cell correction must be a string of text")
+    text = item["value"] if action == "accept" else value
+    con.execute("UPDATE cells SET text = ?, confidence = ?, reviewed = 1, version = version + 1 WHERE id = ?",
+                (text, REVIEWED_CONFIDENCE, rowid))
+    return [], []
+
+
+def decisions_for(con: sqlite3.Connection, item_id: str) -> list[dict]:
+    kind, rowid = parse_item_id(item_id)
+    rows = con.execute("SELECT * FROM decisions WHERE target = ? AND target_id = ? ORDER BY id", (kind, rowid))
+    return [{"action": r["action"], "value_before": json.loads(r["value_before"]),
+             "value_after": json.loads(r["value_after"]), "reviewer": r["reviewer"], "decided_at": r["decided_at"],
+             "confidence_before": r["confidence_before"]} for r in rows]
