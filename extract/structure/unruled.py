@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from extract.structure.unruled_grid import (Gap, add_ruling_gaps, body_rows, column_gaps, header_rows,
                                             ruled_row_bands, rows_from_bands, rows_to_cells)
-from extract.structure.unruled_lines import Line, spans_to_words, words_to_lines
+from extract.structure.unruled_lines import Line, spans_to_words, text_rules, words_to_lines
 from extract.types import BBox, PageInfo, Ruling, Table, TextSpan
 
 _CAPTION = re.compile(r"^(table|tab\.|figure|fig\.|exhibit|chart|appendix|表|图)\s*[\dA-Z一二三四五六七八九十IVX]",
@@ -71,6 +71,50 @@ def _close_enough(upper: Line, lower: Line, h: float, rulings: list[Ruling], opt
     return gap <= opts.max_ruled_gap * h and _gap_bridged(upper.bbox, lower.bbox, rulings)
 
 
+def _split_at_wide_gaps(run: list[int], lines: list[Line], h: float) -> list[list[int]]:
+    """A blank line between two tables is wide compared with the run's usual line spacing."""
+    gaps = [lines[b].bbox[1] - lines[a].bbox[3] for a, b in zip(run, run[1:])]
+    if len(gaps) < 3:
+        return [run]
+    usual = median(gaps)
+    parts, cur = [], [run[0]]
+    for i, g in zip(run[1:], gaps):
+        if g > max(0.8 * h, 2.5 * usual + 0.2 * h):
+            parts.append(cur)
+            cur = []
+        cur.append(i)
+    return parts + [cur]
+
+
+def _split_unless_aligned(run: list[int], lines: list[Line], rulings: list[Ruling], h: float,
+                          opts: UnruledOptions) -> list[list[int]]:
+    """Split at wide gaps, but keep parts together whose columns line up (sections of one table)."""
+    parts = _split_at_wide_gaps(run, lines, h)
+    out = [parts[0]]
+    for part in parts[1:]:
+        a = [lines[i] for i in out[-1]]
+        b = [lines[i] for i in part]
+        if _columns_agree(_gaps_of(a, rulings, h, opts), _gaps_of(b, rulings, h, opts)):
+            out[-1] = out[-1] + part
+        else:
+            out.append(part)
+    return out
+
+
+def _gaps_of(lines: list[Line], rulings: list[Ruling], h: float, opts: UnruledOptions) -> list[Gap]:
+    body = lines[body_start(lines):]
+    return _columns(body, rulings, h, opts) if any(len(ln.segments) >= 2 for ln in body) else []
+
+
+def _columns_agree(a: list[Gap], b: list[Gap]) -> bool:
+    """Most column gaps of the smaller set overlap a gap of the other."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    if not small:
+        return True
+    hits = sum(1 for g in small if any(min(g.x1, o.x1) - max(g.x0, o.x0) > 0 for o in large))
+    return hits >= 0.8 * len(small)
+
+
 def candidate_runs(lines: list[Line], rulings: list[Ruling], h: float, opts: UnruledOptions) -> list[list[int]]:
     """Runs of nearby lines, each starting and ending with a multi-segment line."""
     runs: list[list[int]] = []
@@ -88,7 +132,7 @@ def candidate_runs(lines: list[Line], rulings: list[Ruling], h: float, opts: Unr
     if cur:
         runs.append(cur)
     out = []
-    for run in runs:
+    for run in [part for run in runs for part in _split_unless_aligned(run, lines, rulings, h, opts)]:
         while run and len(lines[run[-1]].segments) < 2:
             run.pop()
         if sum(1 for i in run if len(lines[i].segments) >= 2) >= opts.min_body_lines:
@@ -221,8 +265,9 @@ def find_unruled_tables(page_info: PageInfo, spans: list[TextSpan], rulings: lis
                         options: UnruledOptions | None = None) -> list[Table]:
     """Tables implied by alignment on one page, outside the ``exclude`` regions (ruled tables)."""
     opts = options or UnruledOptions()
-    lines = words_to_lines(spans_to_words(list(spans), list(exclude)))
+    lines, drawn = text_rules(words_to_lines(spans_to_words(list(spans), list(exclude))))
     free_rulings = [r for r in rulings if not any(_inside(r.bbox, b) for b in exclude)]
+    free_rulings += [Ruling(orientation="h", bbox=b, source="inferred") for b in drawn]
     tables = []
     for blk in find_blocks(lines, free_rulings, opts):
         t = block_to_table(blk, free_rulings, page_info, f"p{page_info.page}u{len(tables) + 1}", opts)

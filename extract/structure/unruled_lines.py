@@ -14,9 +14,14 @@ from extract.types import BBox, TextSpan
 
 WORD_GAP = 0.25  # x line height: a wider gap between characters ends a word
 SEGMENT_GAP = 0.75  # x line height: a wider gap between words ends a segment (a candidate column gap)
+NUMBER_GAP = 0.35  # x line height: two numbers further apart than a thin space are two cells
 SAME_LINE_OVERLAP = 0.5  # share of the smaller height two words must overlap vertically to share a line
 
 _NUMERIC = re.compile(r"^[\(\[\-–−+±≥≤<>=~约]*[$€£¥%]?\s*[\d.,'\s]*\d[\d.,'\s]*%?[\)\]]?[%‰*a-zA-Z万元亿]{0,3}$")
+
+
+_LEADER = re.compile(r"^[.·…_]{3,}$")
+_RULE_CHARS = re.compile(r"^[-_=—─]{3,}$")
 
 
 @dataclass
@@ -116,7 +121,18 @@ def spans_to_words(spans: list[TextSpan], exclude: list[BBox]) -> list[Word]:
             words.extend(_split_by_boxes(span))
         else:
             words.extend(_split_by_spaces(span))
-    return [w for w in words if not any(_centre_in(w.bbox, b) for b in exclude)]
+    return [w for w in words if not _LEADER.match(w.text) and not any(_centre_in(w.bbox, b) for b in exclude)]
+
+
+def text_rules(lines: list[Line]) -> tuple[list[Line], list[BBox]]:
+    """Lines drawn with characters (-----, =====) are rulings, not text."""
+    keep, rules = [], []
+    for ln in lines:
+        if all(_RULE_CHARS.match(w.text) for w in ln.words):
+            rules.append(ln.bbox)
+        else:
+            keep.append(ln)
+    return keep, rules
 
 
 def _centre_in(box: BBox, region: BBox) -> bool:
@@ -145,11 +161,18 @@ def words_to_lines(words: list[Word]) -> list[Line]:
     return lines
 
 
+def _joins(prev: Word, w: Word, h: float) -> bool:
+    gap = w.bbox[0] - prev.bbox[2]
+    if gap > SEGMENT_GAP * h:
+        return False
+    return not (gap > NUMBER_GAP * h and is_numeric(prev.text) and is_numeric(w.text))
+
+
 def line_segments(line: Line) -> list[Segment]:
     h = line.height
     segs: list[Segment] = []
     for w in line.words:
-        if segs and w.bbox[0] - segs[-1].words[-1].bbox[2] <= SEGMENT_GAP * h:
+        if segs and _joins(segs[-1].words[-1], w, h):
             segs[-1].words.append(w)
         else:
             segs.append(Segment([w]))

@@ -55,7 +55,7 @@ def reread_ruled_table(page_info: PageInfo, spans: list[TextSpan], rulings: list
         return table
     opts = options or UnruledOptions()
     lines = _region_lines(spans, table.bbox)
-    if len(lines) < 2 or hidden_structure_cells(table, lines) < MIN_HIDDEN_CELLS:
+    if len(lines) < 2 or hidden_structure_cells(table, lines) < min(MIN_HIDDEN_CELLS, _filled(table)):
         return table
     start = body_start(lines)
     body = lines[start:]
