@@ -1,9 +1,10 @@
 """Test-side converter: a seed form as tab-separated text -> Table cells and page lines.
 
 Seed text conventions (/work/shared/seeds): a line with tabs is a table row, an empty line ends a table,
-any other line is printed text outside the tables (markdown ``#`` marks dropped). A blank cell before the
-first non-blank cell of a row is the continuation of a vertically merged cell: it extends the cell above
-(or, at the top of a table, the first cell below it). ``<p>`` paragraphs become lines of one cell.
+any other line is printed text outside the tables (markdown ``#`` marks dropped); a literal
+backslash-n in a cell is a line break. A blank cell before the first non-blank cell of a row is the
+continuation of a vertically merged cell: it extends the cell above (or, at the top of a table, the
+first cell below it). ``<p>`` paragraphs become lines of one cell.
 Geometry: every seed line is 20 pt high at ``y0 + 20 * line``; column k spans x 50+100k .. 150+100k.
 """
 from __future__ import annotations
@@ -26,7 +27,7 @@ def seed_lines(path: Path) -> list[str]:
 
 def _cell_text(text: str) -> str:
     text = re.sub(r"</p>\s*<p>", "\n", text)
-    return text.replace("<p>", "").replace("</p>", "")
+    return text.replace("<p>", "").replace("</p>", "").replace("\\n", "\n")
 
 
 def _table(rows: list[tuple[int, list[str]]], tid: str, page: int, y0: float) -> Table:

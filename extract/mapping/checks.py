@@ -1,9 +1,9 @@
 """Consistency checks on a mapped form, and how their outcome moves field confidence.
 
 Each check names the fields it read (paths like ``budget.basic_expenditure``, ``key_tasks[2].amount``).
-A failed check multiplies the confidence of those fields by ``FAIL_FACTOR``; a passed cross-sum check
-raises it toward 1 by ``PASS_RAISE`` of the remaining gap. Plain sanity checks (a plausible year) only
-ever lower confidence: passing them proves little.
+A field in a failed check loses confidence (``FAIL_FACTOR``, or ``SPLIT_FACTOR`` when another cross-sum
+vouches for it); a field only in passed cross-sums is raised toward 1 by ``PASS_RAISE`` of the remaining
+gap. Plain sanity checks (a plausible year) only ever lower confidence: passing them proves little.
 
 Rules for 部门整体预算绩效目标表, and what the two seed forms say about them:
 - ``expenditure_equals_income``: 基本支出 + 项目支出 [+ 财政专项资金 + 其他事业发展性支出] = 财政拨款 + 其他资金.
@@ -30,6 +30,7 @@ from models.budget import DepartmentPerformanceTargets, Task
 from models.fields import Money
 
 FAIL_FACTOR = 0.5
+SPLIT_FACTOR = 0.75
 PASS_RAISE = 0.5
 MIN_YEAR, MAX_YEAR = 2000, 2100
 _ORDERED = {"≥", "≤", ">", "<"}
@@ -208,19 +209,33 @@ def _resolve(data: dict[str, Any], path: str) -> dict[str, Any] | None:
 
 
 def apply_checks(data: dict[str, Any], checks: list[Check]) -> dict[str, Any]:
-    """A copy of the dumped form ``data`` with each check's fields' confidence moved by its outcome."""
+    """A copy of the dumped form ``data`` with each checked field's confidence moved by the outcomes.
+
+    A field only in failed checks is multiplied by ``FAIL_FACTOR``; one that also passed an independent
+    cross-sum by ``SPLIT_FACTOR`` (the failure may lie elsewhere: a sum cannot say which term is wrong,
+    the other check vouches for this one); one that only passed cross-sums is raised by ``PASS_RAISE``.
+    """
     import copy
 
-    out = copy.deepcopy(data)
+    failed: dict[str, int] = {}
+    vouched: dict[str, int] = {}
     for check in checks:
-        if check.passed and check.rule not in CROSS_RULES:
-            continue
         for path in check.fields:
-            leaf = _resolve(out, path)
-            if leaf is None:
-                continue
-            c = float(leaf["confidence"])
-            leaf["confidence"] = round(c * FAIL_FACTOR if not check.passed else c + (1 - c) * PASS_RAISE, 4)
+            if not check.passed:
+                failed[path] = failed.get(path, 0) + 1
+            elif check.rule in CROSS_RULES:
+                vouched[path] = vouched.get(path, 0) + 1
+    out = copy.deepcopy(data)
+    for path in set(failed) | set(vouched):
+        leaf = _resolve(out, path)
+        if leaf is None:
+            continue
+        c = float(leaf["confidence"])
+        if path in failed:
+            c *= SPLIT_FACTOR if path in vouched else FAIL_FACTOR
+        else:
+            c += (1 - c) * PASS_RAISE
+        leaf["confidence"] = round(c, 4)
     return out
 
 

@@ -46,7 +46,8 @@ def is_start(row: Row) -> bool:
 
 def _is_foreign(row: Row) -> bool:
     text = re.sub(r"\s+", "", row.cells[0].text) if row.cells else ""
-    return any(text.startswith(h) for h in FOREIGN_HEADINGS) and len(row.cells) <= 3
+    filled = [c for c in row.cells if c.text.strip()]
+    return any(text.startswith(h) for h in FOREIGN_HEADINGS) and len(filled) <= 3
 
 
 def _belongs(rows: list[Row]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.mapping.coerce import is_blank, normalise_comparator, parse_target, plain_number
+from extract.mapping.coerce import is_blank, normalise_comparator, parse_target
 from extract.mapping.fields import text_field, value_field
 from extract.mapping.labels import INDICATOR_COLUMNS, match_label
 from extract.mapping.rows import Row
@@ -83,16 +83,13 @@ def _targets(row: Row, header: IndicatorHeader, cells: dict[str, Cell | None]) -
     cmp_cell, unit_cell = cells.get("comparator"), cells.get("unit")
     printed_cmp = normalise_comparator(cmp_cell.text) if cmp_cell is not None else None
     tq = q.get("annual_target", 1.0)
+    parsed = parse_target(target_text)
+    comparator = printed_cmp or parsed.comparator
+    vmin, vmax = parsed.value_min, parsed.value_max
     if "unit" in header.roles:
         unit_text = None if unit_cell is None or is_blank(unit_cell.text) else unit_cell.text.strip()
-        number = plain_number(target_text)
-        comparator = printed_cmp if "comparator" in header.roles else ("=" if number else None)
-        vmin = vmax = number
         unit_field = value_field(table, unit_cell, unit_text, q.get("unit", 1.0))
     else:
-        parsed = parse_target(target_text)
-        comparator = printed_cmp or parsed.comparator
-        vmin, vmax = parsed.value_min, parsed.value_max
         unit_field = value_field(table, target_cell, parsed.unit, tq)
     cmp_source = cmp_cell if printed_cmp is not None else target_cell
     return {

@@ -39,16 +39,18 @@ class KvResult:
 
 
 def _value_cell(row: Row, pos: int) -> Cell | None:
-    """The value of the label at ``row.cells[pos]``: the cell to its right, else the cell below it."""
+    """The value of the label at ``row.cells[pos]``: the filled cell to its right, else a filled cell
+    below it (header row with values under it), else the blank cell to its right (a blank value)."""
     label = row.cells[pos]
-    if pos + 1 < len(row.cells) and not is_label(row.cells[pos + 1].text):
-        return row.cells[pos + 1]
+    right = row.cells[pos + 1] if pos + 1 < len(row.cells) else None
+    if right is not None and is_label(right.text):
+        right = None
+    if right is not None and not is_blank(right.text):
+        return right
     below = row.table.cell_at(label.row + label.row_span, label.col)
     if below is not None and below is not label and not is_blank(below.text) and not is_label(below.text):
         return below
-    if pos + 1 < len(row.cells):
-        return None  # next cell is another label: this one is left empty
-    return None
+    return right
 
 
 def _record_units(row: Row, result: KvResult) -> None:
