@@ -1,0 +1,72 @@
+"""``python -m benchmarks run [--quick] [--sets ...] [--methods ...]`` and ``python -m benchmarks floor [--raise]``."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.floor import FLOOR_PATH, QUICK_RECORD, below_floor, raise_floor, read_floor
+from benchmarks.methods import UNAVAILABLE, registry
+from benchmarks.sets import SETS
+
+RESULTS = Path(__file__).resolve().parent / "results"
+ALL_METHODS = ("ours", "pdfplumber", "camelot-lattice", "camelot-hybrid", "img2table", "paddleocr")
+
+
+def _csv(value: str, allowed: tuple[str, ...] | list[str], what: str) -> list[str]:
+    items = [v for v in value.split(",") if v]
+    unknown = [v for v in items if v not in allowed]
+    if unknown:
+        raise SystemExit(f"unknown {what}: {', '.join(unknown)} (choose from {', '.join(allowed)})")
+    return items
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="run methods over sets and write the tables, record and plots")
+    run.add_argument("--quick", action="store_true", help="a small slice of every set (minutes, not half an hour)")
+    run.add_argument("--sets", default=",".join(SETS), help=f"comma-separated, from {', '.join(SETS)}")
+    run.add_argument("--methods", default=",".join(ALL_METHODS), help=f"comma-separated, from {', '.join(ALL_METHODS)}")
+    run.add_argument("--limit", type=float, default=None, help="seconds allowed per method and set "
+                     "(default 150 quick, 420 full); documents not reached count as failures")
+    run.add_argument("--out", type=Path, default=None, help="output folder (default benchmarks/results, "
+                     "or benchmarks/results/tmp for --quick)")
+    floor = sub.add_parser("floor", help="show the regression floor against the latest quick run")
+    floor.add_argument("--raise", dest="raise_", action="store_true", help="lift the floor to the latest quick figures")
+    args = parser.parse_args(argv)
+    if args.command == "floor":
+        return _floor(args.raise_)
+    from benchmarks.bench import run_benchmark
+
+    out = args.out or (RESULTS / "tmp" if args.quick else RESULTS)
+    record = run_benchmark(_csv(args.sets, list(SETS), "set"), _csv(args.methods, ALL_METHODS, "method"),
+                           quick=args.quick, limit=args.limit or (150.0 if args.quick else 420.0), out_dir=out)
+    failures = below_floor(record, read_floor()) if args.quick else []
+    for line in failures:
+        print(f"below floor: {line}", file=sys.stderr)
+    return 0
+
+
+def _floor(raise_: bool) -> int:
+    if not QUICK_RECORD.exists():
+        print(f"no quick record at {QUICK_RECORD}: run `python -m benchmarks run --quick` first", file=sys.stderr)
+        return 1
+    record = json.loads(QUICK_RECORD.read_text())
+    if raise_:
+        for key, (old, new) in raise_floor(record).items():
+            print(f"{key}: {old if old is not None else '–'} -> {new}")
+        print(f"floor written to {FLOOR_PATH}")
+        return 0
+    failures = below_floor(record, read_floor())
+    for key, value in read_floor().items():
+        print(f"{key}: floor {value}")
+    for line in failures:
+        print(f"below floor: {line}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

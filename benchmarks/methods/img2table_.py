@@ -1,0 +1,74 @@
+"""img2table on images and scanned PDFs with Tesseract (chi_sim+eng); merged cells are the repeated
+cell objects it returns. Its own ``min_confidence`` filter stays at the library default (50)."""
+from __future__ import annotations
+
+import io
+
+from benchmarks.methods.base import Method, Prediction
+from benchmarks.methods.grid import boxes_to_table
+from extract.types import PageInfo, Table
+
+PDF_DPI = 200.0  # img2table renders PDF pages at 200 dpi (img2table/document/pdf.py)
+TESSERACT_LANG = "chi_sim+eng"
+
+
+def _ocr():
+    from img2table.ocr import TesseractOCR
+
+    return TesseractOCR(n_threads=1, lang=TESSERACT_LANG)
+
+
+def _to_tables(extracted, page: int, scale: float) -> list[Table]:
+    out = []
+    for k, t in enumerate(extracted):
+        boxes = []
+        for row in t.content.values():
+            for cell in row:
+                b = cell.bbox
+                boxes.append(((b.x1 * scale, b.y1 * scale, b.x2 * scale, b.y2 * scale), cell.value or ""))
+        table = boxes_to_table(boxes, f"p{page}t{k + 1}", page)
+        if table is not None:
+            out.append(table)
+    return out
+
+
+def _predict_pdf(path: str) -> Prediction:
+    import pypdfium2
+    from img2table.document import PDF
+
+    doc = pypdfium2.PdfDocument(path)
+    pages = [PageInfo(page=i + 1, width=float(doc[i].get_width()), height=float(doc[i].get_height()), kind="scanned")
+             for i in range(len(doc))]
+    doc.close()
+    found = PDF(src=path, pdf_text_extraction=False).extract_tables(ocr=_ocr())
+    tables = [t for index, ts in sorted(found.items()) for t in _to_tables(ts, index + 1, 72.0 / PDF_DPI)]
+    return Prediction(tables=tables, pages=pages)
+
+
+def _predict_image(path: str) -> Prediction:
+    """Pixel coordinates (a page is its image size), every frame of a multi-page TIFF."""
+    from img2table.document import Image
+    from PIL import Image as PILImage, ImageSequence
+
+    tables: list[Table] = []
+    pages = []
+    ocr = _ocr()
+    with PILImage.open(path) as img:
+        for number, frame in enumerate(ImageSequence.Iterator(img), 1):
+            buf = io.BytesIO()
+            frame.convert("RGB").save(buf, format="PNG")
+            pages.append(PageInfo(page=number, width=float(frame.width), height=float(frame.height), kind="scanned"))
+            tables.extend(_to_tables(Image(src=buf.getvalue()).extract_tables(ocr=ocr), number, 1.0))
+    return Prediction(tables=tables, pages=pages)
+
+
+def predict(path: str) -> Prediction:
+    from benchmarks.methods.peer_forms import map_peer_tables
+
+    prediction = _predict_pdf(path) if path.lower().endswith(".pdf") else _predict_image(path)
+    tables, documents = map_peer_tables(path, prediction.tables)
+    return prediction.model_copy(update={"tables": tables, "documents": documents})
+
+
+METHOD = Method("img2table", frozenset({"pdf_scan", "image"}), predict,
+                note="Tesseract chi_sim+eng; scans and images only")

@@ -1,0 +1,141 @@
+"""The run's record (JSON with commit and machine), one markdown table per set, and two PNG plots."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from benchmarks.sets import REPO, SETS
+
+COLUMNS = {
+    "corpus": [("teds", "TEDS"), ("teds_struct", "TEDS-struct"), ("merged_cell_acc", "merged cells"),
+               ("cell_cer", "cell CER ↓"), ("field_acc", "field acc"), ("review_catch_5", "caught@5%"),
+               ("review_catch_10", "caught@10%"), ("review_catch_20", "caught@20%"), ("auroc", "AUROC")],
+    "icdar2013": [("adj_f1", "adjacency F1"), ("adj_precision", "P"), ("adj_recall", "R"),
+                  ("adj_micro_f1", "micro F1")],
+    "ctdar2019": [("cell_f1", "cell F1@IoU0.6"), ("cell_precision", "P"), ("cell_recall", "R")],
+    "pubtabnet": [("teds", "TEDS"), ("teds_struct", "TEDS-struct")],
+}
+SPEED = [("sec_per_page", "s/page ↓"), ("peak_rss_mib", "peak MiB ↓"), ("docs", "docs")]
+HEADLINE = {"corpus": "field_acc", "icdar2013": "adj_f1", "ctdar2019": "cell_f1", "pubtabnet": "teds"}
+
+
+def machine_info() -> dict[str, Any]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"platform": platform.platform(), "python": platform.python_version(), "cpu": cpu,
+            "cores": os.cpu_count(), "ci": bool(os.environ.get("CI"))}
+
+
+def git_commit() -> dict[str, Any]:
+    def git(*args: str) -> str:
+        try:
+            return subprocess.run(["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10).stdout.strip()
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+    return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no"))}
+
+
+def new_record(quick: bool) -> dict[str, Any]:
+    return {"started": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"), "quick": quick,
+            **git_commit(), "machine": machine_info(), "sets": {}, "checks": {}}
+
+
+def _fmt(value: Any, key: str) -> str:
+    if value is None:
+        return "–"
+    if key == "peak_rss_mib":
+        return f"{value:.0f}"
+    if key == "docs":
+        return str(value)
+    if key == "sec_per_page":
+        return f"{value:.2f}"
+    return f"{value:.3f}"
+
+
+def set_table(set_name: str, entry: dict[str, Any]) -> str:
+    columns = COLUMNS[set_name.split("-")[0]] + SPEED
+    lines = ["| method | " + " | ".join(label for _, label in columns) + " |",
+             "|---|" + "---|" * len(columns)]
+    for method, result in entry["methods"].items():
+        figures = result.get("figures") or {}
+        lines.append(f"| {method} | " + " | ".join(_fmt(figures.get(k), k) for k, _ in columns) + " |")
+    notes = [f"- {m}: {r['note']}" for m, r in entry["methods"].items() if r.get("note")]
+    return "\n".join(lines + ([""] + notes if notes else []))
+
+
+def markdown(record: dict[str, Any]) -> str:
+    head = [f"# Benchmark {'(quick slice)' if record['quick'] else '(full)'}", "",
+            f"Commit `{record['commit'][:10]}`{' (uncommitted changes)' if record['dirty'] else ''}, "
+            f"{record['started']}, {record['machine']['cpu']} × {record['machine']['cores']} cores, "
+            f"Python {record['machine']['python']}; {record.get('duration_s', 0):.0f} s in all.", "",
+            "A dash means the method cannot run that set (input kind it does not take, or not installed) "
+            "or the metric does not apply; it is never a zero. ↓ marks lower-is-better.", ""]
+    for name, entry in record["sets"].items():
+        head += [f"## {SETS[name].title if name in SETS else name} — {entry['docs']} documents", "",
+                 set_table(name, entry), ""]
+    if record.get("checks"):
+        head += ["## Self-checks", ""] + [f"- {k}: {v}" for k, v in record["checks"].items()] + [""]
+    return "\n".join(head)
+
+
+def reliability_bins(outcomes: list[tuple[float, bool]], edges=(0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0001)) -> list[dict]:
+    out = []
+    for lo, hi in zip(edges, edges[1:]):
+        inside = [w for c, w in outcomes if lo <= c < hi]
+        out.append({"lo": lo, "hi": min(hi, 1.0), "n": len(inside),
+                    "error_rate": sum(inside) / len(inside) if inside else None})
+    return out
+
+
+def plot(record: dict[str, Any], out_dir: Path) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    paths = []
+    bins = record.get("reliability", {})
+    if bins:
+        fig, ax = plt.subplots(figsize=(6, 4))
+        for set_name, rows in bins.items():
+            xs = [(b["lo"] + b["hi"]) / 2 for b in rows if b["error_rate"] is not None]
+            ys = [b["error_rate"] for b in rows if b["error_rate"] is not None]
+            ax.plot(xs, ys, marker="o", label=set_name)
+        ax.plot([0, 1], [1, 0], ls=":", c="grey", label="perfectly calibrated")
+        ax.set_xlabel("field confidence (bin centre)")
+        ax.set_ylabel("share of fields wrong")
+        ax.set_title("ours: confidence vs error rate")
+        ax.legend(fontsize=8)
+        paths.append(out_dir / "confidence_vs_error.png")
+        fig.tight_layout()
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
+    sets = list(record["sets"].items())
+    if sets:
+        fig, axes = plt.subplots(1, len(sets), figsize=(3.2 * len(sets), 3.4), squeeze=False)
+        for ax, (name, entry) in zip(axes[0], sets):
+            key = HEADLINE[name.split("-")[0]]
+            for method, result in entry["methods"].items():
+                f = result.get("figures") or {}
+                if f.get(key) is not None and f.get("sec_per_page"):
+                    ax.scatter(f["sec_per_page"], f[key], s=30)
+                    ax.annotate(method, (f["sec_per_page"], f[key]), fontsize=7)
+            ax.set_xscale("log")
+            ax.set_title(name, fontsize=9)
+            ax.set_xlabel("s/page (log)", fontsize=8)
+            ax.set_ylabel(key, fontsize=8)
+        fig.tight_layout()
+        paths.append(out_dir / "accuracy_vs_speed.png")
+        fig.savefig(paths[-1], dpi=110)
+        plt.close(fig)
+    return paths

@@ -1,0 +1,146 @@
+"""Per-set figures for one method's run: each set scores with the metrics its truth supports."""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+from benchmarks.metrics.cells import Counts, cell_detection_counts
+from benchmarks.metrics.cer import corpus_cer, normalize_text
+from benchmarks.metrics.confidence import REVIEW_SHARES, auroc, review_catch_rate
+from benchmarks.metrics.fields import FieldOutcome, accuracy, field_outcomes, pair_documents
+from benchmarks.metrics.merged import merged_cell_hits
+from benchmarks.metrics.teds import LAYOUT_NEUTRAL_IGNORE, cells_to_html, teds
+from benchmarks.runner import MethodSetRun
+from extract.types import Table
+
+Figures = dict[str, float | int | None]
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return sum(values) / len(values) if values else None
+
+
+def table_html(table: Table | None, n_rows: int | None = None, cells=None) -> str:
+    if table is None:
+        return "<html><body><table></table></body></html>"
+    return cells_to_html(table.n_rows, [(c.row, c.col, c.row_span, c.col_span, c.text) for c in table.cells])
+
+
+def _text_bag(cells) -> Counter:
+    return Counter(t for t in (normalize_text(c.text) for c in cells) if t)
+
+
+def best_table(truth_pages: set[int], truth_cells, tables: Sequence[Table]) -> Table | None:
+    """The predicted table sharing a page with the truth table whose cell texts overlap it most."""
+    want = _text_bag(truth_cells)
+    best, best_score = None, 0.0
+    for t in tables:
+        if truth_pages and not truth_pages & set(t.pages):
+            continue
+        got = _text_bag(t.cells)
+        common = sum((want & got).values())
+        score = 2 * common / (sum(want.values()) + sum(got.values()) or 1)
+        if score > best_score:
+            best, best_score = t, score
+    return best
+
+
+def _speed(run: MethodSetRun) -> Figures:
+    return {"sec_per_page": run.seconds_per_page, "peak_rss_mib": run.peak_rss_mib,
+            "docs": len(run.runs), "failed_docs": len(run.missing) + sum(bool(r.prediction.error) for r in run.runs)}
+
+
+def confidence_figures(outcomes: Sequence[FieldOutcome]) -> Figures:
+    items = [(o.confidence, not o.correct) for o in outcomes if o.confidence is not None]
+    out: Figures = {f"review_catch_{round(s * 100)}": review_catch_rate(items, s) for s in REVIEW_SHARES}
+    out["auroc"] = auroc(items)
+    return out
+
+
+def score_corpus(run: MethodSetRun, has_confidence: bool) -> tuple[Figures, list[FieldOutcome]]:
+    from benchmarks.sets.corpus import load_truth
+
+    teds_full, teds_struct, cer_pairs = [], [], []
+    hits = total = 0
+    outcomes: list[FieldOutcome] = []
+    for r in run.runs:
+        truth = load_truth(r.sample)
+        for tt in truth.tables:
+            pt = best_table(set(tt.pages), tt.cells, r.prediction.tables)
+            gold = cells_to_html(tt.n_rows, [(c.row, c.col, c.row_span, c.col_span, c.text) for c in tt.cells])
+            pred = table_html(pt)
+            teds_full.append(teds(pred, gold))
+            teds_struct.append(teds(pred, gold, structure_only=True))
+            h, n = merged_cell_hits(pt.cells if pt else [], tt.cells)
+            hits, total = hits + h, total + n
+            for c in tt.cells:
+                got = pt.cell_at(c.row, c.col) if pt else None
+                cer_pairs.append((got.text if got else "", c.text))
+        forms = [f.model_dump(mode="json") for f in truth.forms]
+        for doc, form in pair_documents(list(r.prediction.documents), forms):
+            outcomes.extend(field_outcomes(doc["data"] if doc else None, form["data"]))
+    figures: Figures = {
+        "teds": _mean(teds_full), "teds_struct": _mean(teds_struct),
+        "merged_cell_acc": hits / total if total else None, "cell_cer": corpus_cer(cer_pairs),
+        "field_acc": accuracy(outcomes),
+    }
+    if has_confidence:
+        figures.update(confidence_figures(outcomes))
+    figures.update(_speed(run))
+    return figures, outcomes
+
+
+def score_icdar(run: MethodSetRun) -> Figures:
+    from benchmarks.icdar2013 import load_ground_truth, score_against_alternatives, summarize, tables_to_scored
+    from pathlib import Path
+
+    scores = [score_against_alternatives(load_ground_truth(Path(r.sample.path)), tables_to_scored(r.prediction.tables))
+              for r in run.runs]
+    summary = summarize(scores) if scores else {}
+    figures: Figures = {"adj_f1": summary.get("doc_f1"), "adj_precision": summary.get("doc_precision"),
+                        "adj_recall": summary.get("doc_recall"), "adj_micro_f1": summary.get("micro_f1")}
+    figures.update(_speed(run))
+    return figures
+
+
+def _pixel_boxes(r) -> list[tuple[float, float, float, float]]:
+    """Predicted cell boxes in image pixels (a page's width/height is its image size in its own units)."""
+    from PIL import Image
+
+    with Image.open(r.sample.path) as img:
+        width, height = img.size
+    pages = {p.page: p for p in r.prediction.pages}
+    out = []
+    for t in r.prediction.tables:
+        for c in t.cells:
+            page = pages.get(c.page)
+            sx = width / page.width if page and page.width else 1.0
+            sy = height / page.height if page and page.height else 1.0
+            out.append((c.bbox[0] * sx, c.bbox[1] * sy, c.bbox[2] * sx, c.bbox[3] * sy))
+    return out
+
+
+def score_ctdar(run: MethodSetRun) -> Figures:
+    from benchmarks.sets.ctdar import truth_cells
+
+    counts = Counts()
+    for r in run.runs:
+        counts = counts + cell_detection_counts(_pixel_boxes(r), truth_cells(r.sample.truth))
+    figures: Figures = {"cell_f1": counts.f1, "cell_precision": counts.precision, "cell_recall": counts.recall}
+    figures.update(_speed(run))
+    return figures
+
+
+def score_pubtabnet(run: MethodSetRun) -> Figures:
+    from benchmarks.sets.pubtabnet import truth_html
+
+    full, struct = [], []
+    for r in run.runs:
+        gold = truth_html(r.sample.truth)
+        tables = sorted(r.prediction.tables, key=lambda t: len(t.cells), reverse=True)
+        pred = table_html(tables[0] if tables else None)
+        full.append(teds(pred, gold, ignore=LAYOUT_NEUTRAL_IGNORE))
+        struct.append(teds(pred, gold, structure_only=True, ignore=LAYOUT_NEUTRAL_IGNORE))
+    figures: Figures = {"teds": _mean(full), "teds_struct": _mean(struct)}
+    figures.update(_speed(run))
+    return figures

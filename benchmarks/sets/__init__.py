@@ -1,0 +1,62 @@
+"""Benchmark sets: where each one's documents and truth live, and the slice ``--quick`` takes."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.methods.base import InputKind
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def evaldata_dir() -> Path:
+    """``$BENCH_EVALDATA``, else ``shared/evaldata`` beside the clone (as CI lays it out), else /work/shared."""
+    if os.environ.get("BENCH_EVALDATA"):
+        return Path(os.environ["BENCH_EVALDATA"])
+    for candidate in (REPO.parent / "shared" / "evaldata", Path("/work/shared/evaldata")):
+        if candidate.exists():
+            return candidate
+    return REPO.parent / "shared" / "evaldata"
+
+
+@dataclass(frozen=True)
+class Sample:
+    set_name: str
+    sample_id: str
+    path: str
+    kind: InputKind
+    truth: str = ""  # path of the truth file (set-specific format); empty where the set loader knows it
+
+
+@dataclass(frozen=True)
+class BenchSet:
+    name: str
+    title: str
+    kind: InputKind
+    quick: int  # documents in the --quick slice
+
+    def samples(self) -> list[Sample]:
+        from benchmarks.sets import corpus, ctdar, icdar, pubtabnet
+
+        loaders = {"corpus": corpus.samples, "icdar2013": icdar.samples, "ctdar2019": ctdar.samples,
+                   "pubtabnet": pubtabnet.samples}
+        return loaders[self.name.split("-")[0]](self)
+
+
+SETS: dict[str, BenchSet] = {s.name: s for s in (
+    BenchSet("corpus-born", "Corpus, born-digital PDFs", "pdf_text", 3),
+    BenchSet("corpus-mild", "Corpus, mild scans", "pdf_scan", 2),
+    BenchSet("corpus-harsh", "Corpus, harsh scans", "pdf_scan", 1),
+    BenchSet("icdar2013", "ICDAR 2013 table competition (67 PDFs)", "pdf_text", 3),
+    BenchSet("ctdar2019", "cTDaR 2019 modern Chinese pages (cell outlines)", "image", 2),
+    BenchSet("pubtabnet", "PubTabNet examples (table images, HTML truth)", "image", 3),
+)}
+
+
+def quick_slice(samples: list[Sample], n: int) -> list[Sample]:
+    """Every k-th document so the slice spans the set rather than its first few names."""
+    if n >= len(samples):
+        return samples
+    step = len(samples) / n
+    return [samples[int(i * step)] for i in range(n)]

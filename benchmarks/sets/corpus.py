@@ -1,0 +1,49 @@
+"""The generated corpus: born-digital PDFs and their mild/harsh scans, each with a DocTruth.
+
+Generated on first use into the git-ignored ``corpus/generated/`` by the corpus commands, so a fresh
+clone needs nothing but the repository.
+"""
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.sets import REPO, BenchSet, Sample
+from corpus.truth import DocTruth
+
+GENERATED = REPO / "corpus" / "generated"
+FOLDERS = {"corpus-born": "born_digital", "corpus-mild": "scan_mild", "corpus-harsh": "scan_harsh"}
+DOCUMENT_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg")
+
+
+def _documents(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*") if p.suffix.lower() in DOCUMENT_SUFFIXES
+                  and (folder / f"{p.stem}.truth.json").exists())
+
+
+def ensure_generated(folder_name: str) -> Path:
+    """The folder, generated first when it holds no document (born-digital, then the scans of it)."""
+    folder = GENERATED / folder_name
+    if _documents(folder):
+        return folder
+    born = GENERATED / "born_digital"
+    if not _documents(born):
+        subprocess.run([sys.executable, "-m", "corpus", "generate", "--out", str(born)], cwd=REPO, check=True)
+    if folder_name != "born_digital" and importlib.util.find_spec("corpus.scan") is not None:
+        subprocess.run([sys.executable, "-m", "corpus.scan"], cwd=REPO, check=True)
+    return folder
+
+
+def samples(bench: BenchSet) -> list[Sample]:
+    folder = ensure_generated(FOLDERS[bench.name])
+    out = []
+    for doc in _documents(folder):
+        kind = "image" if doc.suffix.lower() != ".pdf" else bench.kind
+        out.append(Sample(bench.name, doc.stem, str(doc), kind, str(folder / f"{doc.stem}.truth.json")))
+    return out
+
+
+def load_truth(sample: Sample) -> DocTruth:
+    return DocTruth.model_validate_json(Path(sample.truth).read_text(encoding="utf-8"))
