@@ -101,3 +101,12 @@ def test_many_spans_are_routed_quickly():
     assert (t.n_rows, t.n_cols) == (50, 10)
     assert {(c.row, c.col): c.text for c in t.cells} == texts
     assert elapsed < 1.0
+
+
+def test_run_merged_across_two_rows_is_regrouped_by_character():
+    # a text layer run whose characters lie in two rows: "上行" in row 0, "下行" in row 1
+    boxes = ((60.0, 105.0, 70.0, 115.0), (70.0, 105.0, 80.0, 115.0), (85.0, 124.0, 95.0, 134.0), (95.0, 124.0, 105.0, 134.0))
+    span = TextSpan(text="上行下行", bbox=(60.0, 105.0, 105.0, 134.0), char_boxes=boxes)
+    cells = assign_text(_cells(), [span])
+    assert cells[0].text == "上行" and cells[3].text == "下行"
+    assert cells[3].spans[0].bbox == (85.0, 124.0, 105.0, 134.0)

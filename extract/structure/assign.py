@@ -43,11 +43,11 @@ def _piece(span: TextSpan, idx: list[int], boxes: list[BBox], exact: bool) -> Te
     keep = [i for i in idx if not span.text[i].isspace()]
     if not keep:
         return None
-    lo, hi = keep[0], keep[-1] + 1
-    own = boxes[lo:hi]
+    sel = [i for i in idx if keep[0] <= i <= keep[-1]]
+    own = [boxes[i] for i in sel]
     bbox = (min(b[0] for b in own), min(b[1] for b in own), max(b[2] for b in own), max(b[3] for b in own))
     return span.model_copy(update={
-        "text": span.text[lo:hi], "bbox": bbox,
+        "text": "".join(span.text[i] for i in sel), "bbox": bbox,
         "char_boxes": tuple(own) if exact else None,
     })
 
@@ -116,10 +116,27 @@ def route_spans(cells: Sequence[Cell], spans: Sequence[TextSpan]) -> tuple[list[
     loc = _CellLocator(cells)
     for span in spans:
         _, yc = _centre(span.bbox)
-        for piece in split_span(span, loc.cuts(yc, span.bbox[0], span.bbox[2])):
-            n = loc.cell_at(*_centre(piece.bbox))
-            (outside if n is None else per_cell[n]).append(piece)
+        for cut in split_span(span, loc.cuts(yc, span.bbox[0], span.bbox[2])):
+            for n, piece in _by_char_cells(cut, loc):
+                (outside if n is None else per_cell[n]).append(piece)
     return per_cell, outside
+
+
+def _by_char_cells(span: TextSpan, loc: _CellLocator) -> list[tuple[int | None, TextSpan]]:
+    """A piece that still straddles a row edge (a run merged across lines) is regrouped per character."""
+    home = loc.cell_at(*_centre(span.bbox))
+    x0, y0, x1, y1 = span.bbox
+    boxes = span.char_boxes
+    i = bisect_right(loc.ys, y0 + _EDGE_MARGIN)
+    if boxes is None or len(boxes) != len(span.text) or i >= len(loc.ys) or loc.ys[i] >= y1 - _EDGE_MARGIN:
+        return [(home, span)]
+    groups: dict[int | None, list[int]] = {}
+    for k, b in enumerate(boxes):
+        groups.setdefault(loc.cell_at(*_centre(b)), []).append(k)
+    if len(groups) == 1:
+        return [(home, span)]
+    pieces = ((n, _piece(span, idx, list(boxes), True)) for n, idx in groups.items())
+    return [(n, p) for n, p in pieces if p is not None]
 
 
 def _lines(pieces: list[TextSpan]) -> list[list[TextSpan]]:
