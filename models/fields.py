@@ -1,7 +1,7 @@
 """Field[T] and Money: a value together with how sure we are of it and where it came from."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, field_validator
@@ -45,7 +45,10 @@ class Money(Field[str]):
     def _decimal_string(cls, v: str | None) -> str | None:
         if v is None:
             return v
-        Decimal(v)  # raises on anything that is not a decimal number
+        try:
+            Decimal(v)
+        except InvalidOperation:  # an ArithmeticError, which pydantic would not report as a validation error
+            raise ValueError(f"not a decimal string: {v!r}") from None
         return v
 
     def decimal(self) -> Decimal | None:

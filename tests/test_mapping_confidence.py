@@ -1,0 +1,73 @@
+"""Field confidence: cell confidence x label match x parse quality, then moved by the checks."""
+from __future__ import annotations
+
+from extract.mapping import map_documents
+from extract.mapping.checks import apply_checks
+from extract.types import Check
+from mapping_seeds import DONGGUAN, jieyang_lines, seed_lines, seed_to_tables
+
+
+def _map(lines: list[str]):
+    tables, spans = seed_to_tables(lines)
+    (doc,) = map_documents(tables, spans)
+    return doc
+
+
+def _replace(lines: list[str], old: str, new: str) -> list[str]:
+    assert sum(old in ln for ln in lines) == 1
+    return [ln.replace(old, new) for ln in lines]
+
+
+def test_corrupted_amount_gets_lower_confidence():
+    clean = _map(seed_lines(DONGGUAN))
+    bad = _map(_replace(seed_lines(DONGGUAN), "4,393.85", "4,893.85"))  # 基本支出 misread
+    rules = {c.rule: c.passed for c in bad.checks}
+    assert rules["expenditure_equals_income"] is False and rules["tasks_within_budget"] is True
+    b, t = bad.data["budget"], bad.data["key_tasks"]
+    corrupted = b["basic_expenditure"]["confidence"]
+    assert corrupted < clean.data["budget"]["basic_expenditure"]["confidence"]
+    # untouched amounts: the task amounts (their own check passed) and 项目支出 (vouched for by it)
+    assert all(corrupted < task["amount"]["confidence"] for task in t)
+    assert corrupted < b["project_expenditure"]["confidence"] < 1.0
+    assert bad.confidence < clean.confidence
+    failed = next(c for c in bad.checks if c.rule == "expenditure_equals_income")
+    assert "budget.basic_expenditure" in failed.fields and "8,864.78" in failed.detail
+
+
+def test_task_sum_failure_lowers_the_summed_amounts():
+    clean = _map(jieyang_lines())
+    bad = _map(_replace(jieyang_lines(), "\t0.86075", "\t8.6075"))
+    assert {c.rule: c.passed for c in bad.checks}["tasks_equal_project_expenditure"] is False
+    got = bad.data["other_tasks"][5]["amount"]["confidence"]
+    assert got < clean.data["other_tasks"][5]["amount"]["confidence"]
+    assert got < bad.data["staff_count"]["confidence"]  # not part of the failed sum
+
+
+def test_cell_confidence_label_quality_and_parse_quality_multiply():
+    lines = _replace(seed_lines(DONGGUAN), "财政供养人员数", "财政供养人贝数")  # fuzzy label
+    lines = _replace(lines, "\t124\t", "\t1 24\t")  # stray space in the count
+    tables, spans = seed_to_tables(lines)
+    t0 = tables[0]
+    cells = tuple(c.model_copy(update={"confidence": 0.9}) if (c.row, c.col) == (0, 1) else c for c in t0.cells)
+    tables[0] = t0.model_copy(update={"cells": cells})
+    (doc,) = map_documents(tables, spans)
+    staff = doc.data["staff_count"]
+    assert staff["value"] == 124 and staff["raw"] == "1 24"
+    assert 0.5 < staff["confidence"] < 0.8  # label ~0.92 x fixed-up parse 0.8
+    assert doc.data["department"]["confidence"] == 0.9  # the cell's own confidence
+    assert doc.data["subordinate_units"]["confidence"] == 1.0
+
+
+def test_apply_checks_paths_and_rules():
+    data = {"year": {"value": 1900, "confidence": 0.8}, "budget": {"a": {"value": "1", "confidence": 0.6}},
+            "key_tasks": [{"amount": {"value": "2", "confidence": 0.4}}]}
+    checks = [
+        Check(rule="year_plausible", passed=False, fields=("year",)),
+        Check(rule="tasks_within_budget", passed=True, fields=("budget.a", "key_tasks[0].amount", "nope[3].x")),
+        Check(rule="counts_non_negative", passed=True, fields=("budget.a",)),  # sanity pass: no raise
+    ]
+    out = apply_checks(data, checks)
+    assert out["year"]["confidence"] == 0.4
+    assert out["budget"]["a"]["confidence"] == 0.8  # 0.6 + 0.4 * 0.5
+    assert out["key_tasks"][0]["amount"]["confidence"] == 0.7
+    assert data["year"]["confidence"] == 0.8  # input untouched
