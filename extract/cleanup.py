@@ -1,0 +1,188 @@
+"""Page clean-up for scans: even out the lighting, drop red seals, turn the page upright, level it.
+
+Pure functions on numpy images (RGB or grey uint8, pixels). The only model used is the OCR engine passed
+in, for the page orientation (text lines are horizontal, and read better upright than upside down).
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from pydantic import Field
+
+from extract.ocr.base import OcrEngine, Quad, quad_to_bbox
+from extract.types import Frozen
+
+# Orientation is decided on a copy whose longer side is this many pixels (text stays ~15 px high on A4).
+ORIENTATION_SIDE = 1024
+# How many of the longest text lines vote on upright vs upside down.
+ORIENTATION_LINES = 8
+# Deskew: the largest skew searched (degrees) and the working size of the projection-profile search.
+MAX_SKEW = 6.0
+SKEW_SIDE = 1600
+# Red ink: OpenCV hue (0-180) within this distance of 0, saturated enough to be colour, not grey print.
+RED_HUE_TOL = 14
+RED_MIN_SAT = 60
+RED_MIN_VAL = 80
+
+
+class CleanPage(Frozen):
+    """The cleaned page and what was done to it."""
+
+    model_config = Frozen.model_config | {"arbitrary_types_allowed": True}
+
+    image: np.ndarray = Field(exclude=True, description="grey uint8, upright and level")
+    rotation: int = Field(0, description="clockwise quarter turn applied: 0/90/180/270")
+    skew: float = Field(0.0, description="degrees the page was turned to level it (counter-clockwise +)")
+    line_height: float | None = Field(None, description="median text-line height in pixels, if text was seen")
+
+
+def to_grey(image: np.ndarray) -> np.ndarray:
+    if image.ndim == 2:
+        return image
+    return cv2.cvtColor(image[:, :, :3], cv2.COLOR_RGB2GRAY)
+
+
+def normalize_illumination(image: np.ndarray) -> np.ndarray:
+    """Divide each channel by its own smooth paper background: shadows, gradients and yellowing go white."""
+    h, w = image.shape[:2]
+    f = max(1, int(round(max(h, w) / 600)))
+    small = cv2.resize(image, (max(1, w // f), max(1, h // f)), interpolation=cv2.INTER_AREA)
+    k = max(5, (max(small.shape[:2]) // 40) | 1)
+    bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    bg = cv2.medianBlur(bg, min(k, 255) if k <= 255 else 255)
+    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    out = image.astype(np.float32) * 255.0 / np.maximum(bg.astype(np.float32), 1.0)
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def red_ink_mask(rgb: np.ndarray) -> np.ndarray:
+    """Pixels of red (seal) ink: strongly red hue and saturated; black print over a seal stays unmasked."""
+    hsv = cv2.cvtColor(rgb[:, :, :3], cv2.COLOR_RGB2HSV)
+    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
+    red = (hue <= RED_HUE_TOL) | (hue >= 180 - RED_HUE_TOL)
+    return red & (sat >= RED_MIN_SAT) & (val >= RED_MIN_VAL)
+
+
+def remove_red_seals(rgb: np.ndarray) -> np.ndarray:
+    """Grey page without red ink: a red pixel takes its red channel (light), so black under it stays black."""
+    grey = to_grey(rgb)
+    if rgb.ndim == 2:
+        return grey
+    mask = red_ink_mask(rgb)
+    if mask.any():
+        grey = grey.copy()
+        red = rgb[:, :, 0]
+        # the red channel of seal ink is light; lift it a bit more so a faint seal leaves no grey ghost
+        lifted = np.clip(red.astype(np.int16) + (255 - red.astype(np.int16)) // 2, 0, 255).astype(np.uint8)
+        grey[mask] = np.maximum(grey[mask], lifted[mask])
+    return grey
+
+
+def rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:
+    """Turn the image clockwise by 0/90/180/270 degrees."""
+    codes = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    rotation %= 360
+    if rotation == 0:
+        return image
+    if rotation not in codes:
+        raise ValueError(f"rotation must be a multiple of 90, got {rotation}")
+    return cv2.rotate(image, codes[rotation])
+
+
+def _rotate_quad(quad: Quad, rotation: int, h: int, w: int) -> Quad:
+    """Where the points of quad land after rotate_quarter(image of h x w, rotation)."""
+    def one(x: float, y: float) -> tuple[float, float]:
+        if rotation == 90:
+            return (h - 1 - y, x)
+        if rotation == 180:
+            return (w - 1 - x, h - 1 - y)
+        if rotation == 270:
+            return (y, w - 1 - x)
+        return (x, y)
+
+    return tuple(one(x, y) for x, y in quad)  # type: ignore[return-value]
+
+
+def detect_orientation(grey: np.ndarray, engine: OcrEngine) -> tuple[int, float | None]:
+    """(clockwise turn that makes the page upright, median text-line height in pixels of grey or None).
+
+    Text lines are long and thin: if the detector's lines stand up, the page lies on its side. Between a turn
+    and the opposite turn, the recogniser's mean score on the longest lines decides.
+    """
+    h, w = grey.shape[:2]
+    f = min(1.0, ORIENTATION_SIDE / max(h, w))
+    small = cv2.resize(grey, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else grey
+    quads = engine.detect(small)
+    if not quads:
+        return 0, None
+    sizes = [(b[2] - b[0], b[3] - b[1]) for b in map(quad_to_bbox, quads)]
+    across = sum(bw for bw, bh in sizes if bw > 1.5 * bh)
+    upright = sum(bh for bw, bh in sizes if bh > 1.5 * bw)
+    base = 90 if upright > across else 0
+    thickness = [min(bw, bh) for bw, bh in sizes if max(bw, bh) > 1.5 * min(bw, bh)]
+    line_h = float(np.median(thickness)) / f if thickness else None
+    turned = rotate_quarter(small, base)
+    sh, sw = small.shape[:2]
+    boxes = [quad_to_bbox(_rotate_quad(q, base, sh, sw)) for q in quads]
+    boxes = sorted((b for b in boxes if b[2] - b[0] > 1.5 * (b[3] - b[1])), key=lambda b: b[0] - b[2])
+    crops = [_crop(turned, b) for b in boxes[:ORIENTATION_LINES]]
+    crops = [c for c in crops if c.size]
+    if not crops:
+        return base, line_h
+    up = engine.recognize_crops(crops)
+    down = engine.recognize_crops([np.ascontiguousarray(c[::-1, ::-1]) for c in crops])
+    up_score = sum(line.score for line in up)
+    down_score = sum(line.score for line in down)
+    return (base + 180) % 360 if down_score > up_score else base, line_h
+
+
+def _crop(image: np.ndarray, box) -> np.ndarray:
+    h, w = image.shape[:2]
+    pad = max(2, int((box[3] - box[1]) * 0.15))
+    x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)
+    x1, y1 = min(w, int(box[2]) + pad), min(h, int(box[3]) + pad)
+    return np.ascontiguousarray(image[y0:y1, x0:x1])
+
+
+def _profile_score(binary: np.ndarray, angle: float) -> float:
+    h, w = binary.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    turned = cv2.warpAffine(binary, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
+    rows = turned.sum(axis=1, dtype=np.float64)
+    return float(np.square(np.diff(rows)).sum())
+
+
+def estimate_skew(grey: np.ndarray, max_angle: float = MAX_SKEW) -> float:
+    """Angle (degrees, counter-clockwise +) that levels the page: sharpest row profile of the ink."""
+    h, w = grey.shape[:2]
+    f = min(1.0, SKEW_SIDE / max(h, w))
+    small = cv2.resize(grey, (max(1, int(w * f)), max(1, int(h * f))), interpolation=cv2.INTER_AREA) if f < 1 else grey
+    _, binary = cv2.threshold(small, 0, 1, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if binary.sum() == 0:
+        return 0.0
+    best = 0.0
+    for step, span in ((0.5, max_angle), (0.1, 0.5), (0.02, 0.1)):
+        angles = np.arange(best - span, best + span + step / 2, step)
+        best = float(max(angles, key=lambda a: _profile_score(binary, float(a))))
+    return round(best, 2)
+
+
+def level_page(image: np.ndarray, angle: float) -> np.ndarray:
+    """Turn the image by angle degrees (counter-clockwise +) about its centre, paper-white corners."""
+    if abs(angle) < 0.01:
+        return image
+    h, w = image.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    border = (255,) * (1 if image.ndim == 2 else image.shape[2])
+    return cv2.warpAffine(image, m, (w, h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                          borderValue=border)
+
+
+def clean_page(image: np.ndarray, engine: OcrEngine) -> CleanPage:
+    """Lighting, seals, orientation, skew: the grey upright page the rest of the scanned path reads."""
+    flat = normalize_illumination(image)
+    grey = remove_red_seals(flat)
+    rotation, line_h = detect_orientation(grey, engine)
+    grey = rotate_quarter(grey, rotation)
+    skew = estimate_skew(grey)
+    return CleanPage(image=level_page(grey, skew), rotation=rotation, skew=skew, line_height=line_h)

@@ -1,0 +1,116 @@
+"""Rulings from a page image: OpenCV morphology finds line pieces, collinear pieces are joined across breaks.
+
+Input is the cleaned grey page (upright, level, seals removed); output is ``list[Ruling]`` in PDF points
+(source='raster'), the same shape the vector path gives, so the grid builder treats both alike.
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from extract.types import Ruling
+
+
+class RasterRulingOptions(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    piece_pt: float = Field(14.0, description="shortest line piece kept by the opening (points); longer than "
+                            "a CJK stroke (a 一 at 12pt is ~11pt wide)")
+    min_length_pt: float = Field(30.0, description="shortest ruling after joining pieces (points)")
+    max_thickness_pt: float = Field(3.0, description="thicker pieces are ink blobs, not rulings (points)")
+    min_coverage: float = Field(0.6, description="share of a joined ruling's length that is ink; strokes of "
+                                "a text line chained together cover far less")
+    max_gap_pt: float = Field(24.0, description="collinear pieces closer than this are one broken ruling; "
+                              "a merged cell leaves a gap of a whole column, far more")
+    align_pt: float = Field(2.5, description="pieces whose centre lines differ by less are collinear")
+    isolated_pt: float = Field(72.0, description="a ruling that touches no crossing ruling must be this long "
+                               "(points); chained strokes of a large title are shorter")
+    snap_pt: float = Field(10.0, description="a ruling end this close to a crossing ruling is extended to it")
+    block_px: int = Field(31, description="adaptive-threshold window: faint rulings count against local paper")
+    offset: int = Field(12, description="adaptive-threshold offset: how much darker than local paper is ink")
+
+
+def binarize(grey: np.ndarray, options: RasterRulingOptions) -> np.ndarray:
+    """Ink = 255: darker than the local paper by more than offset (keeps faded grey rulings)."""
+    smooth = cv2.medianBlur(grey, 3)
+    return cv2.adaptiveThreshold(smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV,
+                                 options.block_px | 1, options.offset)
+
+
+def _horizontal_pieces(binary: np.ndarray, piece_px: int, max_thick_px: float) -> list[tuple[float, float, float, float]]:
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(piece_px, 3), 1))
+    lines = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    pieces = []
+    for x, y, w, h, _area in stats[1:n]:
+        if h <= max_thick_px:
+            pieces.append((float(x), float(y), float(x + w), float(y + h), float(w)))
+    return pieces
+
+
+def _join_collinear(pieces, align_px: float, gap_px: float):
+    """Join pieces on one line (centres within align_px) whose gap is at most gap_px.
+
+    Pieces are (x0, y0, x1, y1, inked length); the result keeps the inked length summed.
+    """
+    joined: list[tuple[float, float, float, float, float]] = []
+    for p in sorted(pieces, key=lambda b: ((b[1] + b[3]) / 2, b[0])):
+        cy = (p[1] + p[3]) / 2
+        for k, q in enumerate(joined):
+            qy = (q[1] + q[3]) / 2
+            if abs(qy - cy) <= align_px and p[0] <= q[2] + gap_px and q[0] <= p[2] + gap_px:
+                joined[k] = (min(p[0], q[0]), min(p[1], q[1]), max(p[2], q[2]), max(p[3], q[3]), p[4] + q[4])
+                break
+        else:
+            joined.append(p)
+    # one more pass: joins can chain (a-b, then b-c on the other side)
+    return joined if len(joined) == len(pieces) else _join_collinear(joined, align_px, gap_px)
+
+
+def _snap_ends(lines, crossing, snap_px: float):
+    """Extend each line's ends to a crossing ruling that lies just beyond them and spans the line."""
+    out = []
+    for x0, y0, x1, y1 in lines:
+        cy = (y0 + y1) / 2
+        xs = [(c[0] + c[2]) / 2 for c in crossing if c[1] - snap_px <= cy <= c[3] + snap_px]
+        left = [x for x in xs if x0 - snap_px <= x < x0]
+        right = [x for x in xs if x1 < x <= x1 + snap_px]
+        out.append((min(left) if left else x0, y0, max(right) if right else x1, y1))
+    return out
+
+
+def _touches(b, crossing, tol: float) -> bool:
+    return any(c[0] - tol <= b[2] and b[0] <= c[2] + tol and c[1] - tol <= b[3] and b[1] <= c[3] + tol
+               for c in crossing)
+
+
+def _transpose(boxes):
+    return [(b[1], b[0], b[3], b[2], *b[4:]) for b in boxes]
+
+
+def find_raster_rulings(grey: np.ndarray, dpi: float, options: RasterRulingOptions | None = None) -> list[Ruling]:
+    """Horizontal and vertical rulings of a grey page image, in PDF points (top-left origin)."""
+    o = options or RasterRulingOptions()
+    px = dpi / 72.0
+    binary = binarize(grey, o)
+    piece, thick = int(round(o.piece_pt * px)), o.max_thickness_pt * px + 1
+    align, gap, snap = o.align_pt * px, o.max_gap_pt * px, o.snap_pt * px
+    h = _join_collinear(_horizontal_pieces(binary, piece, thick), align, gap)
+    v = _transpose(_join_collinear(_horizontal_pieces(np.ascontiguousarray(binary.T), piece, thick), align, gap))
+    min_len = o.min_length_pt * px
+    h = [b[:4] for b in h if b[2] - b[0] >= min_len and b[4] >= o.min_coverage * (b[2] - b[0])]
+    v = [b[:4] for b in v if b[3] - b[1] >= min_len and b[4] >= o.min_coverage * (b[3] - b[1])]
+    h2 = _snap_ends(h, v, snap)
+    v2 = _transpose(_snap_ends(_transpose(v), _transpose(h), snap))
+    lone = o.isolated_pt * px
+    h2 = [b for b in h2 if b[2] - b[0] >= lone or _touches(b, v2, snap)]
+    v2 = [b for b in v2 if b[3] - b[1] >= lone or _touches(b, h2, snap)]
+    scale = 72.0 / dpi
+    rulings = [Ruling(orientation="h", bbox=_scaled(b, scale), source="raster") for b in sorted(h2, key=lambda b: b[1])]
+    rulings += [Ruling(orientation="v", bbox=_scaled(b, scale), source="raster") for b in sorted(v2, key=lambda b: b[0])]
+    return rulings
+
+
+def _scaled(b, s: float):
+    return (round(b[0] * s, 2), round(b[1] * s, 2), round(b[2] * s, 2), round(b[3] * s, 2))

@@ -1,0 +1,232 @@
+"""The scanned-page reader: page image -> upright clean page, raster rulings, table regions, OCR text spans.
+
+Its output has the same shape as a text page's (spans + rulings in PDF points of the upright page), so the
+structure stage reads both alike. ``ocr_cells`` re-reads chosen cells from their own crops (mixed evidence:
+a text layer that is garbled in some cells).
+"""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from pydantic import Field
+
+from extract.cleanup import clean_page, to_grey
+from extract.layout.model import LayoutModel
+from extract.layout.raster import find_raster_rulings
+from extract.layout.regions import combine_regions, rulings_to_regions
+from extract.ocr.base import OcrEngine, OcrLine
+from extract.text import join_lines
+from extract.types import BBox, Cell, Frozen, PageInfo, Ruling, TableRegion, TextSpan
+
+MAX_PIXELS = 200_000_000  # same default as ExtractOptions.max_pixels; larger arrays are refused unread
+MIN_SIDE = 32  # a page image narrower than this cannot hold a table
+WORK_DPI = 300.0  # finer scans are read at this resolution (PP-OCR gains nothing beyond it)
+MIN_TEXT_PX = 14.0  # text lines lower than this (pixels) are read from an enlarged copy
+TARGET_TEXT_PX = 26.0
+# A character box that a ruling cuts this far from both its edges (share of its width) straddles the ruling.
+STRADDLE_SHARE = 0.25
+STRADDLE_PENALTY = 0.8
+
+
+class ScanInputError(ValueError):
+    """The page image cannot be read as a scan (wrong shape or type, empty, or too large)."""
+
+
+class ScannedPage(Frozen):
+    model_config = Frozen.model_config | {"arbitrary_types_allowed": True}
+
+    info: PageInfo
+    spans: list[TextSpan]
+    rulings: list[Ruling]
+    regions: list[TableRegion]
+    image: np.ndarray = Field(exclude=True, repr=False, description="cleaned upright RGB page, for drawings")
+    dpi: float = Field(description="resolution of image (pixels per inch)")
+    skew: float = 0.0
+
+
+def check_page_image(image, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """The image as RGB uint8, or ScanInputError saying what is wrong (shape checked before any pixel is read)."""
+    if not isinstance(image, np.ndarray):
+        raise ScanInputError(f"page image must be a numpy array, got {type(image).__name__}")
+    if image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (1, 3, 4)):
+        raise ScanInputError(f"page image must be HxW or HxWx(1|3|4), got shape {image.shape}")
+    h, w = image.shape[:2]
+    if h == 0 or w == 0:
+        raise ScanInputError(f"page image is empty ({w}x{h} pixels)")
+    if h * w > max_pixels:
+        raise ScanInputError(f"page image is {w}x{h} = {h * w:,} pixels, over the limit of {max_pixels:,}")
+    if min(h, w) < MIN_SIDE:
+        raise ScanInputError(f"page image is {w}x{h} pixels, too small to hold a table")
+    if image.dtype != np.uint8:
+        raise ScanInputError(f"page image must be 8-bit (uint8), got {image.dtype}")
+    if image.ndim == 2 or image.shape[2] == 1:
+        return np.ascontiguousarray(np.repeat(image.reshape(h, w, 1), 3, axis=2))
+    return np.ascontiguousarray(image[:, :, :3])
+
+
+RENDER_DPI = 200.0  # 10.5pt text renders ~29 px high: PP-OCR's recogniser works at 48 px lines, det likes 20-40
+RENDER_MAX_PIXELS = 16_000_000  # large sheets (A2, A1) are rendered coarser so a page stays quick
+RENDER_MIN_DPI = 120.0
+
+
+def choose_dpi(page_info: PageInfo, own_dpi: float | None = None) -> float:
+    """Resolution to render a page at for OCR: an image keeps its own (150-300 dpi), else 200 within budget."""
+    if own_dpi and 150.0 <= own_dpi <= WORK_DPI:
+        return float(own_dpi)
+    dpi = RENDER_DPI
+    pixels = page_info.width * page_info.height * (dpi / 72.0) ** 2
+    if pixels > RENDER_MAX_PIXELS:
+        dpi = max(RENDER_MIN_DPI, dpi * (RENDER_MAX_PIXELS / pixels) ** 0.5)
+    return dpi
+
+
+def _resize(image: np.ndarray, f: float) -> np.ndarray:
+    h, w = image.shape[:2]
+    interp = cv2.INTER_AREA if f < 1 else cv2.INTER_CUBIC
+    return cv2.resize(image, (max(1, round(w * f)), max(1, round(h * f))), interpolation=interp)
+
+
+def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine: OcrEngine,
+                      layout: LayoutModel | None) -> ScannedPage:
+    """Read one scanned page: clean it, find rulings and regions, OCR its text into spans (PDF points)."""
+    if not dpi or dpi <= 0:
+        raise ScanInputError(f"dpi must be positive, got {dpi}")
+    rgb = check_page_image(image)
+    if dpi > WORK_DPI:
+        rgb, dpi = _resize(rgb, WORK_DPI / dpi), WORK_DPI
+    clean = clean_page(rgb, engine)
+    grey = clean.image
+    text_px = clean.line_height / 1.45 if clean.line_height else None  # det boxes are padded ~1.45x text
+    if text_px and text_px < MIN_TEXT_PX:
+        f = min(2.0, TARGET_TEXT_PX / text_px)
+        grey, dpi = _resize(grey, f), dpi * f
+    rulings = find_raster_rulings(grey, dpi)
+    lines = engine.recognize(grey)
+    scale = 72.0 / dpi
+    rulings = drop_rulings_inside_text(rulings, lines, scale)
+    spans = lines_to_spans(lines, rulings, scale)
+    page_rgb = np.repeat(grey[:, :, None], 3, axis=2)
+    ruled = rulings_to_regions(rulings, page_info.page)
+    model = layout.find_tables(page_rgb, dpi, page_info.page) if layout is not None else []
+    h, w = grey.shape[:2]
+    info = page_info.model_copy(update={
+        "kind": "scanned", "width": round(w * scale, 2), "height": round(h * scale, 2),
+        "rotation": (page_info.rotation + clean.rotation) % 360})
+    return ScannedPage(info=info, spans=spans, rulings=rulings, regions=combine_regions(model, ruled),
+                       image=page_rgb, dpi=dpi, skew=clean.skew)
+
+
+def drop_rulings_inside_text(rulings: list[Ruling], lines: list[OcrLine], scale: float) -> list[Ruling]:
+    """A 'ruling' lying wholly inside a recognised text line is a stroke of its characters."""
+    boxes = [tuple(v * scale for v in line.bbox) for line in lines if line.text.strip()]
+
+    def inside(b: BBox) -> bool:
+        return any(t[0] <= b[0] and b[2] <= t[2] and t[1] <= b[1] and b[3] <= t[3] for t in boxes)
+
+    return [r for r in rulings if not inside(r.bbox)]
+
+
+def lines_to_spans(lines: list[OcrLine], rulings: list[Ruling], scale: float) -> list[TextSpan]:
+    """OCR lines as TextSpans in points, each cut where a vertical ruling crosses it (never two cells)."""
+    verticals = [r.bbox for r in rulings if r.orientation == "v"]
+    spans: list[TextSpan] = []
+    for line in lines:
+        bbox = tuple(v * scale for v in line.bbox)
+        chars = (tuple(tuple(v * scale for v in c) for c in line.char_boxes) if line.char_boxes
+                 else _even_char_boxes(line.text, bbox))
+        cy = (bbox[1] + bbox[3]) / 2
+        cuts = sorted((v[0] + v[2]) / 2 for v in verticals
+                      if v[1] <= cy <= v[3] and bbox[0] < (v[0] + v[2]) / 2 < bbox[2])
+        spans.extend(_split_line(line.text, chars, cuts, line.score, known=line.char_boxes is not None))
+    return spans
+
+
+def _even_char_boxes(text: str, bbox) -> tuple[BBox, ...]:
+    n = max(len(text), 1)
+    step = (bbox[2] - bbox[0]) / n
+    return tuple((bbox[0] + k * step, bbox[1], bbox[0] + (k + 1) * step, bbox[3]) for k in range(len(text)))
+
+
+def _split_line(text: str, chars, cuts: list[float], score: float, known: bool) -> list[TextSpan]:
+    """Cut a line's characters at the x positions in cuts; a piece that cuts a character scores lower."""
+    groups: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
+    penalty = [1.0] * len(groups)
+    for k, box in enumerate(chars):
+        centre = (box[0] + box[2]) / 2
+        g = sum(centre > c for c in cuts)
+        groups[g].append(k)
+        width = max(box[2] - box[0], 1e-6)
+        if any(box[0] + STRADDLE_SHARE * width < c < box[2] - STRADDLE_SHARE * width for c in cuts):
+            penalty[g] = STRADDLE_PENALTY
+    if cuts and not known:
+        penalty = [p * STRADDLE_PENALTY for p in penalty]
+    spans = []
+    for g, idx in zip(range(len(groups)), groups):
+        idx = [k for k in idx if not text[k].isspace()]
+        if not idx:
+            continue
+        lo, hi = idx[0], idx[-1] + 1
+        piece_boxes = tuple(chars[lo:hi])
+        spans.append(TextSpan(
+            text=text[lo:hi], source="ocr", confidence=round(score * penalty[g], 4),
+            bbox=(min(b[0] for b in piece_boxes), min(b[1] for b in piece_boxes),
+                  max(b[2] for b in piece_boxes), max(b[3] for b in piece_boxes)),
+            char_boxes=piece_boxes if (known or cuts) else None))
+    return spans
+
+
+# -- cells read from their own crops --------------------------------------------------------------------
+CELL_INSET_PT = 1.8  # stay clear of the cell's rulings
+MIN_LINE_PT = 4.0  # an ink band lower than this is a speck or a ruling stub, not a text line
+INK_OFFSET = 25  # ink is this much darker than the cell's paper
+
+
+def _ink_mask(grey: np.ndarray) -> np.ndarray:
+    paper = float(np.percentile(grey, 90)) if grey.size else 255.0
+    return grey < paper - INK_OFFSET
+
+
+def cell_line_boxes(grey: np.ndarray, bbox_px: BBox, dpi: float) -> list[tuple[int, int, int, int]]:
+    """Pixel boxes of the text lines inside one cell (ink rows split at blank rows); [] for an empty cell."""
+    px = dpi / 72.0
+    inset = CELL_INSET_PT * px
+    x0, y0 = int(bbox_px[0] + inset), int(bbox_px[1] + inset)
+    x1, y1 = int(bbox_px[2] - inset), int(bbox_px[3] - inset)
+    if x1 - x0 < 3 or y1 - y0 < 3:
+        return []
+    ink = _ink_mask(grey[y0:y1, x0:x1])
+    rows = ink.sum(axis=1) > 0
+    boxes, start = [], None
+    for r, on in enumerate(list(rows) + [False]):
+        if on and start is None:
+            start = r
+        elif not on and start is not None:
+            if r - start >= MIN_LINE_PT * px:
+                cols = np.flatnonzero(ink[start:r].any(axis=0))
+                pad = max(2, int(0.2 * (r - start)))
+                boxes.append((max(x0, x0 + int(cols[0]) - pad), max(y0, y0 + start - pad),
+                              min(x1, x0 + int(cols[-1]) + 1 + pad), min(y1, y0 + r + pad)))
+            start = None
+    return boxes
+
+
+def ocr_cells(image: np.ndarray, cells: list[Cell], engine: OcrEngine, dpi: float) -> list[Cell]:
+    """Re-read each cell from its own crop: empty cells are skipped, all line crops go to the engine at once.
+
+    image is the page the cells' bboxes (PDF points) refer to, rendered at dpi. Each returned cell has the
+    OCR text (lines joined), its OCR spans, and the mean line score as confidence; an empty cell gets "".
+    """
+    grey = to_grey(check_page_image(image))
+    px = dpi / 72.0
+    plan = [cell_line_boxes(grey, tuple(v * px for v in c.bbox), dpi) for c in cells]
+    crops = [np.ascontiguousarray(grey[b[1]:b[3], b[0]:b[2]]) for boxes in plan for b in boxes]
+    read = iter(engine.recognize_crops(crops))
+    out = []
+    for cell, boxes in zip(cells, plan):
+        lines = [(next(read), b) for b in boxes]
+        spans = tuple(TextSpan(text=ln.text, bbox=tuple(v / px for v in b), confidence=ln.score, source="ocr")
+                      for ln, b in lines if ln.text.strip())
+        text = join_lines([s.text for s in spans])
+        conf = float(np.mean([s.confidence for s in spans])) if spans else 1.0
+        out.append(cell.model_copy(update={"text": text, "spans": spans, "confidence": round(conf, 4)}))
+    return out
