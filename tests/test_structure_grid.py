@@ -132,3 +132,15 @@ def test_lines_without_a_grid_are_no_table():
     assert find_table_regions(rulings, page()) == []
     built = build_page_tables(page(), [text_span("x", 60, 90)], rulings)
     assert built.tables == () and [s.text for s in built.outside_spans] == ["x"]
+
+
+def test_mostly_empty_grid_gets_a_lower_table_confidence():
+    cols = [50.0 + 40 * i for i in range(6)]
+    rows = [100.0 + 20 * i for i in range(6)]
+    empty = draw_table(cols, rows, texts={(0, 0): "axis"})
+    full = draw_table(cols, rows, texts={(r, k): f"{r}{k}" for r in range(5) for k in range(5)})
+    (t_empty,) = build_page_tables(page(), empty.spans, empty.rulings).tables
+    (t_full,) = build_page_tables(page(), full.spans, full.rulings).tables
+    assert t_full.confidence == 1.0
+    assert t_empty.confidence < 0.6
+    assert len(t_empty.cells) == 25  # still every cell: confidence never drops data

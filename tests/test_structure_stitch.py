@@ -124,3 +124,25 @@ def test_continuation_that_splits_a_column_is_stitched_on_the_union_of_edges():
     assert (name.text, name.col, name.col_span) == ("名称", 1, 2)
     assert t.cell_at(2, 1).text == "a" and t.cell_at(2, 2).text == "b"
     assert t.cell_at(1, 3).text == "wide"
+
+
+def test_label_printed_on_the_part_below_the_break():
+    # the label cell's text is centred in the whole merged cell, which falls on page 2
+    p1 = draw_table(COLS, _rows(3, top=600), [(1, 0, 2, 1, "")],
+                    texts={**HEADER, (1, 1): "a", (1, 2): "1", (2, 1): "b", (2, 2): "2"})
+    p2 = draw_table(COLS, _rows(3), [(0, 0, 2, 1, "可持续影响指标"), (2, 0, 1, 1, "满意度")],
+                    texts={(0, 1): "c", (0, 2): "3", (1, 1): "d", (1, 2): "4", (2, 1): "e", (2, 2): "5"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 6
+    label = t.cell_at(4, 0)
+    assert (label.row, label.row_span, label.text, label.page) == (1, 4, "可持续影响指标", 1)
+    assert t.cell_at(5, 0).text == "满意度"
+
+
+def test_empty_single_row_cell_above_the_break_is_not_a_label():
+    p1 = draw_table(COLS, _rows(2, top=600), texts={**HEADER, (1, 0): "9", (1, 1): "x"})
+    p2 = draw_table(COLS, _rows(2), [(0, 2, 2, 1, "新块")], texts={(0, 0): "10", (1, 0): "11"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 4
+    assert t.cell_at(1, 2).text == "" and t.cell_at(1, 2).row_span == 1
+    assert (t.cell_at(2, 2).row, t.cell_at(2, 2).row_span, t.cell_at(2, 2).text) == (2, 2, "新块")

@@ -4,7 +4,8 @@
 find_table_regions -> rulings_to_grid -> find_merged_cells -> assign_text, one ``Table`` per region
 (cells row-major, ``pages=(page,)``, ``structure="ruled"``, ids ``{id_prefix}1``, ``{id_prefix}2``... top to
 bottom). ``PageTables.outside_spans`` holds the spans (whole or the pieces of split ones) that fall in no
-table, e.g. title lines and narrative text. Table confidence is the mean of its cells' confidences.
+table, e.g. title lines and narrative text. Table confidence: ``table_confidence(cells)`` (mean cell
+confidence, lowered for a mostly empty grid such as chart gridlines).
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from extract.structure.assign import fill_cell, route_spans
 from extract.structure.grid import find_table_regions, rulings_to_grid
 from extract.structure.merged import cells_from_coverage, coverage_index, open_border_cols
 from extract.structure.options import StructureOptions
-from extract.types import PageInfo, Ruling, Table, TableRegion, TextSpan
+from extract.types import Cell, PageInfo, Ruling, Table, TableRegion, TextSpan
 
 
 class PageTables(BaseModel):
@@ -24,6 +25,17 @@ class PageTables(BaseModel):
 
     tables: tuple[Table, ...] = ()
     outside_spans: tuple[TextSpan, ...] = ()
+
+
+def table_confidence(cells: Sequence[Cell]) -> float:
+    """Mean cell confidence, lowered for a grid that is mostly empty (chart gridlines, drawing frames):
+    x min(1, 0.5 + share of cells with text). Forms with many blank value cells stay at 1.0 down to
+    half of their cells empty."""
+    if not cells:
+        return 0.0
+    mean = sum(c.confidence for c in cells) / len(cells)
+    filled = sum(1 for c in cells if c.text.strip()) / len(cells)
+    return mean * min(1.0, 0.5 + filled)
 
 
 def _region_table(region: TableRegion, rulings: Sequence[Ruling], spans: Sequence[TextSpan], table_id: str,
@@ -38,7 +50,7 @@ def _region_table(region: TableRegion, rulings: Sequence[Ruling], spans: Sequenc
     filled = sorted((fill_cell(c, p) for c, p in zip(cells, per_cell)), key=lambda c: (c.row, c.col))
     table = Table(
         id=table_id, pages=(region.page,), n_rows=grid.n_rows, n_cols=grid.n_cols,
-        confidence=sum(c.confidence for c in filled) / len(filled), cells=tuple(filled),
+        confidence=table_confidence(filled), cells=tuple(filled),
         bbox=(grid.col_edges[0], grid.row_edges[0], grid.col_edges[-1], grid.row_edges[-1]),
         structure="ruled",
         open_top_cols=open_border_cols(grid, index, "top", opts),

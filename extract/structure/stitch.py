@@ -11,7 +11,8 @@ subset of the other's (equal, or one page splits a column the other does not). S
   年度重点工作任务), comparing the columns outside the label;
 - joins a cell cut by the break into ONE cell (combined row_span, text joined, page and bbox of its first
   part): when the top border above it on the next page (or the bottom border below it on the previous
-  page) is not drawn, or when it is an empty continuation of a label spanning several rows. When every
+  page) is not drawn, or when one part is empty and the other is a label spanning several rows (the text
+  of a merged label sits in one part only: the first, or the one holding its vertical centre). When every
   cell of the next part's first row continues the row above, the two rows are one row.
 
 Ids are reassigned ``t1``, ``t2``... in document order after stitching; ``pages`` lists every page.
@@ -117,7 +118,12 @@ def _joins(above: _Entry, below: _Entry) -> bool:
         return False
     if above.bottom_open or below.top_open:
         return True
-    return not b.text.strip() and bool(a.text.strip()) and (a.row_span > 1 or b.row_span > 1)
+    a_text, b_text = bool(a.text.strip()), bool(b.text.strip())
+    if a_text and not b_text:  # a label going on, empty, on the next page
+        return a.row_span > 1 or b.row_span > 1
+    if b_text and not a_text:  # a label whose text was printed on the part below the break
+        return a.row_span > 1
+    return False
 
 
 def _merge(above: _Entry, below: _Entry, row_span: int) -> _Entry:
