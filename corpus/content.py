@@ -5,7 +5,8 @@ identities of the real forms:
 - 基本支出 + 项目支出 + 财政专项资金 + 其他事业发展性支出 = 财政拨款 + 其他资金 (the last two terms exist
   only where the form has the 事业发展性支出 rows; the Dongguan form satisfies this);
 - 市本级使用资金 + 拟用于对下转移支付资金 = 财政专项资金 + 其他事业发展性支出 (same forms);
-- without those rows (Jieyang family) 项目支出 = the sum of all task amounts.
+- without those rows (Jieyang family) 项目支出 = the sum of all task amounts; with them the sum of task
+  amounts is at most 项目支出 + 财政专项资金 + 其他事业发展性支出.
 Indicator targets are rendered from (comparator, min, max, unit) with the project's parse rules in mind.
 """
 from __future__ import annotations
@@ -59,13 +60,14 @@ def _money(d: Decimal) -> str:
     return str(d.quantize(Decimal("0.01")))
 
 
-def make_tasks(rng: random.Random, n: int, style: FormStyle, start_seq: int) -> list[TaskTruth]:
+def make_tasks(rng: random.Random, n: int, style: FormStyle, start_seq: int, other: bool = False) -> list[TaskTruth]:
+    """Tasks; 其他需完成的任务 have no 期望达到的目标 column (its header cell is blank on the real form)."""
     tasks = []
     for i in range(n):
         topic = rng.choice(TOPICS)
         content = f"{rng.choice(VERBS)}{rng.choice(OBJECTS)}{topic}工作" + "".join(
             f"，{rng.choice(VERBS)}{rng.choice(OBJECTS)}{rng.choice(TOPICS)}" for _ in range(rng.randint(0, 4))) + "。"
-        outcome = "，".join(rng.sample(AIMS, rng.randint(1, 3))) + "。" if style.outcome else None
+        outcome = "，".join(rng.sample(AIMS, rng.randint(1, 3))) + "。" if style.outcome and not other else None
         tasks.append(TaskTruth(seq=start_seq + i if style.seq else i + 1, name=f"{topic}{rng.choice(KINDS)}",
                                content=content, amount=_money(_amount(rng, 20_000, 12_000_000)),
                                expected_outcome=outcome))
@@ -74,9 +76,11 @@ def make_tasks(rng: random.Random, n: int, style: FormStyle, start_seq: int) -> 
 
 def make_budget(rng: random.Random, style: FormStyle, tasks_total: Decimal) -> BudgetTruth:
     basic = _amount(rng, 2_000_000, 90_000_000)
-    project = tasks_total if not style.dev_rows else _amount(rng, 1_000_000, 60_000_000)
     special = _amount(rng, 0, 20_000_000) if style.dev_rows else Decimal(0)
     other_dev = _amount(rng, 0, 2_000_000) if style.dev_rows else Decimal(0)
+    project = tasks_total
+    if style.dev_rows:  # tasks fit in 项目支出 + 事业发展性支出, not always in 项目支出 alone (as in Dongguan)
+        project = max(_amount(rng, 1_000_000, 60_000_000), tasks_total - special - other_dev)
     total = basic + project + special + other_dev
     other = rng.choice([Decimal(0), _amount(rng, 0, int(total) // 5)])
     b = BudgetTruth(basic_expenditure=_money(basic), project_expenditure=_money(project),
@@ -162,7 +166,7 @@ def make_goals(rng: random.Random, dept: str) -> list[str]:
 def make_form(rng: random.Random, style: FormStyle, year: int, region: str, dept_core: str) -> FormTruth:
     dept = f"{region}{dept_core}局"
     key = make_tasks(rng, rng.randint(1, 7), style, 1)
-    other = make_tasks(rng, rng.choice([0, 0, 1, 2, 4]), style, len(key) + 1)
+    other = make_tasks(rng, rng.choice([0, 0, 1, 2, 4]), style, len(key) + 1, other=True)
     total = sum((Decimal(t.amount) for t in key + other if t.amount), Decimal(0))
     title = (f"{region}部门整体预算绩效目标表" if style.year_line
              else rng.choice([f"{region}{year}年市直部门整体预算绩效目标表", f"{region}{year}年部门整体预算绩效目标表"]))

@@ -98,26 +98,37 @@ def draw_string(canvas: Canvas, x: float, y: float, text: str, key: str, size: f
 
 
 def wrap_text(text: str, font: str, size: float, width: float) -> list[str]:
-    """Break text into lines no wider than ``width``: CJK anywhere, Latin/number runs kept whole if they fit."""
+    """Break text into lines no wider than ``width``: CJK anywhere, Latin/number runs kept whole if they fit.
+
+    Closing punctuation never starts a line: the character before it moves down with it (as Word does);
+    nothing hangs past ``width``.
+    """
     lines: list[str] = []
     for para in text.split("\n"):
         line = ""
         for token in _tokens(para):
-            fits = text_width(line + token, font, size) <= width
-            if fits or not line or (token in _NO_LINE_START and len(line) > 1):
-                if text_width(token, font, size) > width and not line:
-                    for ch in token:  # an over-long token: break it by character
-                        if line and text_width(line + ch, font, size) > width:
-                            lines.append(line)
-                            line = ""
-                        line += ch
-                    continue
-                line += token
+            if not line or text_width(line + token, font, size) <= width:
+                line = _append(line, token, font, size, width, lines)
+            elif token in _NO_LINE_START and len(line) > 1 and not line[-1].isspace():
+                lines.append(line[:-1].rstrip())
+                line = line[-1] + token
             else:
                 lines.append(line.rstrip())
-                line = token.lstrip()
+                line = _append("", token.lstrip(), font, size, width, lines)
         lines.append(line.rstrip())
     return lines
+
+
+def _append(line: str, token: str, font: str, size: float, width: float, lines: list[str]) -> str:
+    """Add a token to a line; an over-long token (a long number) is broken by character."""
+    if line or text_width(token, font, size) <= width:
+        return line + token
+    for ch in token:
+        if line and text_width(line + ch, font, size) > width:
+            lines.append(line)
+            line = ""
+        line += ch
+    return line
 
 
 _NO_LINE_START = set("，。、；：？！）》」”’,.;:?!)%")

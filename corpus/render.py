@@ -194,8 +194,7 @@ def draw_table(pages: "_Pages", block: TableBlock, pieces: list[_Piece], heights
             ops.append((p.page, lambda cv, box=box, with_top=with_top: _draw_box(cv, box, page_h, with_top,
                                                                                  block.line_width)))
         if c.text and parts:
-            p, box, _ = max(parts, key=lambda part: part[1][3] - part[1][1])
-            lines = _cell_lines(c, (box[0], box[2]), font, size, style.pad)
+            p, box, lines = _text_part(c, parts, font, size, style)
             ops.append((p.page, lambda cv, lines=lines, box=box, c=c: _draw_text(cv, lines, box, c.align, font,
                                                                                  size, style, page_h)))
     for p in pieces:
@@ -203,6 +202,15 @@ def draw_table(pages: "_Pages", block: TableBlock, pieces: list[_Piece], heights
             ops.append((p.page, lambda cv, p=p: _draw_header(cv, block, p, heights, x_of, style, page_h)))
     for page, op in sorted(ops, key=lambda o: o[0]):
         op(pages(page))  # type: ignore[operator]
+
+
+def _text_part(c: SheetCell, parts: list, font: str, size: float, style: PageStyle):
+    """Where a cell's text goes: its first part when the text fits there (as Word does), else its tallest."""
+    p, box, _ = parts[0]
+    lines = _cell_lines(c, (box[0], box[2]), font, size, style.pad)
+    if len(lines) * size * style.line_gap + 2 * style.pad > box[3] - box[1]:
+        p, box, _ = max(parts, key=lambda part: part[1][3] - part[1][1])
+    return p, box, lines
 
 
 def _overlaps_header(c: SheetCell, sheet: Sheet, header: int) -> bool:

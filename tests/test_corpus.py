@@ -74,6 +74,8 @@ def check_identities(form: FormTruth, generated: bool) -> None:
     if b.special_funds is not None:  # forms with 事业发展性支出 rows
         dev = _dec(b.special_funds) + _dec(b.other_development_expenditure)
         assert spent + dev == _dec(b.fiscal_appropriation) + _dec(b.other_funds)
+        tasks = sum((_dec(t.amount) for t in form.key_tasks + form.other_tasks), Decimal(0))
+        assert tasks <= _dec(b.project_expenditure) + dev
         if generated:
             assert _dec(b.municipal_funds) + _dec(b.transfer_funds) == dev
     else:
