@@ -37,3 +37,20 @@ def simple_table_pdf(path: Path, rows: list[list[str]]) -> Path:
             canvas.drawString(x0 + c * cw + 4, y0 - (r + 1) * rh + 8, text)
     canvas.save()
     return path
+
+
+def misprinted_dongguan(out: Path, wrong_basic: str = "44938500.00") -> tuple[Path, str]:
+    """The Dongguan seed form with 基本支出 printed wrong (so its sum check fails); returns (pdf, right value)."""
+    from corpus.generate import write_document
+    from corpus.layout import form_blocks
+    from corpus.render import PageStyle
+    from corpus.seeds import SEEDS
+
+    out.mkdir(parents=True, exist_ok=True)
+    spec = SEEDS["seed-dongguan-2024"]()
+    right = spec.form.budget.basic_expenditure
+    spec.form = spec.form.model_copy(update={"budget": spec.form.budget.model_copy(
+        update={"basic_expenditure": wrong_basic})})
+    blocks, _ = form_blocks(spec)
+    write_document("dongguan-misprint", blocks, PageStyle(), [(spec, range(len(blocks)))], out)
+    return out / "dongguan-misprint.pdf", right

@@ -11,6 +11,7 @@ import json
 import re
 import sqlite3
 import time
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from extract.jobs.store import dumps, transaction
@@ -43,6 +44,13 @@ def coerce_correction(form: str, data: dict, path: str, text: Any) -> Any:
     leaf = dict(iter_fields(data)).get(path)
     if leaf is not None and "raw_unit" in leaf and isinstance(text, str):  # Money: a decimal in yuan
         text = re.sub(r"[,\s，]", "", text)
+        try:
+            amount = Decimal(text)
+            if not amount.is_finite():
+                raise InvalidOperation
+            text = f"{amount:.2f}"
+        except InvalidOperation:
+            raise ReviewError(400, f"{text!r} is not an amount for {path}: expected a number of yuan") from None
     trial = copy.deepcopy(data)
     dict(iter_fields(trial))[path]["value"] = text
     try:
