@@ -16,7 +16,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extract.geometry import PageFrame, area
-from extract.layout.rulings import vector_rulings
+from extract.layout.rulings import page_rulings
 from extract.textlayer import CharBox, read_chars, chars_to_spans, garbled_share
 from extract.types import PageInfo, Ruling, TextSpan
 
@@ -118,7 +118,7 @@ def _image_dpi(img) -> float:
 
 
 class Page:
-    """One page: its info, text-layer spans, vector rulings, and a renderer.
+    """One page: its info, text-layer spans, vector rulings (merged), and a renderer.
 
     For a PDF page, ``spans``/``rulings`` are read when the page is loaded; ``render`` works while
     the document is open. ``text_quality`` is the share of text-layer characters that read
@@ -198,16 +198,17 @@ class Document:
             textpage = page.get_textpage()
             try:
                 chars = read_chars(textpage, frame)
+                spans = chars_to_spans(chars, lambda i: pdfium_c.FPDFText_GetFontSize(textpage.raw, i))
             finally:
                 textpage.close()
-            rulings = vector_rulings(page, frame)
+            rulings = page_rulings(page, frame)
             kind = self._pdf_kind(page, frame, chars)
         finally:
             page.close()
         width, height = frame.size
         info = PageInfo(page=index + 1, width=round(width, 3), height=round(height, 3),
                         kind=kind, rotation=frame.rotation)
-        return Page(self, index, info, chars_to_spans(chars), rulings, garbled_share(chars))
+        return Page(self, index, info, spans, rulings, garbled_share(chars))
 
     def _pdf_kind(self, page, frame: PageFrame, chars: list[CharBox]) -> str:
         readable = sum(1 for c in chars if not c.garbled)

@@ -152,6 +152,10 @@ class PageFrame:
         return v, self.w - u
 
     def box(self, left: float, bottom: float, right: float, top: float) -> BBox:
+        if self.rotation == 0:  # the common case, kept fast: called for every character
+            x0, x1 = (left, right) if left <= right else (right, left)
+            y0, y1 = (bottom, top) if bottom <= top else (top, bottom)
+            return (x0 - self.x0, self.y1 - y1, x1 - self.x0, self.y1 - y0)
         ax, ay = self.point(left, bottom)
         bx, by = self.point(right, top)
         return normalize(ax, ay, bx, by)

@@ -98,16 +98,11 @@ def _build_tables() -> tuple[dict[int, str], dict[int, str]]:
 
 _REPAIRS, _WIDTHS = _build_tables()
 
-_CJK_RANGES = (
-    (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
-    (0xF900, 0xFAFF), (0xFF00, 0xFF60), (0x20000, 0x3134F),
-)
-
-
 def is_cjk(ch: str) -> bool:
-    """True for CJK ideographs, radicals, CJK punctuation and full-width forms."""
+    """True for CJK ideographs and radicals, kana, CJK punctuation and symbols, full/half-width forms."""
     cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+    return (0x2E80 <= cp <= 0x9FFF or 0xF900 <= cp <= 0xFAFF or 0xFE30 <= cp <= 0xFE4F
+            or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
 
 
 def repair_text(text: str) -> tuple[str, int]:

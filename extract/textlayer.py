@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from typing import NamedTuple
 
 import pypdfium2.raw as pdfium_c
 
@@ -30,21 +31,14 @@ REPAIRED_CONFIDENCE = 0.97
 _WHITESPACE = {0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000, 0x2002, 0x2003, 0x2009, 0xFEFF, 0x200B}
 
 
-@dataclass(frozen=True, slots=True)
-class CharBox:
+class CharBox(NamedTuple):
     ch: str
     box: BBox
-    size: float
+    index: int  # pdfium's character index (for font look-ups while the text page is open)
     garbled: bool
-    space_before: bool = False  # the text layer had a blank just before this character
-
-    @property
-    def height(self) -> float:
-        return self.box[3] - self.box[1]
-
-    @property
-    def yc(self) -> float:
-        return (self.box[1] + self.box[3]) / 2
+    space_before: bool  # the text layer had a blank just before this character
+    height: float
+    yc: float  # vertical centre
 
 
 def _is_garbled(cp: int) -> bool:
@@ -55,38 +49,42 @@ def _is_garbled(cp: int) -> bool:
     return unicodedata.category(chr(cp)) == "Cc"
 
 
+def _code_points(raw, n: int) -> list[int]:
+    """Unicode of every character index: one bulk call, per-character calls only if it misaligns."""
+    buf = (ctypes.c_ushort * (n + 1))()
+    got = pdfium_c.FPDFText_GetText(raw, 0, n, buf) if n else 0
+    units = buf[:n]
+    if got == n + 1 and not any(0xD800 <= u <= 0xDFFF for u in units):
+        return units
+    return [pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(n)]
+
+
 def read_chars(textpage, frame: PageFrame) -> list[CharBox]:
     """Non-blank characters of a ``pypdfium2.PdfTextPage`` with loose boxes on the displayed page."""
     raw = getattr(textpage, "raw", textpage)
     rect = pdfium_c.FS_RECTF()
-    get_unicode, get_box = pdfium_c.FPDFText_GetUnicode, pdfium_c.FPDFText_GetLooseCharBox
-    map_error, font_size = pdfium_c.FPDFText_HasUnicodeMapError, pdfium_c.FPDFText_GetFontSize
+    get_box, map_error = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_HasUnicodeMapError
+    to_display = frame.box
     out: list[CharBox] = []
     blank = False
-    for i in range(pdfium_c.FPDFText_CountChars(raw)):
-        cp = get_unicode(raw, i)
+    for i, cp in enumerate(_code_points(raw, pdfium_c.FPDFText_CountChars(raw))):
         if cp in _WHITESPACE:
             blank = True
             continue
-        if not get_box(raw, i, rect):
-            continue
-        if 0xD800 <= cp <= 0xDBFF:  # a surrogate pair arrives as two chars; the low half follows
-            low = get_unicode(raw, i + 1)
-            cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00) if 0xDC00 <= low <= 0xDFFF else 0xFFFD
-        elif 0xDC00 <= cp <= 0xDFFF:
+        if 0xD800 <= cp <= 0xDFFF or not get_box(raw, i, rect):
             continue
         garbled = _is_garbled(cp) or map_error(raw, i) == 1
         if cp < 0x20 or 0x7F <= cp < 0xA0:  # NUL/control: no mapping; show it as U+FFFD
             cp = 0xFFFD
-        size = font_size(raw, i)
         left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
-        if top - bottom < 0.2 * size and right - left < 0.2 * size:
+        if top - bottom < 1.0 and right - left < 1.0:
             # pdfium gives a point-sized box for a glyph it cannot map; give it a line's height
+            size = pdfium_c.FPDFText_GetFontSize(raw, i) or 10.0
             bottom, top = bottom - 0.2 * size, bottom + 0.8 * size
-        box = frame.box(left, bottom, right, top)
+        box = to_display(left, bottom, right, top)
         if box[2] - box[0] <= 0 and box[3] - box[1] <= 0:
             continue
-        out.append(CharBox(chr(cp), box, size, garbled, blank))
+        out.append(CharBox(chr(cp), box, i, garbled, blank, box[3] - box[1], (box[1] + box[3]) / 2))
         blank = False
     return out
 
@@ -130,7 +128,7 @@ def _split_runs(line: list[CharBox]) -> list[list[CharBox]]:
     return runs
 
 
-def _run_to_span(run: list[CharBox]) -> TextSpan:
+def _run_to_span(run: list[CharBox], font_size: Callable[[int], float] | None) -> TextSpan:
     text: list[str] = []
     boxes: list[BBox] = []
     prev: CharBox | None = None
@@ -153,11 +151,17 @@ def _run_to_span(run: list[CharBox]) -> TextSpan:
     top, bottom = min(b[1] for b in boxes), max(b[3] for b in boxes)
     bbox = (min(b[0] for b in boxes), top, max(b[2] for b in boxes), bottom)
     # glyph tops vary; every character of a line span shares the span's vertical extent
-    return TextSpan(text=fixed, bbox=bbox, confidence=round(confidence, 4), source="pdf",
-                    char_boxes=tuple((b[0], top, b[2], bottom) for b in boxes), font_size=round(run[0].size, 2) if run[0].size > 0 else None)
+    size = font_size(run[0].index) if font_size else 0.0
+    # built from checked values: skip pydantic validation (the hot path on text-heavy pages)
+    return TextSpan.model_construct(
+        text=fixed, bbox=bbox, confidence=round(confidence, 4), source="pdf",
+        char_boxes=tuple((b[0], top, b[2], bottom) for b in boxes),
+        font_size=round(size, 2) if size > 0 else None)
 
 
-def chars_to_spans(chars: list[CharBox]) -> list[TextSpan]:
-    """Line spans in reading order (top to bottom, left to right)."""
-    spans = [_run_to_span(run) for line in _group_lines(chars) for run in _split_runs(line)]
-    return spans
+def chars_to_spans(chars: list[CharBox], font_size: Callable[[int], float] | None = None) -> list[TextSpan]:
+    """Line spans in reading order (top to bottom, left to right).
+
+    ``font_size(index)`` gives a character's font size (pdfium's, while the text page is open).
+    """
+    return [_run_to_span(run, font_size) for line in _group_lines(chars) for run in _split_runs(line)]

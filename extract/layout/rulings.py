@@ -57,8 +57,21 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
             e * A + f * C + E, e * B + f * D + F)
 
 
+class _Buffers:
+    """ctypes out-parameters, allocated once per page walk instead of once per call."""
+
+    def __init__(self):
+        self.matrix = pdfium_c.FS_MATRIX()
+        self.x, self.y, self.width = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        self.rgba = tuple(ctypes.c_uint() for _ in range(4))
+        self.fill_mode, self.stroke = ctypes.c_int(), ctypes.c_int()
+
+
+_BUF = _Buffers()  # pdfium is single-threaded per process; so is this walk
+
+
 def _matrix(obj) -> Matrix:
-    m = pdfium_c.FS_MATRIX()
+    m = _BUF.matrix
     if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
         return _IDENTITY
     return (m.a, m.b, m.c, m.d, m.e, m.f)
@@ -82,7 +95,7 @@ def _subpaths(path, m: Matrix) -> list[tuple[list[tuple[float, float]], bool, bo
     out: list[tuple[list[tuple[float, float]], bool, bool]] = []
     pts: list[tuple[float, float]] = []
     closed = curved = False
-    x, y = ctypes.c_float(), ctypes.c_float()
+    x, y = _BUF.x, _BUF.y
     for i in range(pdfium_c.FPDFPath_CountSegments(path)):
         seg = pdfium_c.FPDFPath_GetPathSegment(path, i)
         kind = pdfium_c.FPDFPathSegment_GetType(seg)
@@ -138,7 +151,7 @@ def _thin_rect_segment(box: tuple[float, float, float, float]) -> _Seg | None:
 
 
 def _visible(path, stroke: bool) -> bool:
-    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    r, g, b, a = _BUF.rgba
     get = pdfium_c.FPDFPageObj_GetStrokeColor if stroke else pdfium_c.FPDFPageObj_GetFillColor
     if not get(path, r, g, b, a):
         return True
@@ -149,7 +162,7 @@ def _visible(path, stroke: bool) -> bool:
 
 def _path_segments(path, m: Matrix) -> list[_Seg]:
     """User-space axis-aligned segments drawn by one path object."""
-    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    fill_mode, stroke = _BUF.fill_mode, _BUF.stroke
     if not pdfium_c.FPDFPath_GetDrawMode(path, fill_mode, stroke):
         return []
     stroked = bool(stroke.value) and _visible(path, True)
@@ -158,7 +171,7 @@ def _path_segments(path, m: Matrix) -> list[_Seg]:
         return []
     width = 0.0
     if stroked:
-        w = ctypes.c_float()
+        w = _BUF.width
         pdfium_c.FPDFPageObj_GetStrokeWidth(path, w)
         width = w.value * (abs(m[0] * m[3] - m[1] * m[2]) ** 0.5)
     segs: list[_Seg] = []
@@ -189,22 +202,31 @@ def _to_display(seg: _Seg, frame: PageFrame) -> _Seg | None:
     return _Seg(across, pos, start, end, seg.thickness)
 
 
+def _vector_segments(pdfium_page, frame: PageFrame) -> list[_Seg]:
+    raw = getattr(pdfium_page, "raw", pdfium_page)
+    n = pdfium_c.FPDFPage_CountObjects(raw)
+    top = (pdfium_c.FPDFPage_GetObject(raw, i) for i in range(n))
+    out: list[_Seg] = []
+    for path, m in _walk_paths(top, _IDENTITY):
+        for seg in _path_segments(path, m):
+            shown = _to_display(seg, frame)
+            if shown:
+                out.append(shown)
+    return out
+
+
 def vector_rulings(pdfium_page, frame: PageFrame) -> list[Ruling]:
     """Every horizontal/vertical line the page draws, on the displayed page, unmerged.
 
     ``pdfium_page`` is a ``pypdfium2.PdfPage`` (or its raw handle); ``frame`` maps user space
     to the displayed page (crop box and /Rotate).
     """
-    raw = getattr(pdfium_page, "raw", pdfium_page)
-    n = pdfium_c.FPDFPage_CountObjects(raw)
-    top = (pdfium_c.FPDFPage_GetObject(raw, i) for i in range(n))
-    out: list[Ruling] = []
-    for path, m in _walk_paths(top, _IDENTITY):
-        for seg in _path_segments(path, m):
-            shown = _to_display(seg, frame)
-            if shown:
-                out.append(shown.to_ruling())
-    return out
+    return [s.to_ruling() for s in _vector_segments(pdfium_page, frame)]
+
+
+def page_rulings(pdfium_page, frame: PageFrame, tol: float = 2.0) -> list[Ruling]:
+    """``merge_rulings(vector_rulings(...))`` without building the unmerged Ruling objects."""
+    return _merge_segments(_vector_segments(pdfium_page, frame), tol, GAP_BRIDGE, "vector")
 
 
 # --- merging -----------------------------------------------------------------------------
@@ -253,14 +275,19 @@ def merge_rulings(rulings: list[Ruling], tol: float = 2.0, gap: float = GAP_BRID
     line (double lines collapse, misaligned pieces join); along that line, pieces separated by at
     most ``gap`` points are joined. The merged bbox covers every member, so a double line keeps
     its full visual thickness. Output is sorted: horizontals top to bottom, then verticals left
-    to right.
+    to right. The source of the first input ruling is kept.
     """
+    if not rulings:
+        return []
+    return _merge_segments([_as_seg(r) for r in rulings], tol, gap, rulings[0].source)
+
+
+def _merge_segments(all_segs: list[_Seg], tol: float, gap: float, source: str) -> list[Ruling]:
     out: list[Ruling] = []
     for orientation in ("h", "v"):
-        segs = sorted((_as_seg(r) for r in rulings if r.orientation == orientation), key=lambda s: s.pos)
+        segs = sorted((s for s in all_segs if s.orientation == orientation), key=lambda s: s.pos)
         if not segs:
             continue
-        source = next(r.source for r in rulings if r.orientation == orientation)
         cluster = [segs[0]]
         for s in segs[1:]:
             if s.pos - cluster[-1].pos <= tol:
