@@ -239,3 +239,47 @@ def test_bare_department_label_is_not_a_form_in_auto_mode():
     tables, lines = seed_to_tables(grid("部门名称 | 某某局\n负责人 | 张三"))
     assert map_documents(tables, lines) == []
     assert len(map_documents(tables, lines, form="department_performance_targets")) == 1
+
+
+def _cells(page: int, rows: list[list[tuple[float, float, str]]], y0: float = 100.0) -> tuple[Cell, ...]:
+    """Rows of (x0, x1, text); column index = position of x0 among all x0s of the table."""
+    xs = sorted({x0 for row in rows for x0, _, _ in row} | {x1 for row in rows for _, x1, _ in row})
+    out = []
+    for r, row in enumerate(rows):
+        for x0, x1, text in row:
+            c0, c1 = xs.index(x0), xs.index(x1)
+            out.append(Cell(row=r, col=c0, col_span=c1 - c0, text=text, page=page,
+                            bbox=(x0, y0 + 20 * r, x1, y0 + 20 * (r + 1))))
+    return tuple(out)
+
+
+def test_continuation_on_next_page_with_another_grid_is_read_by_x():
+    """A task list and an indicator list continued on page 2 where the grid has an extra column."""
+    p1 = _cells(1, [
+        [(0, 100, "部门名称"), (100, 500, "某某局")],
+        [(0, 100, "年度重点工作任务"), (100, 200, "名称"), (200, 300, "主要实施内容"), (300, 400, "拟投入的资金(元)"),
+         (400, 500, "期望达到的目标")],
+        [(0, 100, ""), (100, 200, "任务A"), (200, 300, "内容A"), (300, 400, "100.00"), (400, 500, "成效A")],
+    ])
+    p2 = _cells(2, [
+        [(0, 100, ""), (100, 200, "任务B"), (200, 300, "内容B"), (300, 400, "200.00"), (400, 500, "成效B")],
+        [(0, 100, ""), (100, 200, "任务C"), (200, 250, "内容C"), (250, 300, ""), (300, 400, "50"), (400, 500, "")],
+        [(0, 100, "绩效指标"), (100, 200, "一级指标"), (200, 300, "二级指标"), (300, 400, "三级指标"),
+         (400, 500, "指标值")],
+        [(0, 100, "绩效指标"), (100, 200, "产出指标"), (200, 300, "数量指标"), (300, 400, "任务数"), (400, 500, "3个")],
+    ])
+    p3 = _cells(3, [
+        [(0, 100, ""), (100, 150, ""), (150, 200, ""), (200, 300, ""), (300, 400, "完成率"), (400, 500, "100%")],
+    ])
+    tables = [Table(id="t1", pages=(1,), n_rows=3, n_cols=5, cells=p1),
+              Table(id="t2", pages=(2,), n_rows=4, n_cols=6, cells=p2),
+              Table(id="t3", pages=(3,), n_rows=1, n_cols=6, cells=p3)]
+    (doc,) = map_documents(tables, {1: [], 2: [], 3: []}, form="department_performance_targets")
+    v = _values(doc.data)
+    assert [(t["seq"], t["name"], t["content"], t["amount"], t["expected_outcome"]) for t in v["key_tasks"]] == [
+        (1, "任务A", "内容A", "100.00", "成效A"), (2, "任务B", "内容B", "200.00", "成效B"),
+        (3, "任务C", "内容C", "50.00", None)]
+    assert doc.data["key_tasks"][1]["amount"]["confidence"] < doc.data["key_tasks"][0]["amount"]["confidence"]
+    assert [(i["level1"], i["level2"], i["level3"], i["annual_target"]) for i in v["indicators"]] == [
+        ("产出指标", "数量指标", "任务数", "3个"), ("产出指标", "数量指标", "完成率", "100%")]
+    assert doc.pages == (1, 2, 3)

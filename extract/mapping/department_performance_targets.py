@@ -51,7 +51,11 @@ def _is_foreign(row: Row) -> bool:
 
 
 def _belongs(rows: list[Row]) -> bool:
-    """A later table joins the form when it carries one of the form's section labels or indicator rows."""
+    """A later table joins the form when it carries one of the form's section labels or indicator rows,
+    or when it opens with a blank first cell: the rest of a merged label cut by a page break."""
+    first = rows[0].cells
+    if first and not first[0].text.strip() and any(c.text.strip() for c in first):
+        return True
     return any(first_label(r) not in (None, "department") or indicator_header(r) or looks_like_indicator_row(r)
                for r in rows)
 

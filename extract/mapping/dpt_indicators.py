@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from extract.mapping.coerce import is_blank, normalise_comparator, parse_target
 from extract.mapping.fields import text_field, value_field
 from extract.mapping.labels import INDICATOR_COLUMNS, match_label
-from extract.mapping.rows import Row
+from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
 from extract.types import Cell
 from models.budget import Indicator
 from models.fields import Field
@@ -28,27 +28,31 @@ class IndicatorHeader:
     table_id: str
     roles: dict[str, int]  # role -> column
     quality: dict[str, float]
+    spans: XSpans = ()  # header cells' x ranges, to read a continuation with another grid
 
 
 def indicator_header(row: Row, previous: IndicatorHeader | None = None) -> IndicatorHeader | None:
     """An indicator header row (at least two of 一级/二级/三级指标), or the second row of a two-row header."""
     roles: dict[str, int] = {}
     quality: dict[str, float] = {}
+    by_role: dict[str, Cell] = {}
     for cell in row.cells:
         m = match_label(cell.text, INDICATOR_COLUMNS)
         if m and m.key not in roles:
             roles[m.key] = cell.col
             quality[m.key] = m.quality
+            by_role[m.key] = cell
     levels = sum(k in roles for k in _LEVEL_KEYS)
     if levels >= 2:
-        return IndicatorHeader(row.table.n_cols, row.table.id, roles, quality)
+        return IndicatorHeader(row.table.n_cols, row.table.id, roles, quality, header_spans(by_role))
     target_keys = {"period_target", "annual_target"}
     if previous and previous.table_id == row.table.id and roles and set(roles) <= target_keys | {"unit"}:
         if all(not is_blank(c.text) and match_label(c.text, INDICATOR_COLUMNS) for c in row.cells
                if c.col >= min(roles.values())):
             merged = {k: v for k, v in previous.roles.items() if k not in target_keys or k in roles}
+            spans = tuple(sp for sp in previous.spans if sp[2] in merged) + header_spans(by_role)
             return IndicatorHeader(previous.n_cols, previous.table_id, {**merged, **roles},
-                                   {**previous.quality, **quality})
+                                   {**previous.quality, **quality}, spans)
     return None
 
 
@@ -66,13 +70,20 @@ class IndicatorState:
     items: list[Indicator] = field(default_factory=list)
 
 
-def _level(row: Row, header: IndicatorHeader, key: str, last: Field[str] | None) -> Field[str]:
-    col = header.roles.get(key)
-    cell = row.at(col) if col is not None else None
+def _level(row: Row, header: IndicatorHeader, key: str, cell: Cell | None, last: Field[str] | None) -> Field[str]:
     fld = text_field(row.table, cell, header.quality.get(key, 1.0))
     if fld.value is None and last is not None and last.value is not None:
         return last.model_copy(update={"confidence": round(last.confidence * FILL_DOWN_QUALITY, 4)})
     return fld
+
+
+def _row_cells(row: Row, header: IndicatorHeader) -> dict[str, Cell | None]:
+    """role -> cell: by column in the header's grid, by x overlap on a continuation with another grid."""
+    if row.table.id != header.table_id and row.table.n_cols != header.n_cols and header.spans:
+        aligned = align_by_x(list(row.cells), header.spans)
+        if aligned is not None:
+            return {k: aligned.get(k) for k in header.roles}
+    return {k: row.at(c) for k, c in header.roles.items()}
 
 
 def _targets(row: Row, header: IndicatorHeader, cells: dict[str, Cell | None]) -> dict[str, Field[str]]:
@@ -105,10 +116,10 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
     header = state.header
     if header is None:
         return
-    state.level1 = _level(row, header, "level1", state.level1)
-    state.level2 = _level(row, header, "level2", state.level2)
     table = row.table
-    cells = {k: row.at(c) for k, c in header.roles.items()}
+    cells = _row_cells(row, header)
+    state.level1 = _level(row, header, "level1", cells.get("level1"), state.level1)
+    state.level2 = _level(row, header, "level2", cells.get("level2"), state.level2)
     level3 = text_field(table, cells.get("level3"), header.quality.get("level3", 1.0))
     annual = text_field(table, cells.get("annual_target"), header.quality.get("annual_target", 1.0))
     period = text_field(table, cells.get("period_target"), header.quality.get("period_target", 1.0))

@@ -14,7 +14,7 @@ from extract.mapping.fields import (
 from extract.mapping.labels import (
     KV_FIELDS, KV_GROUPS, SECTIONS, TASK_COLUMNS, label_unit, match_label,
 )
-from extract.mapping.rows import Row
+from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
 from extract.types import Cell, Table
 from models.budget import Task
 from models.fields import Field, Money
@@ -125,12 +125,14 @@ class TaskHeader:
     roles: dict[int, str]  # column -> seq|name|content|amount|expected_outcome
     quality: dict[str, float]
     unit: str | None
+    spans: XSpans = ()  # header cells' x ranges, to read a continuation on the next page
 
 
 def task_header(row: Row, start_col: int) -> TaskHeader | None:
     """A task header row (名称 + 主要实施内容/拟投入的资金 ...), or None."""
     roles: dict[int, str] = {}
     quality: dict[str, float] = {}
+    by_role: dict[str, Cell] = {}
     unit = None
     for cell in row.cells:
         if cell.col < start_col:
@@ -139,25 +141,28 @@ def task_header(row: Row, start_col: int) -> TaskHeader | None:
         if m and m.key not in quality:
             roles[cell.col] = m.key
             quality[m.key] = m.quality
+            by_role[m.key] = cell
             if m.key == "amount":
                 unit = label_unit(cell.text)
     if len(quality) < 2 or "name" not in quality:
         return None
-    return TaskHeader(row.table.id, row.table.n_cols, roles, quality, unit)
+    return TaskHeader(row.table.id, row.table.n_cols, roles, quality, unit, header_spans(by_role))
 
 
-def _task_by_header(row: Row, header: TaskHeader) -> Task | None:
+def _task_by_header(row: Row, header: TaskHeader, cells: dict[str, Cell | None] | None = None,
+                    factor: float = 1.0) -> Task | None:
     table = row.table
-    cells = {role: row.at(col) for col, role in header.roles.items()}
+    if cells is None:
+        cells = {role: row.at(col) for col, role in header.roles.items()}
     if all(c is None or is_blank(c.text) for c in cells.values()):
         return None
-    q = header.quality
+    q = {k: v * factor for k, v in header.quality.items()}
     return Task(
-        seq=count_field(table, cells.get("seq"), q.get("seq", 1.0)),
-        name=text_field(table, cells.get("name"), q.get("name", 1.0)),
-        content=text_field(table, cells.get("content"), q.get("content", 1.0)),
-        amount=money_field(table, cells.get("amount"), header.unit, q.get("amount", 1.0)),
-        expected_outcome=text_field(table, cells.get("expected_outcome"), q.get("expected_outcome", 1.0)),
+        seq=count_field(table, cells.get("seq"), q.get("seq", factor)),
+        name=text_field(table, cells.get("name"), q.get("name", factor)),
+        content=text_field(table, cells.get("content"), q.get("content", factor)),
+        amount=money_field(table, cells.get("amount"), header.unit, q.get("amount", factor)),
+        expected_outcome=text_field(table, cells.get("expected_outcome"), q.get("expected_outcome", factor)),
     )
 
 
@@ -198,9 +203,14 @@ class TaskList:
 def read_task_row(row: Row, start_col: int, header: TaskHeader | None, last: TaskHeader | None,
                   out: TaskList) -> None:
     """One data row of a task section, read by this table's header, else by position."""
+    aligned = None
+    if last is not None and (header is None or header.table_id != row.table.id):
+        aligned = align_by_x([c for c in row.cells if c.col >= start_col], last.spans)
     if header is not None and header.table_id == row.table.id:
         task = _task_by_header(row, header)
         out.seq_printed = out.seq_printed or "seq" in header.roles.values()
+    elif aligned and "name" in aligned and last is not None:
+        task = _task_by_header(row, last, {r: aligned.get(r) for r in last.roles.values()}, INFERRED_QUALITY)
     else:
         task = _task_inferred(row, start_col, last.unit if last else None)
         out.seq_printed = out.seq_printed or (task is not None and task.seq.value is not None)

@@ -98,3 +98,35 @@ def page_lines(spans: list[TextSpan] | tuple[TextSpan, ...], page: int) -> list[
             conf = min(s.confidence for s in group)
             lines.append(Line(text, page, min(s.bbox[1] for s in group), max(s.bbox[3] for s in group), conf))
     return sorted(lines, key=lambda ln: ln.top)
+
+
+# A continuation cell belongs to the header column it overlaps by at least this share of its width.
+MIN_X_OVERLAP = 0.5
+
+XSpans = tuple[tuple[float, float, str], ...]  # (x0, x1, role) of each header cell
+
+
+def header_spans(cells: dict[str, Cell]) -> XSpans:
+    return tuple((c.bbox[0], c.bbox[2], role) for role, c in cells.items())
+
+
+def align_by_x(cells: list[Cell], spans: XSpans) -> dict[str, Cell] | None:
+    """Cells of a continuation row (no header of its own) -> header role by horizontal overlap.
+
+    None when a filled cell lines up with no header column (another layout: read it by position).
+    """
+    out: dict[str, Cell] = {}
+    for cell in cells:
+        width = max(cell.bbox[2] - cell.bbox[0], 1e-6)
+        best, share = None, 0.0
+        for x0, x1, role in spans:
+            s = (min(x1, cell.bbox[2]) - max(x0, cell.bbox[0])) / width
+            if s > share:
+                best, share = role, s
+        if best is None or share < MIN_X_OVERLAP:
+            if cell.text.strip():
+                return None
+            continue
+        if best not in out or not out[best].text.strip():
+            out[best] = cell
+    return out
