@@ -140,6 +140,11 @@ class Page:
     def number(self) -> int:
         return self.info.page
 
+    @property
+    def native_dpi(self) -> float | None:
+        """The image's own resolution (render at it to avoid resampling); None for PDF pages."""
+        return self._image_dpi
+
     def render(self, dpi: float) -> np.ndarray:
         """The displayed page as an RGB uint8 array (height, width, 3) at ``dpi``."""
         if self._doc.kind == "pdf":
@@ -150,8 +155,10 @@ class Page:
 class Document:
     """An open input. Use as a context manager; pages load one at a time via ``iter_pages``."""
 
-    def __init__(self, path: Path, kind: str, page_count: int, pdf=None, image=None):
+    def __init__(self, path: Path, kind: str, page_count: int, pdf=None, image=None,
+                 max_pixels: int = 200_000_000):
         self.path = path
+        self.max_pixels = max_pixels
         self.kind = kind
         self.page_count = page_count
         self._pdf = pdf
@@ -212,7 +219,10 @@ class Document:
 
     def _pdf_kind(self, page, frame: PageFrame, chars: list[CharBox]) -> str:
         readable = sum(1 for c in chars if not c.garbled)
-        big_image = _image_share(page, frame) >= SCAN_IMAGE_SHARE
+        share, visible_text = _page_objects_summary(page, frame)
+        big_image = share >= SCAN_IMAGE_SHARE
+        if big_image and not visible_text:
+            return "scanned"  # a scan, perhaps under an invisible OCR text layer (kept as spans)
         if readable >= MIN_TEXT_CHARS or (readable and not big_image):
             return "text"
         if big_image:
@@ -246,6 +256,8 @@ class Document:
         dpi = _image_dpi(self._image)
         orientation = self._image.getexif().get(0x0112, 1)
         w, h = self._image.size
+        if w * h > self.max_pixels:
+            raise InputError(f"image too large (page {index + 1}: {w}×{h} px > {self.max_pixels} px)")
         if orientation in (5, 6, 7, 8):
             w, h = h, w
         rotation = {3: 180, 6: 90, 8: 270}.get(orientation, 0)
@@ -256,7 +268,10 @@ class Document:
     def _render_image(self, index: int, dpi: float, own_dpi: float) -> np.ndarray:
         if self._image is None:
             raise ValueError("document is closed")
-        img = self._frame(index).convert("RGB")
+        try:
+            img = _to_rgb(self._frame(index))
+        except OSError as e:
+            raise InputError(f"damaged image data (page {index + 1}): {str(e).splitlines()[0]}") from None
         if abs(dpi - own_dpi) / own_dpi > 0.01:
             from PIL import Image
 
@@ -266,21 +281,41 @@ class Document:
         return np.asarray(img, dtype=np.uint8)
 
 
-def _image_share(page, frame: PageFrame) -> float:
-    """Largest share of the page covered by one image object (top level)."""
+def _page_objects_summary(page, frame: PageFrame) -> tuple[float, bool]:
+    """(largest share of the page one top-level image covers, whether any text object is visible)."""
     pw, ph = frame.size
-    best = 0.0
+    best, visible_text = 0.0, False
     raw = page.raw
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
     for i in range(pdfium_c.FPDFPage_CountObjects(raw)):
         obj = pdfium_c.FPDFPage_GetObject(raw, i)
-        if pdfium_c.FPDFPageObj_GetType(obj) != pdfium_c.FPDF_PAGEOBJ_IMAGE:
-            continue
-        left, bottom, right, top = (ctypes.c_float() for _ in range(4))
-        if pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            mode = pdfium_c.FPDFTextObj_GetTextRenderMode(obj)
+            visible_text |= mode != pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            visible_text = True  # text inside forms is not inspected; assume visible
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE and pdfium_c.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             box = frame.box(left.value, bottom.value, right.value, top.value)
             clipped = (max(box[0], 0), max(box[1], 0), min(box[2], pw), min(box[3], ph))
             best = max(best, area(clipped) / max(pw * ph, 1e-9))
-    return best
+    return best, visible_text
+
+
+def _to_rgb(img):
+    """RGB for any Pillow mode: transparency over white, 16/32-bit grey scaled down, not clipped."""
+    from PIL import Image
+
+    if img.mode in ("I;16", "I;16B", "I;16L", "I"):
+        arr = np.asarray(img, dtype=np.float64)
+        top = arr.max() or 1.0
+        grey = (arr * (255.0 / (65535.0 if top > 255 else 255.0))).clip(0, 255).astype(np.uint8)
+        return Image.fromarray(grey).convert("RGB")
+    if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB")
+    return img.convert("RGB")
 
 
 def _ink_share(gray: np.ndarray) -> float:
@@ -297,7 +332,7 @@ def open_document(path: str | Path, *, max_pages: int = 2000, max_pixels: int = 
         pdf = _open_pdf(path, max_pages)
         return Document(path, "pdf", len(pdf), pdf=pdf)
     img, n = _open_image(path, max_pages, max_pixels)
-    return Document(path, "image", n, image=img)
+    return Document(path, "image", n, image=img, max_pixels=max_pixels)
 
 
 __all__ = ["Document", "InputError", "Page", "open_document"]

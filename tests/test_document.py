@@ -258,3 +258,53 @@ def test_500_pages_iterate_with_flat_memory(tmp_path):
     assert n == 500 * 9
     # holding every pdfium page and text page open grows RSS by ~13 MB here; we stay near 1 MB
     assert growth < 6, f"RSS grew {growth:.1f} MB over 450 pages"
+
+
+def test_scan_under_invisible_ocr_layer_is_scanned_with_spans_kept(tmp_path):
+    scan = tmp_path / "scan.png"
+    Image.fromarray(np.full((400, 300, 3), 200, np.uint8)).save(scan)
+
+    def draw(c):
+        c.drawImage(str(scan), 0, 0, W, H)
+        t = c.beginText(100, 700)
+        t.setTextRenderMode(3)  # invisible, as scanner OCR writes it
+        t.setFont("zh", 12)
+        t.textLine("部门整体预算绩效目标表部门名称东莞市应急管理局")
+        c.drawText(t)
+    with open_document(_pdf(tmp_path / "ocr.pdf", [draw])) as doc:
+        page = next(doc.iter_pages())
+    assert page.info.kind == "scanned"
+    assert [s.text for s in page.spans] == ["部门整体预算绩效目标表部门名称东莞市应急管理局"]
+
+
+def test_image_orientation_alpha_depth_and_damage(tmp_path):
+    arr = np.full((200, 100, 3), 255, np.uint8)
+    arr[:20, :10] = 0  # a dark mark top-left as stored
+    jpg = tmp_path / "rot.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored sideways: turn 90° clockwise to show
+    Image.fromarray(arr).save(jpg, exif=exif, dpi=(200, 200), quality=95)
+    with open_document(jpg) as doc:
+        page = next(doc.iter_pages())
+        img = page.render(200)
+    assert (page.info.rotation, page.info.width, page.info.height) == (90, 200 * 72 / 200, 100 * 72 / 200)
+    assert img.shape == (100, 200, 3) and img[5, 195].max() < 60 and img[5, 5].min() > 200  # mark now top-right
+    assert page.native_dpi == 200
+
+    rgba = np.zeros((50, 50, 4), np.uint8)  # fully transparent black
+    png = tmp_path / "alpha.png"
+    Image.fromarray(rgba).save(png)
+    deep = tmp_path / "deep.png"
+    Image.fromarray(np.full((50, 50), 40000, np.uint16)).save(deep)
+    with open_document(png) as doc:
+        assert next(doc.iter_pages()).render(200).min() == 255  # shown on white paper
+    with open_document(deep) as doc:
+        assert next(doc.iter_pages()).render(200)[0, 0, 0] == 40000 * 255 // 65535
+
+    cut = tmp_path / "cut.jpg"
+    Image.fromarray(np.random.default_rng(0).integers(0, 255, (400, 400, 3), np.uint8)).save(cut)
+    cut.write_bytes(cut.read_bytes()[:3000])
+    with open_document(cut) as doc:
+        page = next(doc.iter_pages())
+        with pytest.raises(InputError, match=r"^damaged image data \(page 1\)"):
+            page.render(200)
