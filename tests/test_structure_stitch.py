@@ -146,3 +146,22 @@ def test_empty_single_row_cell_above_the_break_is_not_a_label():
     assert t.n_rows == 4
     assert t.cell_at(1, 2).text == "" and t.cell_at(1, 2).row_span == 1
     assert (t.cell_at(2, 2).row, t.cell_at(2, 2).row_span, t.cell_at(2, 2).text) == (2, 2, "新块")
+
+
+def test_blocks_with_other_column_splits_still_continue_when_the_rows_at_the_break_match():
+    # page 1 splits x=200 in its top row only; page 2's lower block splits x=400: neither edge set
+    # holds the other, but the last row of page 1 and the first row of page 2 have the same cells
+    c1 = [40.0, 120.0, 200.0, 260.0, 540.0]
+    p1 = draw_table(c1, _rows(3, top=600), [(1, 1, 1, 2, "项目A"), (2, 1, 1, 2, "项目B")],
+                    texts={(0, 0): "部门", (0, 1): "甲", (0, 2): "乙", (0, 3): "丙", (1, 3): "1", (2, 3): "2"})
+    c2 = [40.0, 120.0, 260.0, 400.0, 540.0]
+    p2 = draw_table(c2, _rows(2), [(0, 2, 1, 2, "3")], texts={(0, 1): "项目C", (1, 1): "项目D", (1, 2): "x", (1, 3): "4"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert (t.pages, t.n_rows, t.n_cols) == ((1, 2), 5, 5)
+    assert [t.cell_at(r, 1).text for r in range(1, 5)] == ["项目A", "项目B", "项目C", "项目D"]
+    c = t.cell_at(3, 3)
+    assert (c.text, c.col, c.col_span) == ("3", 3, 2)
+    assert t.cell_at(4, 4).text == "4"
+    # different cells at the break and different column sets: two tables
+    p3 = draw_table([40.0, 300.0, 540.0], _rows(2), texts={(0, 0): "other"})
+    assert len(stitch_tables(_page_tables(1, p1) + _page_tables(2, p3))) == 2

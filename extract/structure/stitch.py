@@ -3,7 +3,9 @@
 ``stitch_tables(tables, options=None) -> list[Table]``: ``tables`` are the per-page tables of one document
 (any order; they are read in page order, top to bottom). The first table on page n+1 continues the last
 table on page n when their outer column edges match within ``stitch_tol`` and one's column edges are a
-subset of the other's (equal, or one page splits a column the other does not). Stitching then:
+subset of the other's (equal, or one page splits a column the other does not), or when the two rows that
+meet at the break have the same cell edges (blocks below the break may split columns differently).
+Stitching then:
 
 - puts all parts on the union of their column edges (a cell spanning a split column gets a col_span);
 - drops a repeated header at the top of the next part: its first 1-3 rows equal the table's first rows,
@@ -52,10 +54,23 @@ def _same_columns(a: list[float], b: list[float], tol: float) -> bool:
     return all(_has(b, x, tol) for x in a) or all(_has(a, x, tol) for x in b)
 
 
+def _row_edges(t: Table, row: int, tol: float) -> list[float]:
+    """Column edges of the cells covering one row."""
+    xs = [v for c in t.cells if c.row <= row < c.row + c.row_span for v in (c.bbox[0], c.bbox[2])]
+    return cluster_positions(xs, [1.0] * len(xs), tol)
+
+
+def _same_row_edges(a: list[float], b: list[float], tol: float) -> bool:
+    return len(a) == len(b) >= 3 and all(abs(x - y) <= tol for x, y in zip(a, b))
+
+
 def _continues(prev: Table, nxt: Table, tol: float) -> bool:
+    """Same columns overall, or the two rows meeting at the break have the same cell edges."""
     if nxt.pages[0] != prev.pages[-1] + 1 or not prev.cells or not nxt.cells:
         return False
-    return _same_columns(_col_edges(prev, tol), _col_edges(nxt, tol), tol)
+    if _same_columns(_col_edges(prev, tol), _col_edges(nxt, tol), tol):
+        return True
+    return _same_row_edges(_row_edges(prev, prev.n_rows - 1, tol), _row_edges(nxt, 0, tol), tol)
 
 
 def _entries(t: Table, edges: list[float]) -> list[_Entry]:
