@@ -9,8 +9,9 @@ def predict(path: str) -> Prediction:
 
     result = extract.extract_file(path)
     error = None
-    if result.status == "failed":
-        error = "; ".join(i.message for i in result.issues if i.severity == "error") or "failed"
+    if result.status != "ok":
+        messages = "; ".join(i.message for i in result.issues if i.severity == "error")
+        error = f"{result.status}: {messages}"
     return Prediction(tables=list(result.tables), pages=list(result.pages), error=error,
                       documents=[d.model_dump(mode="json") for d in result.documents])
 
