@@ -40,6 +40,21 @@ def needs_review(confidence: float | None) -> bool:
     return confidence is None or confidence < REVIEW_THRESHOLD
 
 
+def field_needs_review(field: dict) -> bool:
+    """A form field goes to review when below the threshold, unless there is nothing printed to look at
+    (no value and no source cell: the form has no such entry)."""
+    if field.get("value") is None and not field.get("source"):
+        return False
+    return needs_review(field.get("confidence"))
+
+
+FIELD_QUEUE_SQL = ("reviewed = 0 AND (confidence IS NULL OR confidence < {t}) AND NOT (value = 'null' AND table_id IS NULL)"
+                   .format(t=repr(REVIEW_THRESHOLD)))
+"""``field_needs_review`` over the store's ``fields`` table (not yet reviewed)."""
+CELL_QUEUE_SQL = f"reviewed = 0 AND (confidence IS NULL OR confidence < {REVIEW_THRESHOLD!r})"
+"""``needs_review`` over the store's ``cells`` table (not yet reviewed)."""
+
+
 def is_field(node: Any) -> bool:
     return isinstance(node, dict) and "value" in node and "confidence" in node
 
@@ -111,7 +126,7 @@ def review_queue(result: Result) -> list[ReviewItem]:
             src = field.get("source") or {}
             page = src.get("page")
             reasons = field_reasons(path, field, list(doc.checks), page in scanned_pages)
-            if not needs_review(field.get("confidence")):
+            if not field_needs_review(field):
                 continue
             cells = tuple(tuple(rc) for rc in src.get("cells") or ())
             field_cells.update((src.get("table"), r, c) for r, c in cells)

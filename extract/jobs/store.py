@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, NamedTuple
 
-from extract.review import REVIEW_THRESHOLD, field_name, iter_fields
+from extract.review import CELL_QUEUE_SQL, FIELD_QUEUE_SQL, field_name, iter_fields
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -230,10 +230,8 @@ def summary(con: sqlite3.Connection) -> dict[str, int]:
         "tables": one("SELECT COUNT(*) FROM tables"),
         "forms": one("SELECT COUNT(*) FROM forms"),
         "fields": one("SELECT COUNT(*) FROM fields"),
-        "fields_below_threshold": one(f"SELECT COUNT(*) FROM fields WHERE reviewed = 0 AND "
-                                      f"(confidence IS NULL OR confidence < {REVIEW_THRESHOLD!r})"),
-        "cells_below_threshold": one(f"SELECT COUNT(*) FROM cells WHERE reviewed = 0 AND "
-                                     f"(confidence IS NULL OR confidence < {REVIEW_THRESHOLD!r})"),
+        "fields_below_threshold": one(f"SELECT COUNT(*) FROM fields WHERE {FIELD_QUEUE_SQL}"),
+        "cells_below_threshold": one(f"SELECT COUNT(*) FROM cells WHERE {CELL_QUEUE_SQL}"),
         "files": one("SELECT COUNT(*) FROM files"),
     }
 

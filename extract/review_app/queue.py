@@ -5,7 +5,7 @@ import json
 import sqlite3
 from typing import Any
 
-from extract.review import REVIEW_THRESHOLD, cell_reasons, field_reasons
+from extract.review import CELL_QUEUE_SQL, FIELD_QUEUE_SQL, REVIEW_THRESHOLD, cell_reasons, field_reasons
 
 
 class ReviewError(Exception):
@@ -79,22 +79,22 @@ def review_queue(con: sqlite3.Connection, doc_id: int | None = None, name: str |
 
     A cell that is the source of a form field is reviewed through that field, not on its own.
     """
-    below = "reviewed = 0 AND (confidence IS NULL OR confidence < ?)"
-    args: list[Any] = [REVIEW_THRESHOLD]
+    args: list[Any] = []
     extra = ""
     if doc_id is not None:
         extra += " AND doc_id = ?"
         args.append(doc_id)
     items: list[dict] = []
     if name != "cell":
-        sql = f"SELECT * FROM fields WHERE {below}{extra}" + (" AND name = ?" if name else "")
+        sql = f"SELECT * FROM fields WHERE {FIELD_QUEUE_SQL}{extra}" + (" AND name = ?" if name else "")
         items += [field_item(con, r) for r in con.execute(sql, args + ([name] if name else []))]
     if name in (None, "", "cell"):
         covered = _field_cells(con, doc_id)
-        for r in con.execute(f"SELECT * FROM cells WHERE {below}{extra}", args):
+        for r in con.execute(f"SELECT * FROM cells WHERE {CELL_QUEUE_SQL}{extra}", args):
             if (r["doc_id"], r["table_id"], r["row"], r["col"]) not in covered:
                 items.append(cell_item(con, r))
-    return sorted(items, key=lambda i: (i["confidence"] if i["confidence"] is not None else -1, i["id"]))
+    return sorted(items, key=lambda i: (i["confidence"] if i["confidence"] is not None else -1, i["doc_id"],
+                                        i["kind"], int(i["id"][1:])))
 
 
 def progress(con: sqlite3.Connection) -> dict:
@@ -114,12 +114,20 @@ def field_names(con: sqlite3.Connection) -> list[str]:
 
 
 def page_cells(con: sqlite3.Connection, doc_id: int, page: int) -> dict:
-    """Every cell of a page with its confidence, for the whole-page view."""
+    """Every cell of a page for the whole-page view, with the lowest confidence of the cell itself and of
+    any form field read from it."""
     size = con.execute("SELECT width, height FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page)).fetchone()
     if size is None:
         raise ReviewError(404, f"document {doc_id} has no page {page}")
+    read: dict[tuple[str, int, int], float] = {}
+    for t, cells, conf in con.execute("SELECT table_id, cells, confidence FROM fields WHERE doc_id = ? AND page = ?"
+                                      " AND table_id IS NOT NULL", (doc_id, page)):
+        for r, c in json.loads(cells):
+            read[(t, r, c)] = min(read.get((t, r, c), 1.0), conf if conf is not None else 0.0)
     cells = [{"id": f"c{r['id']}", "table": r["table_id"], "row": r["row"], "col": r["col"], "text": r["text"],
-              "confidence": r["confidence"], "bbox": json.loads(r["bbox"]), "reviewed": bool(r["reviewed"])}
+              "confidence": min(r["confidence"] if r["confidence"] is not None else 0.0,
+                                read.get((r["table_id"], r["row"], r["col"]), 1.0)),
+              "bbox": json.loads(r["bbox"]), "reviewed": bool(r["reviewed"])}
              for r in con.execute("SELECT * FROM cells WHERE doc_id = ? AND page = ?", (doc_id, page))]
     return {"doc_id": doc_id, "page": page, "width": size[0], "height": size[1], "cells": cells,
             "threshold": REVIEW_THRESHOLD}
