@@ -223,10 +223,15 @@ def summarize(scores: list[DocScore]) -> dict[str, float]:
 
 # ---------------------------------------------------------------- methods
 
+LOADER = {"name": "project"}  # "standin" forces the benchmark's own pypdfium2 loader
+
+
 def load_pages(pdf: Path):
     """(PageInfo, spans, rulings) per page: the project's loader once it exists, else the stand-in."""
     try:
-        from extract.document import open_document  # type: ignore[attr-defined]
+        if LOADER["name"] == "standin":
+            raise ImportError("stand-in loader requested")
+        from extract.document import open_document
     except ImportError:
         from benchmarks.icdar2013_pdftext import load_pdf_pages
 
@@ -376,7 +381,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--refresh", action="store_true", help="ignore cached peer results")
     ap.add_argument("--per-doc", action="store_true", help="print per-document F1 of each method")
     ap.add_argument("--json", type=Path, help="also write the summary here")
+    ap.add_argument("--loader", choices=("project", "standin"), default="project",
+                    help="page loader for ours: extract.document (project) or the benchmark's stand-in")
     args = ap.parse_args(argv)
+    LOADER["name"] = args.loader
     pdfs = list_documents()
     if args.docs:
         wanted = set(args.docs.split(","))

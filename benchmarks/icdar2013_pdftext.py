@@ -30,6 +30,9 @@ def _page_chars(textpage: pdfium.PdfTextPage, height: float) -> list[tuple[str, 
             out.append((" ", (0.0, 0.0, 0.0, 0.0)))
             continue
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        if right <= left and top <= bottom and out and out[-1][0] != " ":
+            out.append((ch, out[-1][1]))  # second character of a ligature: no box of its own
+            continue
         out.append((ch, (left, height - top, right, height - bottom)))
     return out
 

@@ -15,7 +15,7 @@ from statistics import median
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extract.structure.unruled_grid import (Gap, add_ruling_gaps, body_rows, column_gaps, header_rows,
+from extract.structure.unruled_grid import (Gap, add_ruling_gaps, body_rows, column_extents, column_gaps, header_rows,
                                             ruled_row_bands, rows_from_bands, rows_to_cells)
 from extract.structure.unruled_lines import Line, spans_to_words, text_rules, words_to_lines
 from extract.types import BBox, PageInfo, Ruling, Table, TextSpan
@@ -233,17 +233,24 @@ def _ruling_used(blk: Block, rulings: list[Ruling]) -> bool:
     return any(g.x0 == g.x1 for g in blk.gaps)
 
 
+def _stub_only(line: Line, gaps: list[Gap]) -> bool:
+    return len(line.segments) == 1 and not line.segments[0].numeric and line.segments[0].bbox[2] < gaps[0].centre
+
+
 def block_to_table(blk: Block, rulings: list[Ruling], page: PageInfo, table_id: str,
                    opts: UnruledOptions) -> Table | None:
     n_cols = len(blk.gaps) + 1
     header_lines, body = blk.lines[:blk.n_header], blk.lines[blk.n_header:]
+    while len(header_lines) > 1 and _stub_only(header_lines[-1], blk.gaps):
+        body = [header_lines.pop()] + body  # a section label ("Male") under the header starts the body
     box = blk.bbox
     bands = ruled_row_bands(body, rulings, Block(body).bbox)
     if bands:
         body_placed = rows_from_bands(body, blk.n_header, blk.gaps, bands)
     else:
         body_placed = body_rows(body, blk.n_header, blk.gaps, rulings)
-    head = header_rows(header_lines, blk.gaps) if header_lines else []
+    extents = column_extents(body_placed, blk.gaps, box[0], box[2])
+    head = header_rows(header_lines, extents, rulings) if header_lines else []
     if not header_lines and body_placed and len(body_placed) > 2:
         head, body_placed = body_placed[:1], body_placed[1:]
     rows = [r for r in head + body_placed if r]

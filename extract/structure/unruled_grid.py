@@ -144,12 +144,54 @@ def body_rows(lines: list[Line], first: int, gaps: list[Gap], rulings: list[Ruli
     return rows
 
 
-def header_rows(lines: list[Line], gaps: list[Gap]) -> list[list[Placed]]:
+def column_extents(placed_rows: list[list[Placed]], gaps: list[Gap], x0: float, x1: float) -> list[tuple[float, float]]:
+    """Horizontal extent of each column's body text (the gap borders where a column has none)."""
+    n = len(gaps) + 1
+    lo = [x0] + [g.x1 for g in gaps]
+    hi = [g.x0 for g in gaps] + [x1]
+    ext: list[list[float]] = [[], []]
+    ext = [[float("inf"), float("-inf")] for _ in range(n)]
+    for row in placed_rows:
+        for p in row:
+            if p.c0 == p.c1:
+                b = p.seg.bbox
+                ext[p.c0] = [min(ext[p.c0][0], b[0]), max(ext[p.c0][1], b[2])]
+    return [(e[0], e[1]) if e[0] <= e[1] else (lo[k], hi[k]) for k, e in enumerate(ext)]
+
+
+def _underline(seg: Segment, rulings: list[Ruling]) -> tuple[float, float] | None:
+    """A short horizontal rule just under a header segment marks the columns it spans."""
+    b = seg.bbox
+    h = b[3] - b[1]
+    for r in rulings:
+        y = (r.bbox[1] + r.bbox[3]) / 2
+        if r.orientation == "h" and b[3] - 1 <= y <= b[3] + h and r.bbox[0] <= b[2] and r.bbox[2] >= b[0]:
+            if r.bbox[2] - r.bbox[0] >= b[2] - b[0]:
+                return r.bbox[0], r.bbox[2]
+    return None
+
+
+def place_header(seg: Segment, extents: list[tuple[float, float]], rulings: list[Ruling], line: int) -> Placed:
+    """Columns a header segment sits over: those it (or the rule under it) mostly covers, else the nearest."""
+    a, b = seg.bbox[0], seg.bbox[2]
+    rule = _underline(seg, rulings)
+    if rule and not (rule[0] <= extents[0][1] and rule[1] >= extents[-1][0]):  # not a rule across the table
+        a, b = rule
+    covered = [k for k, (e0, e1) in enumerate(extents) if min(b, e1) - max(a, e0) >= 0.6 * max(e1 - e0, 1.0)]
+    if len(covered) >= 2:
+        return Placed(seg, line, covered[0], covered[-1])
+    mid = (seg.bbox[0] + seg.bbox[2]) / 2
+    best = max(range(len(extents)), key=lambda k: (min(seg.bbox[2], extents[k][1]) - max(seg.bbox[0], extents[k][0]),
+                                                    -abs(mid - (extents[k][0] + extents[k][1]) / 2)))
+    return Placed(seg, line, best, best)
+
+
+def header_rows(lines: list[Line], extents: list[tuple[float, float]], rulings: list[Ruling]) -> list[list[Placed]]:
     """Header lines -> rows: a line holding a spanning segment is its own level; other lines stack."""
     rows: list[list[Placed]] = []
     stacking = False
     for i, ln in enumerate(lines):
-        cur = [place(s, gaps, i) for s in ln.segments]
+        cur = [place_header(s, extents, rulings, i) for s in ln.segments]
         spans = any(p.c1 > p.c0 for p in cur)
         prev_spans = rows and any(p.c1 > p.c0 for p in rows[-1])
         same_spanner = spans and prev_spans and {(p.c0, p.c1) for p in cur} <= {(p.c0, p.c1) for p in rows[-1]}
