@@ -32,13 +32,14 @@ AIMS = ["提高工作效率", "保障系统稳定运行", "提升服务水平", 
         "推动工作规范化、标准化", "确保各项任务按期完成", "保障人民群众生命财产安全"]
 TEXT_TARGETS = ["有效提高", "显著提升", "持续改善", "有效强化", "符合文件要求", "按计划完成", "逐步提高",
                 "提高社会安全意识，保障人民群众生命财产安全", "促进经济社会全面协调可持续发展"]
-NUMERIC = {  # level2 -> [(三级指标, unit, kind)]; kind: pct | count | time
+NUMERIC = {  # level2 -> [(三级指标, unit, kind)]; kind: pct (higher is better) | pct_low | count | time
     "数量指标": [("培训人次", "人次", "count"), ("检查企业数量", "家", "count"), ("开展演练次数", "次", "count"),
              ("宣传活动场次", "场", "count"), ("购置设备数量", "台", "count"), ("覆盖镇街数量", "个", "count"),
              ("培训项目数量", "个培训项目", "count")],
-    "质量指标": [("验收合格率", "%", "pct"), ("培训合格率", "%", "pct"), ("检查覆盖率", "%", "pct")],
+    "质量指标": [("验收合格率", "%", "pct"), ("培训合格率", "%", "pct"), ("检查覆盖率", "%", "pct"),
+             ("群众投诉率", "%", "pct_low")],
     "时效指标": [("完成及时率", "%", "pct"), ("应急处置到达时间", "小时", "time"), ("问题整改及时率", "%", "pct")],
-    "成本指标": [("项目成本控制率", "%", "pct")],
+    "成本指标": [("项目成本控制率", "%", "pct"), ("预算超支率", "%", "pct_low")],
     "经济效益指标": [("理赔额达标率", "%", "pct")],
     "服务对象满意度指标": [("群众满意度", "%", "pct"), ("培训对象满意度", "%", "pct"), ("服务对象满意度", "%", "pct")],
 }
@@ -96,14 +97,17 @@ def make_budget(rng: random.Random, style: FormStyle, tasks_total: Decimal) -> B
 def _numeric_target(rng: random.Random, kind: str, cols: bool) -> tuple[str, Decimal, Decimal]:
     """(comparator, min, max) for a numeric indicator; ranges only where a single target column prints them."""
     if kind == "pct":
-        comp = rng.choice(["=", "≥", "≥", "≤"])
-        v = {"=": 100, "≥": rng.choice([80, 85, 90, 95, 98]), "≤": rng.choice([2, 5, 10])}[comp]
+        comp = rng.choice(["=", "≥", "≥"])
+        v = 100 if comp == "=" else rng.choice([80, 85, 90, 95, 98, Decimal("99.5")])
         return comp, Decimal(v), Decimal(v)
+    if kind == "pct_low":
+        v = Decimal(rng.choice([1, 2, 5, 10]))
+        return "≤", v, v
     if kind == "time":
         v = Decimal(rng.choice([1, 2, 3, 24, 48]))
         return "≤", v, v
     lo = Decimal(rng.randint(2, 3000))
-    comp = rng.choice(["=", "≥", "≈"] + ([] if cols else ["≈range"]))
+    comp = rng.choice(["=", "≥", "≈", ">"] + ([] if cols else ["≈range"]))
     if comp == "≈range":
         return "≈", lo, lo + rng.randint(5, 800)
     return comp, lo, lo

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from corpus.render import Block, Paragraph, TableBlock, Title
-from corpus.sheet import Sheet, SheetCell
+from corpus.sheet import Sheet, SheetCell, snap_edges
 from corpus.truth import FormTruth, IndicatorTruth, TaskTruth, plain_decimal
 
 
@@ -259,4 +259,5 @@ def form_blocks(spec: FormSpec) -> tuple[list[Block], list[Sheet]]:
 
 
 def _table(sheet: Sheet, style: FormStyle) -> TableBlock:
+    snap_edges(sheet)
     return TableBlock(sheet, style.font_size, style.repeat_header, style.continued_top_border)

@@ -116,7 +116,7 @@ def dongguan_2024() -> FormSpec:
                     for l1, l2, l3, t, c, lo, hi, u in DG_INDICATORS],
     )
     style = FormStyle(family="dongguan", budget_unit="万元", task_unit="元", money_format="comma2",
-                      year_line=True, label_w=0.12, font_size=9.5)
+                      year_line=True, label_w=0.12, font_size=9.5, repeat_header=False)
     return FormSpec(form, style)
 
 

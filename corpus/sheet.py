@@ -72,3 +72,19 @@ def sheet_to_truth(sheet: Sheet, row_pages: list[int]) -> TableTruth:
         cells.append(CellTruth(row=c.row, col=col, row_span=c.row_span, col_span=span,
                                text=c.text, page=row_pages[c.row]))
     return TableTruth(pages=sorted(set(row_pages)), n_rows=sheet.n_rows, n_cols=len(edges) - 1, cells=cells)
+
+
+def snap_edges(sheet: Sheet, tol: float = 0.015) -> None:
+    """Merge column edges closer than ``tol`` (about 7 pt on A4) into one, in place.
+
+    Blocks draw their own column widths; edges a hair apart would make sliver columns that no one would
+    draw on purpose, so they share the leftmost edge of their cluster.
+    """
+    rep: dict[float, float] = {}
+    anchor = None
+    for x in edges_of(sheet):
+        if anchor is None or x - anchor > tol:
+            anchor = x
+        rep[x] = 1.0 if 1.0 - x <= tol else anchor
+    sheet.cells = [SheetCell(c.row, rep[round(c.x0, _EDGE_DIGITS)], rep[round(c.x1, _EDGE_DIGITS)], c.text, c.row_span,
+                             c.align, c.role) for c in sheet.cells]
