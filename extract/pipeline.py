@@ -98,10 +98,10 @@ def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Ta
     extra = find_unruled_tables(info, lines, rulings, exclude=[t.bbox for t in tables if t.bbox])
     if not extra:
         return tables, lines
-    from extract.geometry import center_inside
+    from extract.geometry import center, contains_point
 
     taken = [t.bbox for t in extra if t.bbox]
-    rest = [s for s in lines if not any(center_inside(s.bbox, b) for b in taken)]
+    rest = [s for s in lines if not any(contains_point(b, *center(s.bbox)) for b in taken)]
     return tables + list(extra), rest
 
 
@@ -194,8 +194,8 @@ def assemble(source: SourceInfo, reads: list[PageRead], issues: list[Issue], opt
     t0 = time.perf_counter()
     for r in reads:
         issues.extend(r.issues)
-    tables = stitch_tables([t for r in reads for t in r.tables])
     lines_by_page = {r.info.page: r.lines for r in reads}
+    tables = stitch_tables([t for r in reads for t in r.tables], lines_by_page=lines_by_page)
     documents = []
     if options.form != "none":
         try:
