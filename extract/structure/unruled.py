@@ -34,6 +34,7 @@ class UnruledOptions(BaseModel):
 
     max_row_gap: float = Field(1.9, description="x line height: a wider vertical gap ends a block")
     max_ruled_gap: float = Field(4.0, description="x line height: wider gap allowed when a ruling sits in it")
+    max_section_gap: float = Field(4.5, description="x line height: widest gap around a section label inside a table")
     max_single_lines: int = Field(3, description="consecutive one-segment lines a block may hold")
     max_header_lines: int = Field(6, description="lines above the body taken as header at most")
     min_body_lines: int = Field(2, description="lines with two or more segments a table needs")
@@ -137,6 +138,25 @@ def candidate_runs(lines: list[Line], rulings: list[Ruling], h: float, opts: Unr
             run.pop()
         if sum(1 for i in run if len(lines[i].segments) >= 2) >= opts.min_body_lines:
             out.append(run)
+    return _join_sections(out, lines, rulings, h, opts)
+
+
+def _join_sections(runs: list[list[int]], lines: list[Line], rulings: list[Ruling], h: float,
+                   opts: UnruledOptions) -> list[list[int]]:
+    """Runs parted by a section label ("Female") with a blank line around it, whose columns agree, are one table."""
+    out: list[list[int]] = []
+    for run in runs:
+        if out:
+            prev = out[-1]
+            between = list(range(prev[-1] + 1, run[0]))
+            span = lines[run[0]].bbox[1] - lines[prev[-1]].bbox[3]
+            a = _gaps_of([lines[i] for i in prev], rulings, h, opts)
+            b = _gaps_of([lines[i] for i in run], rulings, h, opts)
+            if len(between) <= 2 and all(len(lines[i].segments) == 1 for i in between) \
+                    and span <= opts.max_section_gap * h and a and b and _columns_agree(a, b):
+                out[-1] = prev + between + run
+                continue
+        out.append(run)
     return out
 
 
