@@ -165,3 +165,42 @@ def test_blocks_with_other_column_splits_still_continue_when_the_rows_at_the_bre
     # different cells at the break and different column sets: two tables
     p3 = draw_table([40.0, 300.0, 540.0], _rows(2), texts={(0, 0): "other"})
     assert len(stitch_tables(_page_tables(1, p1) + _page_tables(2, p3))) == 2
+
+
+def test_block_header_in_the_last_row_repeated_on_the_next_page():
+    # 其他需完成的任务 starts on the last row of page 1 with its block header; page 2 repeats the header
+    # under an empty label continuation that spans it and the first data row
+    block = {(1, 1): "名称", (1, 2): "目标内容"}
+    p1 = draw_table(COLS, _rows(2, top=700), texts={(0, 0): "部门", (0, 1): "局", (1, 0): "其他需完成的任务", **block})
+    p2 = draw_table(COLS, _rows(3), [(0, 0, 2, 1, "")],
+                    texts={(0, 1): "名称", (0, 2): "目标内容", (1, 1): "法律顾问", (1, 2): "全面落实",
+                           (2, 0): "绩效指标", (2, 1): "一级指标"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 4
+    label = t.cell_at(2, 0)
+    assert (label.row, label.row_span, label.text) == (1, 2, "其他需完成的任务")
+    assert [t.cell_at(r, 1).text for r in range(4)] == ["局", "名称", "法律顾问", "一级指标"]
+
+
+def test_same_last_and_first_rows_without_a_going_on_label_are_kept():
+    # the row after the break repeats the texts of the last row but nothing marks it as a header
+    p1 = draw_table(COLS, _rows(2, top=700), texts={**HEADER, (1, 0): "x", (1, 1): "100%", (1, 2): "100%"})
+    p2 = draw_table(COLS, _rows(2), texts={(0, 1): "100%", (0, 2): "100%", (1, 0): "y"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 4
+    assert [t.cell_at(r, 1).text for r in range(4)] == ["名称", "100%", "100%", ""]
+
+
+def test_new_block_with_other_columns_continues_when_nothing_lies_between():
+    from structure_drawing import text_span
+
+    p1 = draw_table(COLS, _rows(2, top=700), texts={**HEADER, (1, 0): "1"})
+    p2 = draw_table([50.0, 100.0, 200.0, 380.0, 450.0], _rows(2), texts={(0, 0): "绩效指标", (0, 1): "一级指标"})
+    parts = _page_tables(1, p1) + _page_tables(2, p2)
+    assert len(stitch_tables(parts)) == 2  # column structures differ: apart without more evidence
+    quiet = {1: [text_span("标题", 60, 40), text_span("- 1 -", 280, 800)], 2: [text_span("2", 290, 810)]}
+    (t,) = stitch_tables(parts, lines_by_page=quiet)
+    assert (t.pages, t.n_rows, t.n_cols) == ((1, 2), 4, 6)
+    assert t.cell_at(2, 0).text == "绩效指标" and t.cell_at(2, 0).page == 2
+    heading = {1: [], 2: [text_span("绩效指标表", 60, 40)]}
+    assert len(stitch_tables(parts, lines_by_page=heading)) == 2

@@ -4,13 +4,15 @@
 (any order; they are read in page order, top to bottom). The first table on page n+1 continues the last
 table on page n when their outer column edges match within ``stitch_tol`` and one's column edges are a
 subset of the other's (equal, or one page splits a column the other does not), or when the two rows that
-meet at the break have the same cell edges (blocks below the break may split columns differently).
-Stitching then:
+meet at the break have the same cell edges (blocks below the break may split columns differently), or,
+given ``lines_by_page``, when both parts have the same outer edges and only page marks (page numbers)
+lie below the first part and above the second. Stitching then:
 
 - puts all parts on the union of their column edges (a cell spanning a split column gets a col_span);
 - drops a repeated header at the top of the next part: its first 1-3 rows equal the table's first rows,
   or its first row equals the first row of a label block cut by the break (e.g. 序号/名称/... repeated under
-  年度重点工作任务), comparing the columns outside the label;
+  年度重点工作任务), comparing the columns outside the label (when that first row is the last row before
+  the break, the label's empty continuation must span the repeated row and more);
 - joins a cell cut by the break into ONE cell (combined row_span, text joined, page and bbox of its first
   part): when the top border above it on the next page (or the bottom border below it on the previous
   page) is not drawn, or when one part is empty and the other is a label spanning several rows (the text
@@ -21,14 +23,15 @@ Ids are reassigned ``t1``, ``t2``... in document order after stitching; ``pages`
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from extract.structure.options import StructureOptions
 from extract.structure.segments import cluster_positions
 from extract.text import join_lines
-from extract.types import Cell, Table
+from extract.types import Cell, Table, TextSpan
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class _Entry:
     cell: Cell
     top_open: bool = False
     bottom_open: bool = False
+    under_header: bool = False  # spanned a repeated header that was dropped: a label going on
 
 
 def _col_edges(t: Table, tol: float) -> list[float]:
@@ -61,16 +65,41 @@ def _row_edges(t: Table, row: int, tol: float) -> list[float]:
 
 
 def _same_row_edges(a: list[float], b: list[float], tol: float) -> bool:
-    return len(a) == len(b) >= 3 and all(abs(x - y) <= tol for x, y in zip(a, b))
+    """Equal edges (2 cells at least), or one row splits a cell of the other (3 cells at least)."""
+    if len(a) == len(b) >= 3:
+        return all(abs(x - y) <= tol for x, y in zip(a, b))
+    small, big = (a, b) if len(a) < len(b) else (b, a)
+    return len(small) >= 4 and _same_columns(small, big, tol)
 
 
-def _continues(prev: Table, nxt: Table, tol: float) -> bool:
-    """Same columns overall, or the two rows meeting at the break have the same cell edges."""
+_PAGE_MARK = re.compile(r"^[\s\-—–第页共/|.·0-9PpageIVXivx]{1,16}$")
+
+
+def _is_content(span: TextSpan) -> bool:
+    """Text that separates two tables (page numbers and running marks do not)."""
+    return bool(span.text.strip()) and not _PAGE_MARK.match(span.text.strip())
+
+
+def _nothing_between(prev: Table, nxt: Table, lines: Mapping[int, Sequence[TextSpan]]) -> bool:
+    below = prev.bbox[3] if prev.bbox else 0.0
+    above = nxt.bbox[1] if nxt.bbox else 0.0
+    after = any(_is_content(s) and s.bbox[1] >= below for s in lines.get(prev.pages[-1], ()))
+    before = any(_is_content(s) and s.bbox[3] <= above for s in lines.get(nxt.pages[0], ()))
+    return not after and not before
+
+
+def _continues(prev: Table, nxt: Table, tol: float, lines: Mapping[int, Sequence[TextSpan]] | None) -> bool:
+    """Same columns overall, the two rows meeting at the break have the same cells, or (when the lines
+    outside tables are known) the same outer edges with nothing but page marks between the parts."""
     if nxt.pages[0] != prev.pages[-1] + 1 or not prev.cells or not nxt.cells:
         return False
-    if _same_columns(_col_edges(prev, tol), _col_edges(nxt, tol), tol):
+    a, b = _col_edges(prev, tol), _col_edges(nxt, tol)
+    if _same_columns(a, b, tol):
         return True
-    return _same_row_edges(_row_edges(prev, prev.n_rows - 1, tol), _row_edges(nxt, 0, tol), tol)
+    if _same_row_edges(_row_edges(prev, prev.n_rows - 1, tol), _row_edges(nxt, 0, tol), tol):
+        return True
+    same_frame = abs(a[0] - b[0]) <= tol and abs(a[-1] - b[-1]) <= tol
+    return lines is not None and same_frame and _nothing_between(prev, nxt, lines)
 
 
 def _entries(t: Table, edges: list[float]) -> list[_Entry]:
@@ -105,13 +134,21 @@ def _header_rows(acc: list[_Entry], n_acc: int, part: list[_Entry], n_part: int)
         if all(p and p == a for p, a in rows) and sum(len(p) for p, _ in rows) >= 2:
             return k
     last = n_acc - 1
-    for label in (e for e in acc if e.cell.row < last <= e.cell.row + e.cell.row_span - 1):
+    for label in (e for e in acc if e.cell.row <= last < e.cell.row + e.cell.row_span and e.cell.text.strip()):
         skip = set(range(label.cell.col, label.cell.col + label.cell.col_span))
         head = _row_texts(part, 0, skip)
-        if n_part > 1 and len(head) >= 2 and head == _row_texts(acc, label.cell.row, skip) \
-                and not _row_texts(part, 0).keys() & skip:
+        if n_part < 2 or len(head) < 2 or head != _row_texts(acc, label.cell.row, skip) \
+                or _row_texts(part, 0).keys() & skip:
+            continue
+        if label.cell.row < last or _label_goes_on(part, label.cell):
             return 1
     return 0
+
+
+def _label_goes_on(part: list[_Entry], label: Cell) -> bool:
+    """The part starts with an empty cell under ``label`` that spans its repeated header and more."""
+    return any(e.cell.row == 0 and (e.cell.col, e.cell.col_span) == (label.col, label.col_span)
+               and e.cell.row_span >= 2 and not e.cell.text.strip() for e in part)
 
 
 def _drop_rows(part: list[_Entry], k: int) -> list[_Entry]:
@@ -121,7 +158,8 @@ def _drop_rows(part: list[_Entry], k: int) -> list[_Entry]:
         if c.row + c.row_span <= k:
             continue
         if c.row < k:
-            out.append(replace(e, cell=c.model_copy(update={"row": 0, "row_span": c.row_span - (k - c.row)})))
+            out.append(replace(e, cell=c.model_copy(update={"row": 0, "row_span": c.row_span - (k - c.row)}),
+                               under_header=True))
         else:
             out.append(replace(e, cell=c.model_copy(update={"row": c.row - k}), top_open=False))
     return out
@@ -135,7 +173,7 @@ def _joins(above: _Entry, below: _Entry) -> bool:
         return True
     a_text, b_text = bool(a.text.strip()), bool(b.text.strip())
     if a_text and not b_text:  # a label going on, empty, on the next page
-        return a.row_span > 1 or b.row_span > 1
+        return a.row_span > 1 or b.row_span > 1 or below.under_header
     if b_text and not a_text:  # a label whose text was printed on the part below the break
         return a.row_span > 1
     return False
@@ -189,13 +227,17 @@ def _join_chain(chain: list[Table], tol: float) -> Table:
     })
 
 
-def stitch_tables(tables: Sequence[Table], options: StructureOptions | None = None) -> list[Table]:
-    """Tables of a document in page order, those continued across pages joined, ids ``t1``, ``t2``..."""
+def stitch_tables(tables: Sequence[Table], options: StructureOptions | None = None,
+                  lines_by_page: Mapping[int, Sequence[TextSpan]] | None = None) -> list[Table]:
+    """Tables of a document in page order, those continued across pages joined, ids ``t1``, ``t2``...
+
+    ``lines_by_page`` (page -> spans outside every table, as ``build_page_tables`` returns them) lets a
+    table continue whose next part starts a block with other columns, when nothing lies between."""
     opts = options or StructureOptions()
     ordered = sorted(enumerate(tables), key=lambda it: (it[1].pages[0], (it[1].bbox or (0, 0))[1], it[0]))
     chains: list[list[Table]] = []
     for _, t in ordered:
-        if chains and _continues(chains[-1][-1], t, opts.stitch_tol):
+        if chains and _continues(chains[-1][-1], t, opts.stitch_tol, lines_by_page):
             chains[-1].append(t)
         else:
             chains.append([t])
