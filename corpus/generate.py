@@ -101,7 +101,7 @@ def random_document(rng: random.Random) -> tuple[list[Block], PageStyle, list[tu
 def write_document(doc_id: str, blocks: list[Block], page: PageStyle, forms: list[tuple[FormSpec, range]],
                    out: Path) -> DocTruth:
     spans = render_document(blocks, page, out / f"{doc_id}.pdf")
-    tables = [sheet_to_truth(b.sheet, b.row_pages) for b in blocks if isinstance(b, TableBlock)]
+    tables = [sheet_to_truth(b.sheet, b.row_pages, b.cell_boxes) for b in blocks if isinstance(b, TableBlock)]
     instances = []
     for spec, idx in forms:
         pages = sorted({p for i in idx for p in range(spans[i][0], spans[i][1] + 1)})

@@ -50,6 +50,7 @@ class TableBlock:
     line_width: float = 0.75
     space_after: float = 10.0
     row_pages: list[int] = field(default_factory=list)  # filled by render_document
+    cell_boxes: list[tuple[float, float, float, float]] = field(default_factory=list)  # per sheet cell, first part
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ def draw_table(pages: "_Pages", block: TableBlock, pieces: list[_Piece], heights
     sheet, font, size = block.sheet, _key(style), block.font_size
     tops = [_row_tops(p, heights) for p in pieces]
     ops: list[tuple[int, object]] = []  # (page, draw(canvas)); pages can only be drawn in order
+    block.cell_boxes = []
     for c in sheet.cells:
         parts = []
         for p, t in zip(pieces, tops):
@@ -189,6 +191,7 @@ def draw_table(pages: "_Pages", block: TableBlock, pieces: list[_Piece], heights
             if continued and p.header is not None and not _overlaps_header(c, sheet, p.header):
                 top = p.y
             parts.append((p, (x_of(c.x0), top, x_of(c.x1), t[vis[1]]), continued))
+        block.cell_boxes.append(tuple(round(v, 2) for v in parts[0][1]))  # type: ignore[arg-type]
         for p, box, continued in parts:
             with_top = not continued or block.continued_top_border
             ops.append((p.page, lambda cv, box=box, with_top=with_top: _draw_box(cv, box, page_h, with_top,

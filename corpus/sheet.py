@@ -63,14 +63,19 @@ def cell_columns(cell: SheetCell, edges: list[float]) -> tuple[int, int]:
     return c0, c1 - c0
 
 
-def sheet_to_truth(sheet: Sheet, row_pages: list[int]) -> TableTruth:
-    """Truth for a drawn sheet: one cell per sheet cell, page = the page of its first row."""
+def sheet_to_truth(sheet: Sheet, row_pages: list[int], boxes: list | None = None) -> TableTruth:
+    """Truth for a drawn sheet: one cell per sheet cell, page = the page of its first row.
+
+    ``boxes`` (one per sheet cell, as drawn on that page, top-left origin) become the cells' bboxes.
+    """
     edges = edges_of(sheet)
     cells = []
-    for c in sorted(sheet.cells, key=lambda c: (c.row, c.x0)):
+    order = sorted(range(len(sheet.cells)), key=lambda i: (sheet.cells[i].row, sheet.cells[i].x0))
+    for i in order:
+        c = sheet.cells[i]
         col, span = cell_columns(c, edges)
-        cells.append(CellTruth(row=c.row, col=col, row_span=c.row_span, col_span=span,
-                               text=c.text, page=row_pages[c.row]))
+        cells.append(CellTruth(row=c.row, col=col, row_span=c.row_span, col_span=span, text=c.text,
+                               page=row_pages[c.row], bbox=tuple(boxes[i]) if boxes else None))
     return TableTruth(pages=sorted(set(row_pages)), n_rows=sheet.n_rows, n_cols=len(edges) - 1, cells=cells)
 
 

@@ -79,6 +79,7 @@ class CellTruth(_Model):
     col_span: int = 1
     text: str = ""
     page: int = 1
+    bbox: tuple[float, float, float, float] | None = None  # PDF points, top-left origin, part on ``page``
 
 
 class TableTruth(_Model):

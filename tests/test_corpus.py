@@ -192,3 +192,16 @@ def test_flatten_values_and_fields():
 ])
 def test_values_equal(a, b, equal):
     assert values_equal(a, b) is equal
+
+
+def test_cell_boxes_hold_their_text(corpus_dir, truths):
+    for doc_id in ("seed-jieyang-2023", "gen-7-0000", "gen-7-0001"):
+        doc = pdfium.PdfDocument(corpus_dir / f"{doc_id}.pdf")
+        for table in truths[doc_id].tables:
+            for cell in (c for c in table.cells if c.row_span == 1 and c.text):
+                page = doc[cell.page - 1]
+                height = page.get_height()
+                x0, y0, x1, y1 = cell.bbox
+                inside = page.get_textpage().get_text_bounded(x0, height - y1, x1, height - y0)
+                assert norm(cell.text) == norm(inside), (doc_id, cell.text, inside)
+        doc.close()
