@@ -122,6 +122,18 @@ def run(
     raise typer.Exit(code=1 if failed else 0)
 
 
+def _register_jobs_commands() -> None:
+    """Bulk jobs and review live in extract.jobs; their commands join this app."""
+    from extract.jobs.cli import batch_command, export_command, review_command
+
+    app.command("batch")(batch_command)
+    app.command("export")(export_command)
+    app.command("review")(review_command)
+
+
+_register_jobs_commands()
+
+
 def main() -> None:  # pragma: no cover
     app()
 
