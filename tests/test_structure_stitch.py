@@ -204,3 +204,24 @@ def test_new_block_with_other_columns_continues_when_nothing_lies_between():
     assert t.cell_at(2, 0).text == "绩效指标" and t.cell_at(2, 0).page == 2
     heading = {1: [], 2: [text_span("绩效指标表", 60, 40)]}
     assert len(stitch_tables(parts, lines_by_page=heading)) == 2
+
+
+def test_label_continuation_split_by_the_repeated_headers_bottom_line():
+    head = {(0, 1): "一级指标", (0, 2): "指标值"}
+    p1 = draw_table(COLS, _rows(2, top=700), texts={(0, 0): "其他", (0, 1): "-", (1, 0): "绩效指标", **{(1, 1): "一级指标", (1, 2): "指标值"}})
+    # page 2: the label column is open at the top, and the header's bottom line runs across it
+    p2 = draw_table(COLS, _rows(3), [(1, 0, 2, 1, "")], open_top={0},
+                    texts={**head, (1, 1): "产出指标", (1, 2): "1", (2, 1): "效益指标", (2, 2): "2"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 4
+    label = t.cell_at(3, 0)
+    assert (label.row, label.row_span, label.text) == (1, 3, "绩效指标")
+    assert [t.cell_at(r, 1).text for r in range(4)] == ["-", "一级指标", "产出指标", "效益指标"]
+
+
+def test_part_that_is_only_a_header_at_the_page_bottom():
+    p1 = draw_table(COLS, _rows(1, top=760), texts=HEADER)
+    p2 = draw_table(COLS, _rows(3), texts={**HEADER, **_data(1, 2)})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 3 and t.cell_at(0, 0).page == 1
+    assert [t.cell_at(r, 0).text for r in range(3)] == ["序号", "1-0", "2-0"]

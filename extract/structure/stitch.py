@@ -128,7 +128,7 @@ def _row_texts(entries: list[_Entry], row: int, skip: set[int] = frozenset()) ->
 def _header_rows(acc: list[_Entry], n_acc: int, part: list[_Entry], n_part: int) -> int:
     """How many rows at the top of ``part`` repeat a header already in ``acc``."""
     for k in (3, 2, 1):
-        if n_part <= k or n_acc <= k:
+        if n_part <= k or n_acc < k:
             continue
         rows = [(_row_texts(part, i), _row_texts(acc, i)) for i in range(k)]
         if all(p and p == a for p, a in rows) and sum(len(p) for p, _ in rows) >= 2:
@@ -146,9 +146,13 @@ def _header_rows(acc: list[_Entry], n_acc: int, part: list[_Entry], n_part: int)
 
 
 def _label_goes_on(part: list[_Entry], label: Cell) -> bool:
-    """The part starts with an empty cell under ``label`` that spans its repeated header and more."""
-    return any(e.cell.row == 0 and (e.cell.col, e.cell.col_span) == (label.col, label.col_span)
-               and e.cell.row_span >= 2 and not e.cell.text.strip() for e in part)
+    """Under ``label`` the part starts empty over its repeated header and the row after it."""
+    under = {e.cell.row: e.cell for e in part
+             if (e.cell.col, e.cell.col_span) == (label.col, label.col_span) and e.cell.row <= 1}
+    first = under.get(0)
+    if first is None or first.text.strip():
+        return False
+    return first.row_span >= 2 or (1 in under and not under[1].text.strip())
 
 
 def _drop_rows(part: list[_Entry], k: int) -> list[_Entry]:
