@@ -21,19 +21,11 @@ TESTS = str(Path(__file__).parent)
 
 
 def snapshot(path: Path) -> dict:
-    """Everything a run wrote, keyed by content (sha256), without timings: equal for equal results."""
-    con = sqlite3.connect(path)
-    key = "(SELECT sha256 FROM documents d WHERE d.id = x.doc_id)"
-    snap = {"documents": sorted(con.execute(
-        "SELECT sha256, status, result_status, error, page_count FROM documents"))}
-    for table, cols in [("pages", "page, width, height, kind"),
-                        ("tables", "table_id, pages, n_rows, n_cols, confidence, bbox"),
-                        ("cells", "table_id, row, col, row_span, col_span, text, confidence, page, bbox"),
-                        ("forms", "form_index, form, pages, confidence, data, checks"),
-                        ("fields", "form_index, path, value, raw, confidence, table_id, cells, page")]:
-        snap[table] = sorted(con.execute(f"SELECT {key}, {cols} FROM {table} x"))
-    con.close()
-    return snap
+    con = store.connect(path)
+    try:
+        return store.content_snapshot(con)
+    finally:
+        con.close()
 
 
 @pytest.fixture(scope="module")

@@ -238,3 +238,19 @@ def summary(con: sqlite3.Connection) -> dict[str, int]:
 
 def failures(con: sqlite3.Connection) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in con.execute("SELECT path, error FROM documents WHERE status = 'failed' ORDER BY id")]
+
+
+def content_snapshot(con: sqlite3.Connection) -> dict[str, list[tuple]]:
+    """Everything the runs wrote, keyed by content (sha256) and without timings or row ids: two stores
+    with equal snapshots hold the same results (used to check that a resumed job equals an uninterrupted one)."""
+    key = "(SELECT sha256 FROM documents d WHERE d.id = x.doc_id)"
+    snap = {"documents": sorted(tuple(r) for r in con.execute(
+        "SELECT sha256, status, result_status, error, page_count FROM documents"))}
+    for table, cols in [("pages", "page, width, height, kind"),
+                        ("tables", "table_id, pages, n_rows, n_cols, confidence, bbox"),
+                        ("cells", "table_id, row, col, row_span, col_span, text, confidence, page, bbox"),
+                        ("forms", "form_index, form, pages, confidence, data, checks"),
+                        ("fields", "form_index, path, value, raw, confidence, table_id, cells, page"),
+                        ("issues", "stage, page, message, severity")]:
+        snap[table] = sorted(tuple(r) for r in con.execute(f"SELECT {key}, {cols} FROM {table} x"))
+    return snap
