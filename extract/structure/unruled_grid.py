@@ -181,6 +181,9 @@ def place_header(seg: Segment, extents: list[tuple[float, float]], rulings: list
     if len(covered) >= 2:
         return Placed(seg, line, covered[0], covered[-1])
     mid = (seg.bbox[0] + seg.bbox[2]) / 2
+    for k in range(len(extents) - 1):  # centred over the corridor between two columns, reaching both
+        if extents[k][1] < mid < extents[k + 1][0] and a < extents[k][1] and b > extents[k + 1][0]:
+            return Placed(seg, line, k, k + 1)
     best = max(range(len(extents)), key=lambda k: (min(seg.bbox[2], extents[k][1]) - max(seg.bbox[0], extents[k][0]),
                                                     -abs(mid - (extents[k][0] + extents[k][1]) / 2)))
     return Placed(seg, line, best, best)
