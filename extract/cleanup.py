@@ -19,10 +19,13 @@ ORIENTATION_LINES = 8
 # Deskew: the largest skew searched (degrees) and the working size of the projection-profile search.
 MAX_SKEW = 6.0
 SKEW_SIDE = 1600
-# Red ink: OpenCV hue (0-180) within this distance of 0, saturated enough to be colour, not grey print.
-RED_HUE_TOL = 14
-RED_MIN_SAT = 60
-RED_MIN_VAL = 80
+# Seal removal: a pixel at least this much redder than grey is seal ink (print is grey, paper white) ...
+SEAL_REDNESS = 40
+# ... and within its footprint the red channel, brightened by the seal ink's red transmission (~225/255),
+# gives the page as it was before stamping.
+SEAL_RED_GAIN = 1.12
+# Under a seal, a pixel darker than this in the (brightened) red channel is print; lighter is seal or paper.
+SEAL_KEEP_DARK = 190
 
 
 class CleanPage(Frozen):
@@ -55,27 +58,34 @@ def normalize_illumination(image: np.ndarray) -> np.ndarray:
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
-def red_ink_mask(rgb: np.ndarray) -> np.ndarray:
-    """Pixels of red (seal) ink: strongly red hue and saturated; black print over a seal stays unmasked."""
-    hsv = cv2.cvtColor(rgb[:, :, :3], cv2.COLOR_RGB2HSV)
-    hue, sat, val = hsv[:, :, 0], hsv[:, :, 1], hsv[:, :, 2]
-    red = (hue <= RED_HUE_TOL) | (hue >= 180 - RED_HUE_TOL)
-    return red & (sat >= RED_MIN_SAT) & (val >= RED_MIN_VAL)
+def redness(rgb: np.ndarray) -> np.ndarray:
+    """How much redder than grey each pixel is (0 for black, grey, white, blue)."""
+    r = rgb[:, :, 0].astype(np.int16)
+    gb = (rgb[:, :, 1].astype(np.int16) + rgb[:, :, 2].astype(np.int16)) // 2
+    return np.clip(r - gb, 0, 255).astype(np.uint8)
 
 
 def remove_red_seals(rgb: np.ndarray) -> np.ndarray:
-    """Grey page without red ink: a red pixel takes its red channel (light), so black under it stays black."""
+    """Grey page without red ink.
+
+    Near red ink (the seal's footprint) the red channel decides: seal ink barely dims red light, so the seal
+    reads as paper, while black print under it (ink multiplies) is dark in every channel and stays; a ruling
+    or a character under a seal is kept. Elsewhere the grey is the usual luminance.
+    """
     grey = to_grey(rgb)
     if rgb.ndim == 2:
         return grey
-    mask = red_ink_mask(rgb)
-    if mask.any():
-        grey = grey.copy()
-        red = rgb[:, :, 0]
-        # the red channel of seal ink is light; lift it a bit more so a faint seal leaves no grey ghost
-        lifted = np.clip(red.astype(np.int16) + (255 - red.astype(np.int16)) // 2, 0, 255).astype(np.uint8)
-        grey[mask] = np.maximum(grey[mask], lifted[mask])
-    return grey
+    red = redness(rgb) >= SEAL_REDNESS
+    if not red.any():
+        return grey
+    k = max(3, int(round(max(rgb.shape[:2]) / 600)) * 2 + 1)
+    footprint = cv2.dilate(red.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))) > 0
+    out = grey.copy()
+    # JPEG keeps colour at half resolution, so a seal stroke's edges are dim in red too: inside the footprint
+    # only what is dark in the red channel (print) is kept, the rest is paper.
+    light = rgb[:, :, 0].astype(np.float32) * SEAL_RED_GAIN >= SEAL_KEEP_DARK
+    out[footprint & light] = 255
+    return out
 
 
 def rotate_quarter(image: np.ndarray, rotation: int) -> np.ndarray:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -77,3 +78,41 @@ def render_pdf(pdf: bytes, dpi: float = 200.0, page: int = 0) -> np.ndarray:
         return np.asarray(bitmap.to_pil().convert("RGB")).copy()
     finally:
         doc.close()
+
+
+@lru_cache(maxsize=1)
+def ocr_engine():
+    """One RapidOCR engine for all scan tests (models load once)."""
+    from extract.ocr.rapid import RapidOcrEngine
+
+    return RapidOcrEngine()
+
+
+@lru_cache(maxsize=1)
+def layout_model():
+    from extract.layout.model import LayoutModel
+
+    return LayoutModel()
+
+
+@lru_cache(maxsize=4)
+def table_image(dpi: float = 200.0) -> tuple[TablePage, np.ndarray]:
+    page = make_table_pdf()
+    return page, render_pdf(page.pdf, dpi)
+
+
+def stamp_red_seal(rgb: np.ndarray, centre: tuple[int, int], radius: int) -> np.ndarray:
+    """A red ring and star multiplied onto the page (ink over ink, as a real stamp)."""
+    import cv2
+
+    layer = np.zeros(rgb.shape[:2], np.uint8)
+    cv2.circle(layer, centre, radius, 255, max(3, radius // 14))
+    cx, cy = centre
+    star = np.array([[cx + radius * 0.35 * (1 if k % 2 == 0 else 0.4) * np.cos(np.radians(-90 + 36 * k)),
+                      cy + radius * 0.35 * (1 if k % 2 == 0 else 0.4) * np.sin(np.radians(-90 + 36 * k))]
+                     for k in range(10)], np.int32)
+    cv2.fillPoly(layer, [star], 255)
+    cv2.putText(layer, "SEAL", (cx - radius // 2, cy + radius // 2), cv2.FONT_HERSHEY_SIMPLEX, radius / 60, 255, 3)
+    a = (layer.astype(np.float32) / 255.0 * 0.9)[:, :, None]
+    red = np.array([225, 35, 40], np.float32) / 255.0
+    return np.clip(rgb.astype(np.float32) * (1 - a + a * red), 0, 255).astype(np.uint8)

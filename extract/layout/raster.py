@@ -21,12 +21,12 @@ class RasterRulingOptions(BaseModel):
     max_thickness_pt: float = Field(3.0, description="thicker pieces are ink blobs, not rulings (points)")
     min_coverage: float = Field(0.6, description="share of a joined ruling's length that is ink; strokes of "
                                 "a text line chained together cover far less")
-    max_gap_pt: float = Field(24.0, description="collinear pieces closer than this are one broken ruling; "
+    max_gap_pt: float = Field(30.0, description="collinear pieces closer than this are one broken ruling; "
                               "a merged cell leaves a gap of a whole column, far more")
     align_pt: float = Field(2.5, description="pieces whose centre lines differ by less are collinear")
     isolated_pt: float = Field(72.0, description="a ruling that touches no crossing ruling must be this long "
                                "(points); chained strokes of a large title are shorter")
-    snap_pt: float = Field(10.0, description="a ruling end this close to a crossing ruling is extended to it")
+    snap_pt: float = Field(20.0, description="a ruling end this close to a crossing ruling is extended to it")
     block_px: int = Field(31, description="adaptive-threshold window: faint rulings count against local paper")
     offset: int = Field(12, description="adaptive-threshold offset: how much darker than local paper is ink")
 
