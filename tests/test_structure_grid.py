@@ -144,3 +144,12 @@ def test_mostly_empty_grid_gets_a_lower_table_confidence():
     assert t_full.confidence == 1.0
     assert t_empty.confidence < 0.6
     assert len(t_empty.cells) == 25  # still every cell: confidence never drops data
+
+
+def test_title_strokes_joined_to_a_table_line_are_not_a_row():
+    # raster rulings: a stroke of a large title character above the table touches a column line that
+    # the finder extended upwards through the title
+    d = draw_table(COLS, ROWS, texts={(0, 0): "a"})
+    strokes = [h(80.0, 180.0, 260.0, source="raster"), v(250.0, 70.0, 100.0, source="raster")]
+    _, grid = _grid_of(d.rulings + strokes)
+    assert _close(grid.row_edges, ROWS) and _close(grid.col_edges, COLS)

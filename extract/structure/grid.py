@@ -66,21 +66,30 @@ def _region_segments(rulings: Sequence[Ruling], region: TableRegion, opts: Struc
     return [s for s, d in zip(segs, degree) if d > 0]
 
 
-def _open_edges(along: list[Segment], first: float, last: float, opts: StructureOptions) -> tuple[list[float], list[float]]:
-    """Unruled outer edges before ``first``/after ``last``, from lines running past them (2 lines at least)."""
-    before = [s.lo for s in along if s.lo < first - opts.open_edge_min]
-    after = [s.hi for s in along if s.hi > last + opts.open_edge_min]
-    return ([median(before)] if len(before) >= 2 else []), ([median(after)] if len(after) >= 2 else [])
+def _with_open_edges(segs: list[Segment], across: str, pos: list[float], opts: StructureOptions) -> list[float]:
+    """``pos`` plus unruled outer edges where 2+ ``across`` lines run past its first/last line."""
+    along = [s for s in segs if s.orientation == across]
+    first, last = pos[0], pos[-1]
+    before = [s.lo for s in along if s.lo < first - opts.open_edge_min and s.hi > first]
+    after = [s.hi for s in along if s.hi > last + opts.open_edge_min and s.lo < last]
+    return (([median(before)] if len(before) >= 2 else []) + pos
+            + ([median(after)] if len(after) >= 2 else []))
 
 
-def _edges(segs: list[Segment], orient: str, opts: StructureOptions) -> list[float]:
+def _positions(segs: list[Segment], orient: str, opts: StructureOptions) -> list[float]:
     own = [s for s in segs if s.orientation == orient]
-    other = [s for s in segs if s.orientation != orient]
-    pos = cluster_positions([s.pos for s in own], [s.length for s in own], opts.snap_tol)
-    if not pos:
-        return []
-    before, after = _open_edges(other, pos[0], pos[-1], opts)
-    return before + pos + after
+    return cluster_positions([s.pos for s in own], [s.length for s in own], opts.snap_tol)
+
+
+def _trim_outer(index: CoverageIndex, orient: str, pos: list[float], lo: float, hi: float,
+                opts: StructureOptions) -> list[float]:
+    """Drop outermost lines drawn along less than ``outer_coverage`` of the table (strokes of nearby text)."""
+    pos = list(pos)
+    while len(pos) > 2 and index.coverage(orient, pos[0], lo, hi) < opts.outer_coverage:
+        pos.pop(0)
+    while len(pos) > 2 and index.coverage(orient, pos[-1], lo, hi) < opts.outer_coverage:
+        pos.pop()
+    return pos
 
 
 def _drawn_anywhere(index: CoverageIndex, orient: str, pos: float, cross: list[float], min_cov: float) -> bool:
@@ -92,10 +101,17 @@ def rulings_to_grid(rulings: Sequence[Ruling], region: TableRegion,
     """Row and column edges of the ruled table in ``region`` (interior edges nobody draws are dropped)."""
     opts = options or StructureOptions()
     segs = _region_segments(rulings, region, opts)
-    rows, cols = _edges(segs, "h", opts), _edges(segs, "v", opts)
-    if len(rows) < 2 or len(cols) < 2:
+    rows, cols = _positions(segs, "h", opts), _positions(segs, "v", opts)
+    if not rows or not cols:
         return Grid(row_edges=tuple(rows), col_edges=tuple(cols))
     index = CoverageIndex(segs, opts.snap_tol)
+    rows = _trim_outer(index, "h", rows, cols[0], cols[-1], opts)
+    cols = _trim_outer(index, "v", cols, rows[0], rows[-1], opts)
+    rows = _trim_outer(index, "h", rows, cols[0], cols[-1], opts)
+    rows = _with_open_edges(segs, "v", rows, opts)
+    cols = _with_open_edges(segs, "h", cols, opts)
+    if len(rows) < 2 or len(cols) < 2:
+        return Grid(row_edges=tuple(rows), col_edges=tuple(cols))
     rows = [rows[0]] + [y for y in rows[1:-1]
                         if _drawn_anywhere(index, "h", y, cols, opts.edge_coverage)] + [rows[-1]]
     cols = [cols[0]] + [x for x in cols[1:-1]

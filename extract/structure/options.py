@@ -26,4 +26,9 @@ class StructureOptions(BaseModel):
         description="lines that run past the outermost perpendicular line by more than this (two at least) mark "
         "an unruled outer border, e.g. a table cut at the top of a continuation page",
     )
+    outer_coverage: float = Field(
+        0.3,
+        description="an outermost line drawn along less than this share of the table is a stray stroke "
+        "(raster rulings pick up strokes of large title characters next to the table)",
+    )
     stitch_tol: float = Field(4.0, description="column edges on consecutive pages closer than this are the same")
