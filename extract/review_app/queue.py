@@ -74,31 +74,38 @@ def _field_cells(con: sqlite3.Connection, doc_id: int | None) -> set[tuple[int, 
     return {(d, t, rc[0], rc[1]) for d, t, cells in con.execute(sql, args) for rc in json.loads(cells)}
 
 
-def review_queue(con: sqlite3.Connection, doc_id: int | None = None, name: str | None = None) -> list[dict]:
-    """Fields and cells below the threshold and not yet reviewed, lowest confidence first.
-
-    A cell that is the source of a form field is reviewed through that field, not on its own.
-    """
+def _queue_rows(con: sqlite3.Connection, doc_id: int | None, name: str | None) -> list[tuple]:
+    """(sort key, kind, row) of every queued value, sorted: lowest confidence first."""
     args: list[Any] = []
     extra = ""
     if doc_id is not None:
         extra += " AND doc_id = ?"
         args.append(doc_id)
-    items: list[dict] = []
+    rows: list[tuple] = []
     if name != "cell":
         sql = f"SELECT * FROM fields WHERE {FIELD_QUEUE_SQL}{extra}" + (" AND name = ?" if name else "")
-        items += [field_item(con, r) for r in con.execute(sql, args + ([name] if name else []))]
+        rows += [("field", r) for r in con.execute(sql, args + ([name] if name else []))]
     if name in (None, "", "cell"):
         covered = _field_cells(con, doc_id)
-        for r in con.execute(f"SELECT * FROM cells WHERE {CELL_QUEUE_SQL}{extra}", args):
-            if (r["doc_id"], r["table_id"], r["row"], r["col"]) not in covered:
-                items.append(cell_item(con, r))
-    return sorted(items, key=lambda i: (i["confidence"] if i["confidence"] is not None else -1, i["doc_id"],
-                                        i["kind"], int(i["id"][1:])))
+        rows += [("cell", r) for r in con.execute(f"SELECT * FROM cells WHERE {CELL_QUEUE_SQL}{extra}", args)
+                 if (r["doc_id"], r["table_id"], r["row"], r["col"]) not in covered]
+    key = lambda kr: (kr[1]["confidence"] if kr[1]["confidence"] is not None else -1,  # noqa: E731
+                      kr[1]["doc_id"], kr[0], kr[1]["id"])
+    return sorted(rows, key=key)
+
+
+def review_queue(con: sqlite3.Connection, doc_id: int | None = None, name: str | None = None,
+                 limit: int | None = None) -> list[dict]:
+    """Fields and cells below the threshold and not yet reviewed, lowest confidence first (the first ``limit``).
+
+    A cell that is the source of a form field is reviewed through that field, not on its own.
+    """
+    rows = _queue_rows(con, doc_id, name)[:limit]
+    return [field_item(con, r) if kind == "field" else cell_item(con, r) for kind, r in rows]
 
 
 def progress(con: sqlite3.Connection) -> dict:
-    queued = len(review_queue(con))
+    queued = len(_queue_rows(con, None, None))
     reviewed = (con.execute("SELECT COUNT(*) FROM fields WHERE reviewed = 1").fetchone()[0]
                 + con.execute("SELECT COUNT(*) FROM cells WHERE reviewed = 1").fetchone()[0])
     return {"pending": queued, "reviewed": reviewed, "total": queued + reviewed, "threshold": REVIEW_THRESHOLD}

@@ -28,6 +28,7 @@ from extract.review_app.queue import ReviewError
 STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"),
           "/app.css": ("app.css", "text/css; charset=utf-8")}
 MAX_BODY = 64 * 1024
+QUEUE_PAGE = 500  # items sent to the page at once (the lowest-confidence ones); progress counts them all
 
 
 def _static(name: str) -> bytes:
@@ -90,7 +91,7 @@ class ReviewHandler(BaseHTTPRequestHandler):
             name, ctype = STATIC[url.path]
             return self._send(200, _static(name), ctype)
         if url.path == "/api/queue":
-            items = queue.review_queue(self.con, _int(q.get("doc"), "doc"), q.get("name") or None)
+            items = queue.review_queue(self.con, _int(q.get("doc"), "doc"), q.get("name") or None, QUEUE_PAGE)
             return self._json(200, {"items": items, "progress": queue.progress(self.con), "reviewer": self.reviewer})
         if url.path == "/api/documents":
             return self._json(200, queue.documents(self.con))
