@@ -133,14 +133,38 @@ def read_structure_xml(path: Path, page_heights: list[float]) -> list[ScoredTabl
     return out
 
 
+def read_region_boxes(path: Path, page_heights: list[float]) -> list[tuple[int, BBox]]:
+    """Region boxes of a ``*-reg.xml`` in file order (top-left origin on the displayed page)."""
+    out = []
+    for region in ET.parse(path).getroot().iter("region"):
+        page = int(region.get("page"))
+        b = region.find("bounding-box")
+        x1, y1, x2, y2 = (_number(b.get(k)) for k in ("x1", "y1", "x2", "y2"))
+        h = page_heights[page - 1]
+        out.append((page, (min(x1, x2), h - max(y1, y2), max(x1, x2), h - min(y1, y2))))
+    return out
+
+
+def _with_region_boxes(tables: list[ScoredTable], reg: Path, heights: list[float]) -> list[ScoredTable]:
+    """Use the region file's boxes: cell boxes of rotated pages are not in displayed coordinates."""
+    if not reg.exists():
+        return tables
+    boxes = read_region_boxes(reg, heights)
+    if [p for p, _ in boxes] != [t.page for t in tables]:
+        return tables
+    return [ScoredTable(t.page, box, t.cells) for t, (_, box) in zip(tables, boxes)]
+
+
 def load_ground_truth(pdf: Path) -> list[list[ScoredTable]]:
     """The truth for one PDF: a list of alternatives (the main ``-str.xml``, then any ``b-str.xml``)."""
     heights = _page_heights(pdf)
-    stem = pdf.with_suffix("")
-    alternatives = [read_structure_xml(Path(f"{stem}-str.xml"), heights)]
-    alt = Path(f"{str(stem)[:-1]}b-str.xml") if str(stem).endswith("a") else None
-    if alt is not None and alt.exists():
-        alternatives.append(read_structure_xml(alt, heights))
+    stem = str(pdf.with_suffix(""))
+    alternatives = [_with_region_boxes(read_structure_xml(Path(f"{stem}-str.xml"), heights),
+                                       Path(f"{stem}-reg.xml"), heights)]
+    if stem.endswith("a") and Path(f"{stem[:-1]}b-str.xml").exists():
+        alt = stem[:-1] + "b"
+        alternatives.append(_with_region_boxes(read_structure_xml(Path(f"{alt}-str.xml"), heights),
+                                               Path(f"{alt}-reg.xml"), heights))
     return alternatives
 
 

@@ -13,6 +13,7 @@ from extract.structure.unruled_lines import Line, spans_to_words, words_to_lines
 from extract.types import BBox, PageInfo, Ruling, Table, TextSpan
 
 MIN_HIDDEN_CELLS = 2  # cells showing hidden rows/columns before a ruled table is re-read
+SIDE_ROW_SHARE = 0.5  # share of the table's rows that text left of its grid must line up with
 
 
 def _inside(box: BBox, region: BBox, tol: float = 1.0) -> bool:
@@ -39,6 +40,25 @@ def hidden_structure_cells(table: Table, lines: list[Line]) -> int:
     return count
 
 
+def _with_side_text(spans: list[TextSpan], table: Table, others: list[BBox]) -> BBox:
+    """The table box widened to a column of unruled text beside it (a stub column left of the grid).
+
+    Taken when most lines left of the grid sit on the baselines of the grid's own lines."""
+    x0, y0, x1, y1 = table.bbox
+    words = spans_to_words(list(spans), others)
+    in_band = [w for w in words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1]
+    beside = words_to_lines([w for w in in_band if w.bbox[2] <= x0 + 1])
+    inside = words_to_lines([w for w in in_band if _inside(w.bbox, table.bbox)])
+    if len(beside) < 3 or not inside:
+        return table.bbox
+    centres = [(ln.bbox[1] + ln.bbox[3]) / 2 for ln in inside]
+    aligned = [ln for ln in beside
+               if min(abs((ln.bbox[1] + ln.bbox[3]) / 2 - c) for c in centres) < 0.3 * ln.height]
+    if len(aligned) < SIDE_ROW_SHARE * len(beside) or len(aligned) < SIDE_ROW_SHARE * len(inside):
+        return table.bbox
+    return (min(ln.bbox[0] for ln in beside), y0, x1, y1)
+
+
 def _filled(table: Table) -> int:
     return sum(1 for c in table.cells if c.text)
 
@@ -49,13 +69,15 @@ def _region_lines(spans: list[TextSpan], box: BBox) -> list[Line]:
 
 
 def reread_ruled_table(page_info: PageInfo, spans: list[TextSpan], rulings: list[Ruling], table: Table,
-                       options: UnruledOptions | None = None) -> Table:
+                       options: UnruledOptions | None = None, others: list[BBox] | None = None) -> Table:
     """The table itself, or, where its cells hide rows/columns, the same region rebuilt from alignment."""
     if table.bbox is None or table.structure != "ruled" or len(table.pages) != 1:
         return table
     opts = options or UnruledOptions()
-    lines = _region_lines(spans, table.bbox)
-    if len(lines) < 2 or hidden_structure_cells(table, lines) < min(MIN_HIDDEN_CELLS, _filled(table)):
+    box = _with_side_text(spans, table, list(others or []))
+    lines = _region_lines(spans, box)
+    widened = box != table.bbox
+    if len(lines) < 2 or (not widened and hidden_structure_cells(table, lines) < min(MIN_HIDDEN_CELLS, _filled(table))):
         return table
     start = body_start(lines)
     body = lines[start:]
@@ -66,9 +88,11 @@ def reread_ruled_table(page_info: PageInfo, spans: list[TextSpan], rulings: list
     rebuilt = block_to_table(blk, rulings, page_info, table.id, opts)
     if rebuilt is None or _filled(rebuilt) <= _filled(table):
         return table
-    return rebuilt.model_copy(update={"structure": "partly_ruled", "bbox": table.bbox})
+    return rebuilt.model_copy(update={"structure": "partly_ruled", "bbox": box})
 
 
 def reread_ruled_tables(page_info: PageInfo, spans: list[TextSpan], rulings: list[Ruling], tables: list[Table],
                         options: UnruledOptions | None = None) -> list[Table]:
-    return [reread_ruled_table(page_info, spans, rulings, t, options) for t in tables]
+    boxes = [t.bbox for t in tables if t.bbox is not None]
+    return [reread_ruled_table(page_info, spans, rulings, t, options, [b for b in boxes if b != t.bbox])
+            for t in tables]
