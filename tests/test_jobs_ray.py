@@ -1,7 +1,10 @@
-"""The Ray engine on a real local Ray instance: same store content as the local engine, failures isolated."""
+"""The Ray engine on a real local Ray cluster, joined by address from the command line: same store content as
+the local engine, failures isolated."""
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,7 +12,8 @@ import pytest
 from extract.jobs.batch import run_batch
 from extract.jobs.runner import JobOptions
 from extract.jobs.store import connect
-from jobs_docs import generate_forms
+from extract.jobs.store import summary as summary_of
+from jobs_docs import ROOT, generate_forms
 from test_jobs_batch import EXTRACTOR, snapshot
 
 pytest.importorskip("ray", reason="the Ray engine needs the jobs extra: pip install 'extract[jobs]'")
@@ -29,7 +33,21 @@ def test_ray_batch_matches_local_and_isolates_failures(tmp_path, monkeypatch):
 
     local_db, ray_db = tmp_path / "local.db", tmp_path / "ray.db"
     run_batch(local_db, [str(p) for p in pdfs], options)
-    summary = run_batch(ray_db, [str(folder)], options, engine="ray")
+
+    import ray
+
+    ray.init(num_cpus=1, include_dashboard=False)  # a real local cluster; the batch joins it by address
+    try:
+        address = ray.get_runtime_context().gcs_address
+        done = subprocess.run([sys.executable, "-m", "extract.jobs", "batch", str(folder), "--store", str(ray_db),
+                               "--engine", "ray", "--ray-address", address, "--timeout", "15", "--no-progress",
+                               "--extractor", EXTRACTOR], cwd=ROOT, capture_output=True, text=True)
+    finally:
+        ray.shutdown()
+    assert done.returncode == 0, done.stderr[-3000:]
+    con = connect(ray_db)
+    summary = summary_of(con)
+    con.close()
 
     assert (summary["documents"], summary["done"], summary["failed"]) == (5, 3, 2)
     con = connect(ray_db)
