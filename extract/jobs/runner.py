@@ -150,7 +150,7 @@ class LocalEngine:
                         if w.served >= self.options.docs_per_worker or not w.proc.is_alive():
                             w.kill()
                             workers[i] = w = self._start_worker()
-                        self._assign(w, queue.popleft())
+                        workers[i] = self._assign(w, queue.popleft())
                 self._collect(workers, on_outcome)
         finally:
             for w in workers:
@@ -162,9 +162,16 @@ class LocalEngine:
                 w.proc.join(2)
                 w.kill()
 
-    def _assign(self, w: _Worker, doc: DocRow) -> None:
+    def _assign(self, w: _Worker, doc: DocRow) -> _Worker:
+        """Hand ``doc`` to ``w``; a worker that died meanwhile is replaced first. Returns the worker used."""
+        try:
+            w.conn.send((doc.id, doc.path))
+        except OSError:
+            w.kill()
+            w = self._start_worker()
+            w.conn.send((doc.id, doc.path))
         w.doc, w.started, w.served = doc, time.perf_counter(), w.served + 1
-        w.conn.send((doc.id, doc.path))
+        return w
 
     def _collect(self, workers: list[_Worker], on_outcome: OnOutcome) -> None:
         busy = [w for w in workers if w.doc is not None]
