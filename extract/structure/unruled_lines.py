@@ -16,6 +16,7 @@ WORD_GAP = 0.25  # x line height: a wider gap between characters ends a word
 SEGMENT_GAP = 0.75  # x line height: a wider gap between words ends a segment (a candidate column gap)
 NUMBER_GAP = 0.35  # x line height: two numbers further apart than a thin space are two cells
 SAME_LINE_OVERLAP = 0.5  # share of the smaller height two words must overlap vertically to share a line
+BULLETS = frozenset("•·▪■□◦●○‣")  # list bullets; dashes are left alone, tables use them for nil
 
 _NUMERIC = re.compile(r"^[\(\[\-–−+±≥≤<>=~约]*[$€£¥%]?\s*[\d.,'\s]*\d[\d.,'\s]*%?[\)\]]?[%‰*a-zA-Z万元亿]{0,3}$")
 
@@ -162,6 +163,8 @@ def words_to_lines(words: list[Word]) -> list[Line]:
 
 
 def _joins(prev: Word, w: Word, h: float) -> bool:
+    if prev.text in BULLETS:
+        return True  # a list bullet belongs to the text after it, however wide the indent
     gap = w.bbox[0] - prev.bbox[2]
     if gap > SEGMENT_GAP * h:
         return False

@@ -8,12 +8,15 @@ separators, and marked ``partly_ruled``.
 """
 from __future__ import annotations
 
+from statistics import median
+
 from extract.structure.unruled import Block, UnruledOptions, block_to_table, body_start, region_columns
 from extract.structure.unruled_lines import Line, spans_to_words, words_to_lines
 from extract.types import BBox, PageInfo, Ruling, Table, TextSpan
 
 MIN_HIDDEN_CELLS = 2  # cells showing hidden rows/columns before a ruled table is re-read
-SIDE_ROW_SHARE = 0.5  # share of the table's rows that text left of its grid must line up with
+SIDE_ROW_SHARE = 0.5
+SIDE_MAX_WORDS = 5  # median words per line of a stub column; running text has more  # share of the table's rows that text left of its grid must line up with
 
 
 def _inside(box: BBox, region: BBox, tol: float = 1.0) -> bool:
@@ -49,8 +52,8 @@ def _with_side_text(spans: list[TextSpan], table: Table, others: list[BBox]) -> 
     in_band = [w for w in words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1]
     beside = words_to_lines([w for w in in_band if w.bbox[2] <= x0 + 1])
     inside = words_to_lines([w for w in in_band if _inside(w.bbox, table.bbox)])
-    if len(beside) < 3 or not inside:
-        return table.bbox
+    if len(beside) < 3 or not inside or median(len(ln.words) for ln in beside) > SIDE_MAX_WORDS:
+        return table.bbox  # prose wrapped around the table is not its stub column
     centres = [(ln.bbox[1] + ln.bbox[3]) / 2 for ln in inside]
     aligned = [ln for ln in beside
                if min(abs((ln.bbox[1] + ln.bbox[3]) / 2 - c) for c in centres) < 0.3 * ln.height]
