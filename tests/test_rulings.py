@@ -49,7 +49,14 @@ def test_lines_and_rect_kinds(tmp_path):
         c.line(50, 100, 50, 300)                      # v line x=50, y 500..700
         c.rect(100, 500, 200, 100)                    # stroked rect -> 4 edges
         c.rect(100, 400, 300, 1.2, stroke=0, fill=1)  # thin filled rect -> 1 ruling
-        c.rect(100, 200, 300, 50, stroke=0, fill=1)   # shading -> nothing
+        c.setFillColorRGB(0.8, 0.8, 0.8)
+        c.rect(100, 200, 300, 50, stroke=0, fill=1)   # grey shading -> its 4 edges as hairlines
+        c.setFillColorRGB(1, 1, 1)
+        c.rect(100, 120, 300, 50, stroke=0, fill=1)   # white fill -> invisible
+        c.setFillColorRGB(0.9, 0.9, 1)
+        c.rect(0, 0, W, H, stroke=0, fill=0)           # (no-op: neither filled nor stroked)
+        c.rect(10, 10, W - 20, H - 20, stroke=0, fill=1)  # page background -> nothing
+        c.setFillColorRGB(0, 0, 0)
         c.line(300, 150, 400, 100)                    # diagonal -> nothing
         c.setStrokeColorRGB(1, 1, 1)
         c.line(100, 50, 500, 50)                      # white -> invisible
@@ -57,8 +64,9 @@ def test_lines_and_rect_kinds(tmp_path):
     h = sorted((round(_pos(r), 1), _span(r)) for r in rulings if r.orientation == "h")
     v = sorted((round(_pos(r), 1), _span(r)) for r in rulings if r.orientation == "v")
     assert h == [(100.0, (100.0, 500.0)), (200.0, (100.0, 300.0)), (300.0, (100.0, 300.0)),
-                 (399.4, (100.0, 400.0))]
-    assert v == [(50.0, (500.0, 700.0)), (100.0, (200.0, 300.0)), (300.0, (200.0, 300.0))]
+                 (399.4, (100.0, 400.0)), (550.0, (100.0, 400.0)), (600.0, (100.0, 400.0))]
+    assert v == [(50.0, (500.0, 700.0)), (100.0, (200.0, 300.0)), (100.0, (550.0, 600.0)),
+                 (300.0, (200.0, 300.0)), (400.0, (550.0, 600.0))]
     thin = next(r for r in rulings if abs(_pos(r) - 399.4) < 0.1)
     assert thin.bbox[3] - thin.bbox[1] == pytest.approx(1.2, abs=0.01)
 
