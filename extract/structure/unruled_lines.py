@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from extract.text import join_lines
 from extract.types import BBox, TextSpan
@@ -37,7 +38,7 @@ class Word:
 class Segment:
     words: list[Word]
 
-    @property
+    @cached_property
     def bbox(self) -> BBox:
         return (min(w.bbox[0] for w in self.words), min(w.bbox[1] for w in self.words),
                 max(w.bbox[2] for w in self.words), max(w.bbox[3] for w in self.words))
@@ -59,12 +60,12 @@ class Line:
     words: list[Word]
     segments: list[Segment] = field(default_factory=list)
 
-    @property
+    @cached_property
     def bbox(self) -> BBox:
         return (min(w.bbox[0] for w in self.words), min(w.bbox[1] for w in self.words),
                 max(w.bbox[2] for w in self.words), max(w.bbox[3] for w in self.words))
 
-    @property
+    @cached_property
     def height(self) -> float:
         hs = sorted(w.bbox[3] - w.bbox[1] for w in self.words)
         return max(hs[len(hs) // 2], 1.0)
@@ -143,18 +144,22 @@ def _centre_in(box: BBox, region: BBox) -> bool:
 
 def words_to_lines(words: list[Word]) -> list[Line]:
     """Group words into lines by vertical overlap, top to bottom; each line's words left to right."""
-    lines: list[Line] = []
+    groups: list[list[Word]] = []
+    bands: list[list[float]] = []  # vertical extent of each group so far
     for w in sorted(words, key=lambda w: ((w.bbox[1] + w.bbox[3]) / 2, w.bbox[0])):
         placed = False
-        for line in reversed(lines[-3:]):
-            lb = line.bbox
-            ov = min(lb[3], w.bbox[3]) - max(lb[1], w.bbox[1])
-            if ov >= SAME_LINE_OVERLAP * min(lb[3] - lb[1], w.bbox[3] - w.bbox[1]):
-                line.words.append(w)
+        for k in range(len(groups) - 1, max(len(groups) - 4, -1), -1):
+            top, bottom = bands[k]
+            ov = min(bottom, w.bbox[3]) - max(top, w.bbox[1])
+            if ov >= SAME_LINE_OVERLAP * min(bottom - top, w.bbox[3] - w.bbox[1]):
+                groups[k].append(w)
+                bands[k] = [min(top, w.bbox[1]), max(bottom, w.bbox[3])]
                 placed = True
                 break
         if not placed:
-            lines.append(Line([w]))
+            groups.append([w])
+            bands.append([w.bbox[1], w.bbox[3]])
+    lines = [Line(g) for g in groups]
     for line in lines:
         line.words.sort(key=lambda w: w.bbox[0])
         line.segments = line_segments(line)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from statistics import median
 
 from extract.structure.unruled import Block, UnruledOptions, block_to_table, body_start, region_columns
-from extract.structure.unruled_lines import Line, spans_to_words, words_to_lines
+from extract.structure.unruled_lines import Line, Word, spans_to_words, words_to_lines
 from extract.types import BBox, PageInfo, Ruling, Table, TextSpan
 
 MIN_HIDDEN_CELLS = 2  # cells showing hidden rows/columns before a ruled table is re-read
@@ -43,13 +43,13 @@ def hidden_structure_cells(table: Table, lines: list[Line]) -> int:
     return count
 
 
-def _with_side_text(spans: list[TextSpan], table: Table, others: list[BBox]) -> BBox:
+def _with_side_text(words: list[Word], table: Table, others: list[BBox]) -> BBox:
     """The table box widened to a column of unruled text beside it (a stub column left of the grid).
 
     Taken when most lines left of the grid sit on the baselines of the grid's own lines."""
     x0, y0, x1, y1 = table.bbox
-    words = spans_to_words(list(spans), others)
-    in_band = [w for w in words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1]
+    in_band = [w for w in words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1
+               and not any(_inside(w.bbox, o, 0.0) for o in others)]
     beside = words_to_lines([w for w in in_band if w.bbox[2] <= x0 + 1])
     inside = words_to_lines([w for w in in_band if _inside(w.bbox, table.bbox)])
     if len(beside) < 3 or not inside or median(len(ln.words) for ln in beside) > SIDE_MAX_WORDS:
@@ -66,19 +66,20 @@ def _filled(table: Table) -> int:
     return sum(1 for c in table.cells if c.text)
 
 
-def _region_lines(spans: list[TextSpan], box: BBox) -> list[Line]:
-    words = [w for w in spans_to_words(list(spans), []) if _inside(w.bbox, box)]
-    return words_to_lines(words)
+def _region_lines(words: list[Word], box: BBox) -> list[Line]:
+    return words_to_lines([w for w in words if _inside(w.bbox, box)])
 
 
 def reread_ruled_table(page_info: PageInfo, spans: list[TextSpan], rulings: list[Ruling], table: Table,
-                       options: UnruledOptions | None = None, others: list[BBox] | None = None) -> Table:
+                       options: UnruledOptions | None = None, others: list[BBox] | None = None,
+                       page_words: list[Word] | None = None) -> Table:
     """The table itself, or, where its cells hide rows/columns, the same region rebuilt from alignment."""
     if table.bbox is None or table.structure != "ruled" or len(table.pages) != 1:
         return table
     opts = options or UnruledOptions()
-    box = _with_side_text(spans, table, list(others or []))
-    lines = _region_lines(spans, box)
+    words = page_words if page_words is not None else spans_to_words(list(spans), [])
+    box = _with_side_text(words, table, list(others or []))
+    lines = _region_lines(words, box)
     widened = box != table.bbox
     if len(lines) < 2 or (not widened and hidden_structure_cells(table, lines) < min(MIN_HIDDEN_CELLS, _filled(table))):
         return table
@@ -97,5 +98,6 @@ def reread_ruled_table(page_info: PageInfo, spans: list[TextSpan], rulings: list
 def reread_ruled_tables(page_info: PageInfo, spans: list[TextSpan], rulings: list[Ruling], tables: list[Table],
                         options: UnruledOptions | None = None) -> list[Table]:
     boxes = [t.bbox for t in tables if t.bbox is not None]
-    return [reread_ruled_table(page_info, spans, rulings, t, options, [b for b in boxes if b != t.bbox])
+    words = spans_to_words(list(spans), []) if tables else []
+    return [reread_ruled_table(page_info, spans, rulings, t, options, [b for b in boxes if b != t.bbox], words)
             for t in tables]
