@@ -65,8 +65,7 @@ def run_benchmark(set_names: list[str], method_names: list[str], quick: bool, li
     for set_name in set_names:
         bench = SETS[set_name]
         samples = bench.samples()
-        if quick:
-            samples = quick_slice(samples, bench.quick)
+        samples = quick_slice(samples, bench.quick if quick else bench.full)
         entry: dict[str, Any] = {"docs": len(samples), "methods": {}}
         for method_name in method_names:
             t0 = time.perf_counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
+from benchmarks.metrics.align import align_rows
 from benchmarks.metrics.cells import Counts, cell_detection_counts
 from benchmarks.metrics.cer import corpus_cer, normalize_text
 from benchmarks.metrics.confidence import REVIEW_SHARES, auroc, review_catch_rate
@@ -45,6 +46,26 @@ def best_table(truth_pages: set[int], truth_cells, tables: Sequence[Table]) -> T
     return best
 
 
+def _row_texts(n_rows: int, cells) -> list[str]:
+    rows: list[list[tuple[int, str]]] = [[] for _ in range(n_rows)]
+    for c in cells:
+        for r in range(c.row, min(c.row + c.row_span, n_rows)):
+            rows[r].append((c.col, c.text))
+    return [" ".join(t for _, t in sorted(row)) for row in rows]
+
+
+def aligned_text_pairs(truth, pred: Table | None) -> list[tuple[str, str]]:
+    """(predicted, truth) text per truth cell, rows aligned first (see metrics.align)."""
+    if pred is None:
+        return [("", c.text) for c in truth.cells]
+    pairs = align_rows(_row_texts(truth.n_rows, truth.cells), _row_texts(pred.n_rows, pred.cells))
+    out = []
+    for c in truth.cells:
+        got = pred.cell_at(pairs[c.row], c.col) if c.row in pairs else None
+        out.append((got.text if got else "", c.text))
+    return out
+
+
 def _speed(run: MethodSetRun) -> Figures:
     return {"sec_per_page": run.seconds_per_page, "peak_rss_mib": run.peak_rss_mib,
             "docs": len(run.runs), "failed_docs": len(run.missing) + sum(bool(r.prediction.error) for r in run.runs)}
@@ -73,9 +94,7 @@ def score_corpus(run: MethodSetRun, has_confidence: bool) -> tuple[Figures, list
             teds_struct.append(teds(pred, gold, structure_only=True))
             h, n = merged_cell_hits(pt.cells if pt else [], tt.cells)
             hits, total = hits + h, total + n
-            for c in tt.cells:
-                got = pt.cell_at(c.row, c.col) if pt else None
-                cer_pairs.append((got.text if got else "", c.text))
+            cer_pairs.extend(aligned_text_pairs(tt, pt))
         forms = [f.model_dump(mode="json") for f in truth.forms]
         for doc, form in pair_documents(list(r.prediction.documents), forms):
             outcomes.extend(field_outcomes(doc["data"] if doc else None, form["data"]))

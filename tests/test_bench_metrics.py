@@ -134,3 +134,14 @@ def test_review_catch_rate_and_auroc():
 def test_ties_give_no_credit():
     flat = [(1.0, False)] * 9 + [(1.0, True)]
     assert review_catch_rate(flat, 0.10) == 0.0
+
+
+def test_align_rows_skips_an_inserted_header_row():
+    from benchmarks.metrics.align import align_rows, text_similarity
+
+    assert text_similarity("部门 名称", "部门名称") == 1.0 and text_similarity("ab", "cd") == 0.0
+    truth = ["名称 内容", "课题 调研", "宣传 经费"]
+    pred = ["名称 内容", "名称 内容", "课题 调研", "宣传 经费"]  # a page header repeated
+    pairs = align_rows(truth, pred)
+    assert pairs[1] == 2 and pairs[2] == 3 and pairs[0] in (0, 1)
+    assert align_rows(["x"], []) == {}

@@ -35,6 +35,7 @@ class BenchSet:
     title: str
     kind: InputKind
     quick: int  # documents in the --quick slice
+    full: int | None = None  # documents in a full run (None: all); scans are capped to fit 30 minutes
 
     def samples(self) -> list[Sample]:
         from benchmarks.sets import corpus, ctdar, icdar, pubtabnet
@@ -46,17 +47,17 @@ class BenchSet:
 
 SETS: dict[str, BenchSet] = {s.name: s for s in (
     BenchSet("corpus-born", "Corpus, born-digital PDFs", "pdf_text", 3),
-    BenchSet("corpus-mild", "Corpus, mild scans", "pdf_scan", 2),
-    BenchSet("corpus-harsh", "Corpus, harsh scans", "pdf_scan", 1),
+    BenchSet("corpus-mild", "Corpus, mild scans", "pdf_scan", 1, 4),
+    BenchSet("corpus-harsh", "Corpus, harsh scans", "pdf_scan", 1, 4),
     BenchSet("icdar2013", "ICDAR 2013 table competition (67 PDFs)", "pdf_text", 3),
     BenchSet("ctdar2019", "cTDaR 2019 modern Chinese pages (cell outlines)", "image", 2),
     BenchSet("pubtabnet", "PubTabNet examples (table images, HTML truth)", "image", 3),
 )}
 
 
-def quick_slice(samples: list[Sample], n: int) -> list[Sample]:
+def quick_slice(samples: list[Sample], n: int | None) -> list[Sample]:
     """Every k-th document so the slice spans the set rather than its first few names."""
-    if n >= len(samples):
+    if n is None or n >= len(samples):
         return samples
     step = len(samples) / n
     return [samples[int(i * step)] for i in range(n)]

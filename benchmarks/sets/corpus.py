@@ -15,6 +15,7 @@ from corpus.truth import DocTruth
 
 GENERATED = REPO / "corpus" / "generated"
 FOLDERS = {"corpus-born": "born_digital", "corpus-mild": "scan_mild", "corpus-harsh": "scan_harsh"}
+SCAN_PROFILES = {"scan_mild": "mild", "scan_harsh": "harsh"}
 DOCUMENT_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg")
 
 
@@ -31,8 +32,9 @@ def ensure_generated(folder_name: str) -> Path:
     born = GENERATED / "born_digital"
     if not _documents(born):
         subprocess.run([sys.executable, "-m", "corpus", "generate", "--out", str(born)], cwd=REPO, check=True)
-    if folder_name != "born_digital" and importlib.util.find_spec("corpus.scan") is not None:
-        subprocess.run([sys.executable, "-m", "corpus.scan"], cwd=REPO, check=True)
+    if folder_name in SCAN_PROFILES and importlib.util.find_spec("corpus.scan") is not None:
+        subprocess.run([sys.executable, "-m", "corpus.scan", "--src", str(born), "--out", str(folder),
+                        "--profile", SCAN_PROFILES[folder_name]], cwd=REPO, check=True)
     return folder
 
 
