@@ -41,13 +41,15 @@ class InputError(Exception):
 def _sniff(path: Path) -> str:
     """'pdf' | 'image' from the first bytes, else InputError."""
     try:
+        if path.is_dir():
+            raise InputError("not a file (a directory)")
         size = path.stat().st_size
+        if size == 0:
+            raise InputError("empty file (0 bytes)")
+        with path.open("rb") as f:
+            head = f.read(1024)
     except OSError as e:
-        raise InputError(f"cannot read file: {e.strerror or e}") from None
-    if size == 0:
-        raise InputError("empty file (0 bytes)")
-    with path.open("rb") as f:
-        head = f.read(1024)
+        raise InputError(f"cannot read file: {(e.strerror or str(e)).lower()}") from None
     if b"%PDF-" in head:
         return "pdf"
     if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")):

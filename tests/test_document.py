@@ -214,6 +214,8 @@ def _png_header(width, height):
     ("huge_image", "image too large (100000×100000 px > 200000000 px)"),
     ("bad_image", "unreadable image"),
     ("too_many_pages", "too many pages (3 > 2)"),
+    ("missing", "cannot read file: no such file or directory"),
+    ("directory", "not a file (a directory)"),
 ])
 def test_bad_inputs_raise_one_line_input_error(tmp_path, case, message):
     path = tmp_path / f"{case}.bin"
@@ -228,6 +230,10 @@ def test_bad_inputs_raise_one_line_input_error(tmp_path, case, message):
         _pdf(path, [_grid_table], encrypt="secret")
     elif case == "huge_image":
         path.write_bytes(_png_header(100_000, 100_000))
+    elif case == "missing":
+        pass
+    elif case == "directory":
+        path.mkdir()
     elif case == "bad_image":
         path.write_bytes(b"\xff\xd8\xff" + os.urandom(100))
     else:
