@@ -18,14 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from extract.structure.unruled_grid import (Gap, add_ruling_gaps, body_rows, column_extents, column_gaps, header_rows,
                                             ruled_row_bands, rows_from_bands, rows_to_cells)
 from extract.structure.unruled_lines import Line, spans_to_words, text_rules, words_to_lines
+from extract.structure.unruled_notes import CAPTION, NOTE, UNITS
 from extract.types import BBox, PageInfo, Ruling, Table, TextSpan
-
-_CAPTION = re.compile(r"^(table|tab\.|figure|fig\.|exhibit|chart|appendix|表|图)\s*[\dA-Z一二三四五六七八九十IVX]",
-                      re.IGNORECASE)
-_UNITS = re.compile(r"^(单位[:：]|unit[s]?[:：]|\(?in (millions|thousands|billions|percent)|\(?[€$£¥] ?(million|thousand|bn|m)\b)",
-                    re.IGNORECASE)
-_NOTE = re.compile(r"^(note|notes|source|sources|\*|†|‡|注|说明|资料来源|数据来源|\(?[a-z\d]\)\s)", re.IGNORECASE)
-
 
 class UnruledOptions(BaseModel):
     """Tunables of unruled table finding; each names the evidence it weighs."""
@@ -197,9 +191,9 @@ def _extend_up(lines: list[Line], top: int, block_box: BBox, h: float, rulings: 
     while i - 1 >= 0 and (i - 1) not in taken and top - (i - 1) <= opts.max_header_lines:
         ln = lines[i - 1]
         text = ln.text.strip()
-        if not _close_enough(ln, lines[i], h, rulings, opts) or _CAPTION.match(text):
+        if not _close_enough(ln, lines[i], h, rulings, opts) or CAPTION.match(text):
             break
-        if _UNITS.match(text):
+        if UNITS.match(text):
             notes.append(text)
             break
         b = ln.bbox
@@ -214,7 +208,7 @@ def _extend_up(lines: list[Line], top: int, block_box: BBox, h: float, rulings: 
 def _notes_below(lines: list[Line], bottom: int, h: float) -> list[str]:
     notes = []
     for ln in lines[bottom + 1: bottom + 4]:
-        if ln.bbox[1] - lines[bottom].bbox[3] > 6 * h or not _NOTE.match(ln.text.strip()):
+        if ln.bbox[1] - lines[bottom].bbox[3] > 6 * h or not NOTE.match(ln.text.strip()):
             break
         notes.append(ln.text.strip())
         bottom += 1

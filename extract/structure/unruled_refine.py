@@ -12,6 +12,7 @@ from statistics import median
 
 from extract.structure.unruled import Block, UnruledOptions, block_to_table, body_start, region_columns
 from extract.structure.unruled_lines import Line, Word, spans_to_words, words_to_lines
+from extract.structure.unruled_notes import peel_lines, peel_rows
 from extract.types import BBox, PageInfo, Ruling, Table, TextSpan
 
 MIN_HIDDEN_CELLS = 2  # cells showing hidden rows/columns before a ruled table is re-read
@@ -82,17 +83,21 @@ def reread_ruled_table(page_info: PageInfo, spans: list[TextSpan], rulings: list
     lines = _region_lines(words, box)
     widened = box != table.bbox
     if len(lines) < 2 or (not widened and hidden_structure_cells(table, lines) < min(MIN_HIDDEN_CELLS, _filled(table))):
-        return table
+        return peel_rows(table)
+    captions, lines, notes = peel_lines(lines)
+    if len(lines) < 2:
+        return peel_rows(table)
     start = body_start(lines)
     body = lines[start:]
     gaps = region_columns(body, rulings, opts)
     if not gaps:
         return table
-    blk = Block(lines, n_header=start, gaps=gaps)
+    blk = Block(lines, n_header=start, gaps=gaps, notes=captions + notes)
     rebuilt = block_to_table(blk, rulings, page_info, table.id, opts)
-    if rebuilt is None or _filled(rebuilt) <= _filled(table):
-        return table
-    return rebuilt.model_copy(update={"structure": "partly_ruled", "bbox": box})
+    if rebuilt is None or _filled(rebuilt) + len(captions) + len(notes) <= _filled(table):
+        return peel_rows(table)
+    update = {"structure": "partly_ruled"} if captions or notes else {"structure": "partly_ruled", "bbox": box}
+    return rebuilt.model_copy(update=update)
 
 
 def reread_ruled_tables(page_info: PageInfo, spans: list[TextSpan], rulings: list[Ruling], tables: list[Table],
