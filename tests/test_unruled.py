@@ -175,3 +175,17 @@ def test_real_icdar_document_scores_above_floor():
     score = icdar.score_against_alternatives(icdar.load_ground_truth(pdf), tables)
     # measured 0.95 (two monospace tables with dot leaders and '-----' rules); floor leaves room
     assert score.f1 >= 0.85
+
+
+def test_caption_and_source_rows_inside_a_frame_become_notes():
+    from extract.structure.unruled_notes import peel_rows
+
+    def c(r, k, text, cs=1):
+        return Cell(row=r, col=k, col_span=cs, text=text, bbox=(50 + 100 * k, 100 + 15 * r, 150 + 100 * k * cs, 115 + 15 * r))
+
+    cells = [c(0, 0, "Table 3. Costs by unit", 2), c(1, 0, "Unit"), c(1, 1, "Cost"), c(2, 0, "A"), c(2, 1, "1.0"),
+             c(3, 0, "B"), c(3, 1, "2.0"), c(4, 0, "Source: city budget", 2)]
+    t = peel_rows(Table(id="t1", pages=(1,), n_rows=5, n_cols=2, cells=tuple(cells), bbox=(50, 100, 250, 175)))
+    assert t.n_rows == 3 and rows_of(t)[0] == {0: "Unit", 1: "Cost"}
+    assert t.notes == ("Table 3. Costs by unit", "Source: city budget")
+    assert t.bbox[1] >= 115 and t.bbox[3] <= 160
