@@ -197,7 +197,6 @@ def _task_inferred(row: Row, start_col: int, unit: str | None) -> Task | None:
 @dataclass
 class TaskList:
     tasks: list[Task] = field(default_factory=list)
-    seq_printed: bool = False
 
 
 def read_task_row(row: Row, start_col: int, header: TaskHeader | None, last: TaskHeader | None,
@@ -208,12 +207,10 @@ def read_task_row(row: Row, start_col: int, header: TaskHeader | None, last: Tas
         aligned = align_by_x([c for c in row.cells if c.col >= start_col], last.spans)
     if header is not None and header.table_id == row.table.id:
         task = _task_by_header(row, header)
-        out.seq_printed = out.seq_printed or "seq" in header.roles.values()
     elif aligned and "name" in aligned and last is not None:
         task = _task_by_header(row, last, {r: aligned.get(r) for r in last.roles.values()}, INFERRED_QUALITY)
     else:
         task = _task_inferred(row, start_col, last.unit if last else None)
-        out.seq_printed = out.seq_printed or (task is not None and task.seq.value is not None)
     if task is not None:
         out.tasks.append(task)
 

@@ -21,8 +21,9 @@ class Row:
 
     @property
     def page(self) -> int:
-        firsts = [c for c in self.cells if c.row == self.index]
-        return (firsts or list(self.cells) or [None])[0].page if self.cells else self.table.pages[0]
+        """The page this row is printed on (a merged cell from an earlier page does not count)."""
+        own = [c for c in self.cells if c.row == self.index] or list(self.cells)
+        return own[0].page if own else self.table.pages[0]
 
     @property
     def top(self) -> float:
