@@ -89,8 +89,9 @@ def test_correction_clears_the_failed_check_and_raises_neighbours(server):
     base, db, right = server
     basic = item_by_key(base, BASIC)
     before = {i["key"]: i["confidence"] for i in call(base, "/api/queue")[1]["items"]}
+    wan = f"{float(right) / 10000:,.2f}万元"  # typed as printed: 4,393.85万元
     status, out = call(base, "/api/decisions", {"item": basic["id"], "action": "correct",
-                                                "value": f"{int(float(right)):,}.00", "version": basic["version"]})
+                                                "value": wan, "version": basic["version"]})
     assert status == 200, out
     assert out["item"]["value"] == right and out["item"]["confidence"] == 1.0 and out["item"]["reviewed"]
     assert {"rule": "expenditure_equals_income", "passed": True} in [

@@ -44,13 +44,15 @@ def coerce_correction(form: str, data: dict, path: str, text: Any) -> Any:
     leaf = dict(iter_fields(data)).get(path)
     if leaf is not None and "raw_unit" in leaf and isinstance(text, str):  # Money: a decimal in yuan
         text = re.sub(r"[,\s，]", "", text)
+        scale = Decimal(10000) if text.endswith(("万元", "万")) else Decimal(1)
         try:
-            amount = Decimal(text)
+            amount = Decimal(text.rstrip("万元")) * scale
             if not amount.is_finite():
                 raise InvalidOperation
             text = f"{amount:.2f}"
         except InvalidOperation:
-            raise ReviewError(400, f"{text!r} is not an amount for {path}: expected a number of yuan") from None
+            raise ReviewError(400, f"{text!r} is not an amount for {path}: expected yuan (43938500.00) "
+                              "or 万元 (4,393.85万元)") from None
     trial = copy.deepcopy(data)
     dict(iter_fields(trial))[path]["value"] = text
     try:

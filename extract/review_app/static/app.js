@@ -62,6 +62,8 @@ function show(i) {
   $("item-raw").textContent = it.raw ?? "";
   $("item-confidence").textContent = (it.confidence ?? 0).toFixed(2);
   $("item-reasons").replaceChildren(...it.reasons.map((r) => Object.assign(document.createElement("li"), { textContent: r })));
+  const money = it.kind === "field" && (it.name.startsWith("budget.") || it.name.endsWith(".amount"));
+  $("hint").textContent = money ? "Amounts are in 元 (yuan); type 4,393.85万元 to enter 万元. " : "";
   $("value").value = it.value === null ? "" : String(it.value);
   $("value").dataset.original = $("value").value;
   $("detail").dataset.id = it.id;
