@@ -283,3 +283,23 @@ def test_continuation_on_next_page_with_another_grid_is_read_by_x():
     assert [(i["level1"], i["level2"], i["level3"], i["annual_target"]) for i in v["indicators"]] == [
         ("产出指标", "数量指标", "任务数", "3个"), ("产出指标", "数量指标", "完成率", "100%")]
     assert doc.pages == (1, 2, 3)
+
+
+@pytest.mark.parametrize("title, region, year", [
+    ("2024年广州市部门整体预算绩效目标表", "广州市", 2024),
+    ("广东省东莞市部门整体预算绩效目标表\n(2023年度)", "东莞市", 2023),
+    ("揭阳市2023年市直部门整体预算绩效目标表", "揭阳市", 2023),
+    ("某某区部门整体支出绩效目标表\n（2022年）", "某某区", 2022),
+])
+def test_title_region_and_year(title, region, year):
+    lines = title.split("\n") + grid("部门名称 | 某某局\n总体绩效目标 | 1、甲。")
+    tables, spans = seed_to_tables(lines)
+    (doc,) = map_documents(tables, spans)
+    assert (doc.data["region"]["value"], doc.data["year"]["value"]) == (region, year)
+    assert doc.data["title"]["value"] == title.split("\n")[0]
+
+
+def test_project_table_title_is_not_this_form():
+    lines = ["某某市项目支出绩效目标表"] + grid("部门名称 | 某某局\n项目概况 | 某某")
+    tables, spans = seed_to_tables(lines)
+    assert map_documents(tables, spans) == []

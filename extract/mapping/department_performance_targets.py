@@ -23,7 +23,7 @@ from extract.types import Cell, Table
 from models.budget import Budget, DepartmentPerformanceTargets
 from models.fields import Field, Source
 
-TITLE_RE = re.compile(r"(整体|部门).{0,12}绩效目标表")
+TITLE_RE = re.compile(r"整体.{0,8}绩效目标")  # 部门整体预算绩效目标表; not 项目支出绩效目标表
 YEAR_RE = re.compile(r"((?:19|20|21)\d{2})\s*年")
 YEAR_LINE_RE = re.compile(r"[(（]?\s*((?:19|20|21)\d{2})\s*年度?\s*[)）]?")
 REGION_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:市|州|盟|县|区))")
@@ -123,7 +123,7 @@ def read_title(start: Row, prev_row: Row | None, lines_by_page: dict[int, list[L
     text = re.sub(r"\s+", "", title.text) if re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", title.text) \
         else title.text.strip()
     out: dict[str, Field] = {"title": _line_field(title, text)}
-    region = REGION_RE.search(text)
+    region = REGION_RE.search(re.sub(r"^[\u4e00-\u9fff]{2,3}省|\d{4}\s*年度?", " ", text))
     if region:
         out["region"] = _line_field(title, region.group(1))
     year = YEAR_RE.search(text)
