@@ -203,7 +203,7 @@ class Document:
         except pdfium.PdfiumError as e:
             raise InputError(f"page {index + 1} unreadable: {e}") from None
         try:
-            frame = PageFrame(page.get_cropbox(), page.get_rotation())
+            frame = PageFrame(page.get_cropbox(), page.get_rotation(), page.get_mediabox())
             textpage = page.get_textpage()
             try:
                 chars = read_chars(textpage, frame)

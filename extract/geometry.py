@@ -129,10 +129,16 @@ class PageFrame:
 
     __slots__ = ("x0", "y1", "w", "h", "rotation")
 
-    def __init__(self, cropbox: tuple[float, float, float, float], rotation: int):
-        left, bottom, right, top = cropbox
-        self.x0, self.y1 = min(left, right), max(bottom, top)
-        self.w, self.h = abs(right - left), abs(top - bottom)
+    def __init__(self, cropbox: tuple[float, float, float, float], rotation: int,
+                 mediabox: tuple[float, float, float, float] | None = None):
+        left, bottom, right, top = normalize(*cropbox)
+        if mediabox is not None:  # the visible area is the crop box clipped to the media box
+            m = normalize(*mediabox)
+            clipped = (max(left, m[0]), max(bottom, m[1]), min(right, m[2]), min(top, m[3]))
+            if clipped[0] < clipped[2] and clipped[1] < clipped[3]:
+                left, bottom, right, top = clipped
+        self.x0, self.y1 = left, top
+        self.w, self.h = right - left, top - bottom
         self.rotation = rotation % 360
 
     @property

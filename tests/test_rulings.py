@@ -16,7 +16,7 @@ def _rulings(path, merge=True) -> list[Ruling]:
     pdf = pdfium.PdfDocument(str(path))
     page = pdf[0]
     try:
-        found = vector_rulings(page, PageFrame(page.get_cropbox(), page.get_rotation()))
+        found = vector_rulings(page, PageFrame(page.get_cropbox(), page.get_rotation(), page.get_mediabox()))
     finally:
         page.close()
         pdf.close()
@@ -149,3 +149,23 @@ def test_merge_keeps_orientations_apart_and_is_sorted():
     assert [r.orientation for r in merged] == ["h", "h", "v"]
     assert merged[0].bbox[1] == 5 and merged[2].bbox == (10, 0, 11.5, 80)
     assert merge_rulings([]) == []
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_rulings_land_where_pdfium_draws_them(tmp_path, rotation):
+    """For every /Rotate and an offset crop box, each ruling sits on the ink of pdfium's own render."""
+    def draw(c):
+        c.setPageRotation(rotation)
+        c.setCropBox((20, 30, 520, 700))  # reaches past the media box when reportlab swaps it
+        c.setLineWidth(2)
+        c.line(100, 500, 300, 500)
+        c.line(400, 200, 400, 500)
+    path = _draw(tmp_path, draw, name=f"r{rotation}.pdf")
+    rulings = _rulings(path)
+    page = pdfium.PdfDocument(str(path))[0]
+    ink = page.render(scale=1).to_numpy()[:, :, 0] < 128
+    assert len(rulings) == 2
+    for r in rulings:
+        x0, y0, x1, y1 = (round(v) for v in r.bbox)
+        assert ink[y0:y1 + 1, x0:x1 + 1].mean() > 0.4, (rotation, r)
+    assert ink.sum() == pytest.approx(sum((r.bbox[2] - r.bbox[0]) * (r.bbox[3] - r.bbox[1]) for r in rulings), rel=0.1)
