@@ -153,3 +153,22 @@ def test_title_strokes_joined_to_a_table_line_are_not_a_row():
     strokes = [h(80.0, 180.0, 260.0, source="raster"), v(250.0, 70.0, 100.0, source="raster")]
     _, grid = _grid_of(d.rulings + strokes)
     assert _close(grid.row_edges, ROWS) and _close(grid.col_edges, COLS)
+
+
+def test_raster_strokes_through_text_are_not_rulings():
+    from extract.structure.build import drop_text_strokes
+
+    d = draw_table(COLS, [100.0, 130.0, 160.0, 200.0], texts={(0, 1): "二级指标名称"})
+    # a paragraph of three lines in the bottom-left cell
+    para = [text_span("第一行文字内容文字", 55, 162 + 12 * i) for i in range(3)]
+    raster = [r.model_copy(update={"source": "raster"}) for r in d.rulings]
+    strokes = [h(108.0, 150.0, 250.0, source="raster"),   # blur joined the strokes of 二级指标 across the cell
+               v(100.0, 160.0, 200.0, source="raster")]   # a vertical run through the paragraph
+    kept = drop_text_strokes(raster + strokes, d.spans + para)
+    assert len(kept) == len(raster)  # the strokes went, every real line stayed
+    built = build_page_tables(page(), d.spans + para, raster + strokes)
+    (t,) = built.tables
+    assert (t.n_rows, t.n_cols) == (3, 3) and t.cell_at(0, 1).text == "二级指标名称"
+    # vector lines are taken as drawn
+    vec = drop_text_strokes(d.rulings + [h(108.0, 150.0, 250.0)], d.spans)
+    assert len(vec) == len(d.rulings) + 1
