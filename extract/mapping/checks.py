@@ -215,8 +215,6 @@ def apply_checks(data: dict[str, Any], checks: list[Check]) -> dict[str, Any]:
     cross-sum by ``SPLIT_FACTOR`` (the failure may lie elsewhere: a sum cannot say which term is wrong,
     the other check vouches for this one); one that only passed cross-sums is raised by ``PASS_RAISE``.
     """
-    import copy
-
     failed: dict[str, int] = {}
     vouched: dict[str, int] = {}
     for check in checks:
@@ -225,7 +223,7 @@ def apply_checks(data: dict[str, Any], checks: list[Check]) -> dict[str, Any]:
                 failed[path] = failed.get(path, 0) + 1
             elif check.rule in CROSS_RULES:
                 vouched[path] = vouched.get(path, 0) + 1
-    out = copy.deepcopy(data)
+    out = _copy_tree(data)
     for path in set(failed) | set(vouched):
         leaf = _resolve(out, path)
         if leaf is None:
@@ -237,6 +235,15 @@ def apply_checks(data: dict[str, Any], checks: list[Check]) -> dict[str, Any]:
             c += (1 - c) * PASS_RAISE
         leaf["confidence"] = round(c, 4)
     return out
+
+
+def _copy_tree(node: Any) -> Any:
+    """Copy of nested dicts and lists of JSON values (what ``model_dump(mode="json")`` gives)."""
+    if isinstance(node, dict):
+        return {k: _copy_tree(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_copy_tree(v) for v in node]
+    return node
 
 
 def aggregate_confidence(data: Any) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import NamedTuple
 
 from extract.text import normalize_label
@@ -86,6 +87,7 @@ class LabelMatch(NamedTuple):
     quality: float  # 1.0 for an exact synonym, the fuzzy ratio otherwise
 
 
+@lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     """Normalised label: folded, no whitespace, no parenthesised remarks or units, no trailing colon."""
     key = normalize_label(text)
@@ -101,16 +103,21 @@ def label_unit(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _variants(vocab: Vocabulary) -> list[tuple[str, str]]:
-    return [(label_key(v), key) for key, variants in vocab.items() for v in variants]
+@lru_cache(maxsize=64)
+def _variants(items: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((label_key(v), key) for key, variants in items for v in variants)
 
 
 def match_label(text: str, vocab: Vocabulary) -> LabelMatch | None:
     """The vocabulary key ``text`` names, exact synonyms first, then the closest fuzzy match."""
-    key = label_key(text)
+    return _match(label_key(text), tuple(vocab.items()))
+
+
+@lru_cache(maxsize=8192)
+def _match(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMatch | None:
     if not key:
         return None
-    variants = _variants(vocab)
+    variants = _variants(items)
     for variant, name in variants:
         if key == variant:
             return LabelMatch(name, 1.0)
@@ -118,8 +125,9 @@ def match_label(text: str, vocab: Vocabulary) -> LabelMatch | None:
         return None
     best: LabelMatch | None = None
     for variant, name in variants:
-        if len(variant) < FUZZY_MIN_LENGTH:
-            continue
+        n = len(variant)
+        if n < FUZZY_MIN_LENGTH or 2 * min(n, len(key)) / (n + len(key)) < FUZZY_MIN_RATIO:
+            continue  # lengths alone rule the ratio out
         ratio = SequenceMatcher(None, key, variant).ratio()
         if ratio >= FUZZY_MIN_RATIO and (best is None or ratio > best.quality):
             best = LabelMatch(name, round(ratio, 4))
