@@ -254,9 +254,12 @@ class Document:
         return ImageOps.exif_transpose(self._image)
 
     def _load_image_page(self, index: int) -> Page:
-        self._image.seek(index)
-        dpi = _image_dpi(self._image)
-        orientation = self._image.getexif().get(0x0112, 1)
+        try:
+            self._image.seek(index)
+            dpi = _image_dpi(self._image)
+            orientation = self._image.getexif().get(0x0112, 1)  # PNG decodes the image here
+        except (OSError, EOFError) as e:
+            raise InputError(f"damaged image data (page {index + 1}): {str(e).splitlines()[0]}") from None
         w, h = self._image.size
         if w * h > self.max_pixels:
             raise InputError(f"image too large (page {index + 1}: {w}×{h} px > {self.max_pixels} px)")
