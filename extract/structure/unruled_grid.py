@@ -105,11 +105,12 @@ def _stub_wraps(stub: Placed | None, stub_width: float) -> bool:
 
 def _continues(prev: list[Placed], cur: list[Placed], stub_width: float) -> bool:
     """Does line ``cur`` continue the cells of row ``prev`` rather than start a new row?"""
-    if any(p.seg.numeric for p in cur):
-        return False
     cur_stub = next((p for p in cur if p.c0 == 0), None)
     prev_stub = next((p for p in reversed(prev) if p.c0 == 0), None)
     prev_stub_only = all(p.c0 == 0 for p in prev)
+    if any(p.seg.numeric for p in cur):
+        # values centred on a two-line label: label line, then values with an empty stub
+        return cur_stub is None and prev_stub_only and not any(p.seg.numeric for p in prev)
     if cur_stub is None:
         return True
     if len(cur) > 1:
