@@ -225,3 +225,19 @@ def test_part_that_is_only_a_header_at_the_page_bottom():
     (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
     assert t.n_rows == 3 and t.cell_at(0, 0).page == 1
     assert [t.cell_at(r, 0).text for r in range(3)] == ["序号", "1-0", "2-0"]
+
+
+def test_next_forms_title_keeps_identical_tables_apart():
+    from structure_drawing import text_span
+
+    form = lambda dept, top: draw_table(COLS, _rows(2, top=top), texts={(0, 0): "部门名称", (0, 1): dept, (1, 0): "x"})
+    parts = _page_tables(1, form("甲局", 600)) + _page_tables(2, form("乙局", 100))
+    assert len(stitch_tables(parts)) == 1  # identical columns: nothing else tells them apart
+    lines = {1: [text_span("部门整体预算绩效目标表", 60, 560), text_span("2024年部门预算", 60, 20)],
+             2: [text_span("部门整体预算绩效目标表", 60, 60), text_span("2024年部门预算", 60, 20)],
+             3: [text_span("2024年部门预算", 60, 20)]}
+    tables = stitch_tables(parts, lines_by_page=lines)
+    assert [t.pages for t in tables] == [(1,), (2,)]
+    # a running head on every page does not keep a continuation apart
+    head = {p: [text_span("2024年部门预算", 60, 20)] for p in (1, 2, 3)}
+    assert [t.pages for t in stitch_tables(parts, lines_by_page=head)] == [(1, 2)]

@@ -5,8 +5,8 @@
 table on page n when their outer column edges match within ``stitch_tol`` and one's column edges are a
 subset of the other's (equal, or one page splits a column the other does not), or when the two rows that
 meet at the break have the same cell edges (blocks below the break may split columns differently), or,
-given ``lines_by_page``, when both parts have the same outer edges and only page marks (page numbers)
-lie below the first part and above the second. Stitching then:
+given ``lines_by_page``, when both parts have the same outer edges. Given ``lines_by_page``, text between
+the parts (other than page numbers and running heads) always keeps them apart. Stitching then:
 
 - puts all parts on the union of their column edges (a cell spanning a split column gets a col_span);
 - drops a repeated header at the top of the next part: its first 1-3 rows equal the table's first rows,
@@ -28,6 +28,7 @@ from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from extract.structure.build import table_confidence
 from extract.structure.options import StructureOptions
 from extract.structure.segments import cluster_positions
 from extract.text import join_lines
@@ -73,33 +74,48 @@ def _same_row_edges(a: list[float], b: list[float], tol: float) -> bool:
 
 
 _PAGE_MARK = re.compile(r"^[\s\-—–第页共/|.·0-9PpageIVXivx]{1,16}$")
+_RUNNING_SHARE = 0.6  # a line on at least this share of the pages (3 at least) is a running head or foot
+
+Lines = Mapping[int, Sequence[TextSpan]]
 
 
-def _is_content(span: TextSpan) -> bool:
+def _running_marks(lines: Lines) -> set[str]:
+    """Texts printed on most pages (running heads and feet); a form title repeated per form is not."""
+    pages_of: dict[str, set[int]] = {}
+    for page, spans in lines.items():
+        for s in spans:
+            pages_of.setdefault(_norm(s.text), set()).add(page)
+    need = max(3, _RUNNING_SHARE * len(lines))
+    return {t for t, pages in pages_of.items() if len(pages) >= need}
+
+
+def _is_content(span: TextSpan, running: set[str]) -> bool:
     """Text that separates two tables (page numbers and running marks do not)."""
-    return bool(span.text.strip()) and not _PAGE_MARK.match(span.text.strip())
+    text = span.text.strip()
+    return bool(text) and not _PAGE_MARK.match(text) and _norm(text) not in running
 
 
-def _nothing_between(prev: Table, nxt: Table, lines: Mapping[int, Sequence[TextSpan]]) -> bool:
+def _nothing_between(prev: Table, nxt: Table, lines: Lines, running: set[str]) -> bool:
     below = prev.bbox[3] if prev.bbox else 0.0
     above = nxt.bbox[1] if nxt.bbox else 0.0
-    after = any(_is_content(s) and s.bbox[1] >= below for s in lines.get(prev.pages[-1], ()))
-    before = any(_is_content(s) and s.bbox[3] <= above for s in lines.get(nxt.pages[0], ()))
+    after = any(_is_content(s, running) and s.bbox[1] >= below for s in lines.get(prev.pages[-1], ()))
+    before = any(_is_content(s, running) and s.bbox[3] <= above for s in lines.get(nxt.pages[0], ()))
     return not after and not before
 
 
-def _continues(prev: Table, nxt: Table, tol: float, lines: Mapping[int, Sequence[TextSpan]] | None) -> bool:
-    """Same columns overall, the two rows meeting at the break have the same cells, or (when the lines
-    outside tables are known) the same outer edges with nothing but page marks between the parts."""
+def _continues(prev: Table, nxt: Table, tol: float, lines: Lines | None, running: set[str]) -> bool:
+    """Nothing but page marks between the parts (when the lines outside tables are known), and: the same
+    columns, the same cells in the two rows meeting at the break, or (lines known) the same outer edges."""
     if nxt.pages[0] != prev.pages[-1] + 1 or not prev.cells or not nxt.cells:
+        return False
+    if lines is not None and not _nothing_between(prev, nxt, lines, running):
         return False
     a, b = _col_edges(prev, tol), _col_edges(nxt, tol)
     if _same_columns(a, b, tol):
         return True
     if _same_row_edges(_row_edges(prev, prev.n_rows - 1, tol), _row_edges(nxt, 0, tol), tol):
         return True
-    same_frame = abs(a[0] - b[0]) <= tol and abs(a[-1] - b[-1]) <= tol
-    return lines is not None and same_frame and _nothing_between(prev, nxt, lines)
+    return lines is not None and abs(a[0] - b[0]) <= tol and abs(a[-1] - b[-1]) <= tol
 
 
 def _entries(t: Table, edges: list[float]) -> list[_Entry]:
@@ -226,22 +242,25 @@ def _join_chain(chain: list[Table], tol: float) -> Table:
     pages = tuple(dict.fromkeys(p for t in chain for p in t.pages))
     return chain[0].model_copy(update={
         "pages": pages, "n_rows": n, "n_cols": len(edges) - 1, "cells": tuple(cells),
-        "confidence": sum(c.confidence for c in cells) / len(cells),
+        "confidence": table_confidence(cells),
         "open_top_cols": (), "open_bottom_cols": (),
     })
 
 
 def stitch_tables(tables: Sequence[Table], options: StructureOptions | None = None,
-                  lines_by_page: Mapping[int, Sequence[TextSpan]] | None = None) -> list[Table]:
+                  lines_by_page: Lines | None = None) -> list[Table]:
     """Tables of a document in page order, those continued across pages joined, ids ``t1``, ``t2``...
 
-    ``lines_by_page`` (page -> spans outside every table, as ``build_page_tables`` returns them) lets a
-    table continue whose next part starts a block with other columns, when nothing lies between."""
+    ``lines_by_page`` (page -> spans outside every table, as ``build_page_tables`` returns them; pass it
+    whenever known): text between two parts (below the first, above the second, other than page numbers
+    and running heads) keeps them apart, e.g. the title of the next department's form; and with nothing
+    between, a part starting a block with other columns but the same outer edges continues."""
     opts = options or StructureOptions()
+    running = _running_marks(lines_by_page) if lines_by_page else set()
     ordered = sorted(enumerate(tables), key=lambda it: (it[1].pages[0], (it[1].bbox or (0, 0))[1], it[0]))
     chains: list[list[Table]] = []
     for _, t in ordered:
-        if chains and _continues(chains[-1][-1], t, opts.stitch_tol, lines_by_page):
+        if chains and _continues(chains[-1][-1], t, opts.stitch_tol, lines_by_page, running):
             chains[-1].append(t)
         else:
             chains.append([t])
