@@ -31,6 +31,8 @@ def test_money_fixed_up_blank_and_failed():
     assert money_value("", "万元") == (None, 1.0)
     assert money_value("—", "元") == (None, 1.0)
     assert money_value("见附件", "元") == (None, FAILED_QUALITY)
+    assert money_value("12.5万元", None) == ("125000.00", 1.0)  # the printed unit wins
+    assert money_value("300元", "万元") == ("300.00", 1.0)
 
 
 def test_counts():
@@ -74,6 +76,11 @@ def test_split_goals():
     assert split_goals("完成 全年\n工作") == ["完成 全年 工作"]
     assert split_goals("1、甲；3、乙") == ["1、甲；3、乙"]  # numbering must run on
     assert split_goals("") == []
+    assert split_goals("一、做好甲。二、做好乙（含1、2号楼）。三、丙") == ["一、做好甲。", "二、做好乙（含1、2号楼）。", "三、丙"]
+    assert split_goals("（一）甲；（二）乙。(三)丙") == ["（一）甲；", "（二）乙。", "(三)丙"]
+    assert split_goals("1.完成2.5万人次。2.乙") == ["1.完成2.5万人次。", "2.乙"]
+    assert split_goals("目标一：甲。目标二：乙") == ["目标一：甲。", "目标二：乙"]
+    assert split_goals("1、甲。（一）子项；（二）子项。2、乙") == ["1、甲。（一）子项；（二）子项。", "2、乙"]
 
 
 def test_label_keys_and_units():

@@ -303,3 +303,23 @@ def test_project_table_title_is_not_this_form():
     lines = ["某某市项目支出绩效目标表"] + grid("部门名称 | 某某局\n项目概况 | 某某")
     tables, spans = seed_to_tables(lines)
     assert map_documents(tables, spans) == []
+
+
+def test_wrapped_title_year_line_and_unit_line():
+    """Title over two lines, the year on a line of its own, 单位：万元 for headers that state no unit."""
+    lines = ["清远市部门整体预算", "绩效目标表", "编制年度：2024年", "单位：万元"] + grid("""
+部门名称 | 清远市样例局 | |
+预算整体情况 | 部门预算支出 | 预算金额 | 收入来源 | 预算金额
+| 基本支出 | 1.5 | 财政拨款 | 3.5万元
+| 项目支出 | 2 | 其他资金 | 0
+年度重点工作任务 | 名称 | 主要实施内容 | 拟投入金额 | 期望达到的目标
+| 甲 | 内容 | 2 | 成效
+""")
+    tables, spans = seed_to_tables(lines)
+    (doc,) = map_documents(tables, spans)
+    v = _values(doc.data)
+    assert (v["title"], v["region"], v["year"]) == ("清远市部门整体预算绩效目标表", "清远市", 2024)
+    assert v["budget"]["basic_expenditure"] == "15000.00" and v["budget"]["fiscal_appropriation"] == "35000.00"
+    assert v["key_tasks"][0]["amount"] == "20000.00"
+    assert doc.data["key_tasks"][0]["amount"]["raw_unit"] == "万元"
+    assert {c.rule: c.passed for c in doc.checks}["expenditure_equals_income"] is True

@@ -34,7 +34,13 @@ _TARGET_RE = re.compile(
     r"(?P<unit>.*)"
 )
 _PLAIN_NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_GOAL_MARK_RE = re.compile(r"(?:目标\s*(?P<a>\d{1,2})\s*[:：、.．]|(?P<b>\d{1,2})\s*[、.．](?!\d))")
+_CN_DIGITS = "一二三四五六七八九十"
+_NUM = rf"\d{{1,2}}|[{_CN_DIGITS}]{{1,3}}"
+# Goal numbering styles, each its own group so a chain keeps one style: 目标1: / 1、 1. / （1） （一） / 一、
+_GOAL_MARK_RE = re.compile(
+    rf"(?P<goal>目标\s*(?:{_NUM})\s*[:：、.．])|(?P<arabic>\d{{1,2}}\s*[、.．](?!\d))"
+    rf"|(?P<paren>[(（]\s*(?:{_NUM})\s*[)）])|(?P<cn>[{_CN_DIGITS}]{{1,3}}\s*、)"
+)
 _GOAL_BOUNDARY = set("。；;！!？?\n ")
 
 
@@ -78,9 +84,19 @@ def parse_decimal(text: str | None) -> tuple[Decimal | None, float]:
     return None, FAILED_QUALITY
 
 
+_UNIT_SUFFIX_RE = re.compile(r"(万元|元)\s*$")
+
+
+def money_unit(text: str | None, unit: str | None) -> str | None:
+    """The unit an amount is in: one printed after the number (``"12.5万元"``) wins over the header's."""
+    m = _UNIT_SUFFIX_RE.search(collapse_ws(text))
+    return m.group(1) if m else unit
+
+
 def money_value(text: str | None, unit: str | None) -> tuple[str | None, float]:
     """Printed amount -> (yuan decimal string quantised to cents, quality); 万元 amounts times 10000."""
-    amount, quality = parse_decimal(text)
+    unit = money_unit(text, unit)
+    amount, quality = parse_decimal(_UNIT_SUFFIX_RE.sub("", collapse_ws(text)))
     if amount is None:
         return None, quality
     if unit == "万元":
@@ -147,20 +163,36 @@ def plain_number(text: str | None) -> str | None:
     return plain_decimal(s.replace(",", "")) if _PLAIN_NUMBER_RE.fullmatch(s) else None
 
 
-def _goal_marks(text: str) -> list[tuple[int, int]]:
+def _numeral(text: str) -> int | None:
+    """``"12"`` -> 12, ``"十二"`` -> 12, ``"二十"`` -> 20 (up to 99)."""
+    m = re.search(rf"\d{{1,2}}|[{_CN_DIGITS}]{{1,3}}", text)
+    if m is None:
+        return None
+    s = m.group(0)
+    if s.isdigit():
+        return int(s)
+    if "十" not in s:
+        return _CN_DIGITS.index(s) + 1 if len(s) == 1 else None
+    tens, _, ones = s.partition("十")
+    return (_CN_DIGITS.index(tens) + 1 if tens else 1) * 10 + (_CN_DIGITS.index(ones) + 1 if ones else 0)
+
+
+def _goal_marks(text: str) -> list[tuple[int, int, str]]:
+    """(position, number, style) of each numbering mark at the start or after a sentence end."""
     marks = []
     for m in _GOAL_MARK_RE.finditer(text):
         start = m.start()
-        if start == 0 or text[start - 1] in _GOAL_BOUNDARY:
-            marks.append((start, int(m["a"] or m["b"])))
+        num = _numeral(m.group(0))
+        if num is not None and (start == 0 or text[start - 1] in _GOAL_BOUNDARY):
+            marks.append((start, num, m.lastgroup or ""))
     return marks
 
 
 def split_goals(text: str | None) -> list[str]:
-    """Split 总体绩效目标 into its numbered goals (``目标1:``, ``1、`` kept as printed).
+    """Split 总体绩效目标 into its numbered goals (``目标1:``, ``1、``, ``（一）``, ``一、`` kept as printed).
 
-    A goal starts at a marker numbered one more than the last, at the start of the text or after a
-    sentence end or line break; text that does not start with a marker stays one goal.
+    A goal starts at a marker of the first goal's style numbered one more than the last, at the start of
+    the text or after a sentence end or line break; text that does not start with a marker is one goal.
     """
     s = (text or "").strip()
     if not s:
@@ -168,9 +200,9 @@ def split_goals(text: str | None) -> list[str]:
     marks = _goal_marks(s)
     if not marks or marks[0][0] != 0:
         return [collapse_ws(s)]
-    starts, expected = [], marks[0][1]
-    for pos, num in marks:
-        if num == expected:
+    starts, expected, style = [], marks[0][1], marks[0][2]
+    for pos, num, kind in marks:
+        if num == expected and kind == style:
             starts.append(pos)
             expected += 1
     ends = starts[1:] + [len(s)]

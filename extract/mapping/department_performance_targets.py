@@ -9,7 +9,7 @@ the nearest title line above the 部门名称 row, and a ``(2024年)`` line betw
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from extract.mapping.dpt_indicators import (
     IndicatorState, indicator_header, looks_like_indicator_row, read_indicator_row,
@@ -26,6 +26,9 @@ from models.fields import Field, Source
 TITLE_RE = re.compile(r"整体.{0,8}绩效目标")  # 部门整体预算绩效目标表; not 项目支出绩效目标表
 YEAR_RE = re.compile(r"((?:19|20|21)\d{2})\s*年")
 YEAR_LINE_RE = re.compile(r"[(（]?\s*((?:19|20|21)\d{2})\s*年度?\s*[)）]?")
+UNIT_LINE_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
+# A line this short that holds a year (编制年度：2024年) gives the year when the title has none.
+YEAR_LINE_MAX = 20
 REGION_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:市|州|盟|县|区))")
 FOREIGN_HEADINGS = ("项目名称", "收入总计", "支出总计", "科目编码", "功能分类科目", "项目支出绩效目标表")
 # A table more than this many pages after the form's last row is not its continuation.
@@ -113,13 +116,37 @@ def _title_candidates(start: Row, prev_row: Row | None, lines_by_page: dict[int,
     return sorted(lines, key=lambda ln: ln.top)
 
 
-def read_title(start: Row, prev_row: Row | None, lines_by_page: dict[int, list[Line]]) -> dict[str, Field]:
+def _find_title(lines: list[Line]) -> tuple[Line, list[Line]] | None:
+    """The title line nearest the table (two adjacent lines joined when the title wraps), and the lines
+    between it and the table."""
+    for i in range(len(lines) - 1, -1, -1):
+        if TITLE_RE.search(lines[i].text):
+            return lines[i], lines[i + 1:]
+    for i in range(len(lines) - 2, -1, -1):
+        a, b = lines[i], lines[i + 1]
+        if b.top - a.bottom < (a.bottom - a.top) and TITLE_RE.search(a.text + b.text):
+            return Line(a.text + b.text, a.page, a.top, b.bottom, min(a.confidence, b.confidence)), lines[i + 2:]
+    return None
+
+
+def _year_after(lines: list[Line]) -> Field | None:
+    for ln in lines:
+        text = ln.text.strip()
+        m = YEAR_LINE_RE.fullmatch(text) or (YEAR_RE.search(text) if len(text) <= YEAR_LINE_MAX else None)
+        if m:
+            return _line_field(ln, int(m.group(1)))
+    return None
+
+
+def read_title(start: Row, prev_row: Row | None,
+               lines_by_page: dict[int, list[Line]]) -> tuple[dict[str, Field], str | None]:
+    """Title, region and year fields from the lines above the form; and a stated ``单位：万元``."""
     lines = _title_candidates(start, prev_row, lines_by_page)
-    titles = [i for i, ln in enumerate(lines) if TITLE_RE.search(ln.text)]
-    if not titles:
-        return {}
-    i = titles[-1]
-    title = lines[i]
+    units = [m.group(1) for ln in lines for m in [UNIT_LINE_RE.search(ln.text)] if m]
+    found = _find_title(lines)
+    if found is None:
+        return {}, (units[-1] if units else None)
+    title, after = found
     text = re.sub(r"\s+", "", title.text) if re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", title.text) \
         else title.text.strip()
     out: dict[str, Field] = {"title": _line_field(title, text)}
@@ -127,15 +154,10 @@ def read_title(start: Row, prev_row: Row | None, lines_by_page: dict[int, list[L
     if region:
         out["region"] = _line_field(title, region.group(1))
     year = YEAR_RE.search(text)
-    if year:
-        out["year"] = _line_field(title, int(year.group(1)))
-    else:
-        for ln in lines[i + 1:]:
-            m = YEAR_LINE_RE.fullmatch(ln.text.strip())
-            if m:
-                out["year"] = _line_field(ln, int(m.group(1)))
-                break
-    return out
+    year_field = _line_field(title, int(year.group(1))) if year else _year_after(after)
+    if year_field is not None:
+        out["year"] = year_field
+    return out, (units[-1] if units else None)
 
 
 # ------------------------------------------------------------------ sections
@@ -151,6 +173,7 @@ class FormState:
     sections: set[str] = field(default_factory=set)
     section_units: dict[str, str | None] = field(default_factory=dict)
     pages: set[int] = field(default_factory=set)
+    default_unit: str | None = None
 
 
 def _row_section(row: Row, current: str | None, state: FormState) -> tuple[str | None, int]:
@@ -171,6 +194,8 @@ def _row_section(row: Row, current: str | None, state: FormState) -> tuple[str |
 
 def _read_tasks(section: str, row: Row, start_col: int, state: FormState) -> None:
     header = task_header(row, start_col)
+    if header is not None and header.unit is None and state.default_unit is not None:
+        header = replace(header, unit=state.default_unit)
     if header is not None:
         state.task_headers[section] = header
         state.task_headers["last"] = header
@@ -181,8 +206,10 @@ def _read_tasks(section: str, row: Row, start_col: int, state: FormState) -> Non
     read_task_row(row, start_col, own, last, out)
 
 
-def read_rows(rows: list[Row]) -> FormState:
-    state = FormState()
+def read_rows(rows: list[Row], default_unit: str | None = None) -> FormState:
+    """Read the rows of one instance; ``default_unit`` (a ``单位：万元`` line) covers amounts whose
+    header, label and section state no unit."""
+    state = FormState(default_unit=default_unit)
     section: str | None = None
     for row in rows:
         if not row.cells:
@@ -194,7 +221,7 @@ def read_rows(rows: list[Row]) -> FormState:
         state.sections.add(section)
         if section in ("department", "basic_info", "budget"):
             start = next(i for i, c in enumerate(row.cells) if c.col >= start_col)
-            read_kv_row(row, start, state.kv, state.section_units.get(section))
+            read_kv_row(row, start, state.kv, state.section_units.get(section) or default_unit)
         elif section == "goals":
             state.goals.extend((row.table, c) for c in row.cells if c.col >= start_col and c.row == row.index)
         elif section in ("key_tasks", "other_tasks"):

@@ -1,7 +1,7 @@
 """Cells -> Field/Money values: confidence = cell confidence x label match x parse quality."""
 from __future__ import annotations
 
-from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_value
+from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_unit, money_value
 from extract.types import Cell, Table
 from models.fields import Field, Money, Source
 
@@ -55,6 +55,7 @@ def money_field(table: Table, cell: Cell | None, unit: str | None, quality: floa
     """Printed amount in ``unit`` (万元 or 元; None: not stated, read as 元 with lower confidence)."""
     if cell is None:
         return Money()
+    unit = money_unit(cell.text, unit)
     value, parse_q = money_value(cell.text, unit)
     if unit is None and value is not None:
         parse_q *= UNKNOWN_UNIT_QUALITY

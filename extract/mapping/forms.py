@@ -25,8 +25,8 @@ def find_department_performance_targets(rows: list[Row], lines: dict[int, list[L
     for prev_row, inst in dpt.split_instances(rows):
         if not inst:
             continue
-        state = dpt.read_rows(inst)
-        title = dpt.read_title(inst[0], prev_row, lines)
+        title, unit = dpt.read_title(inst[0], prev_row, lines)
+        state = dpt.read_rows(inst, unit)
         if auto and not dpt.is_this_form(state, title):
             continue
         model = dpt.build_model(state, title)
