@@ -128,6 +128,8 @@ def candidate_runs(lines: list[Line], rulings: list[Ruling], h: float, opts: Unr
         runs.append(cur)
     out = []
     for run in [part for run in runs for part in _split_unless_aligned(run, lines, rulings, h, opts)]:
+        cut = next((k for k, i in enumerate(run) if k >= 2 and NOTE.match(lines[i].text.strip())), len(run))
+        del run[cut:]  # "Source: ..." / "Note: ..." under the body ends the table
         while run and len(lines[run[-1]].segments) < 2:
             run.pop()
         if sum(1 for i in run if len(lines[i].segments) >= 2) >= opts.min_body_lines:
