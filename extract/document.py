@@ -25,6 +25,9 @@ from extract.types import PageInfo, Ruling, TextSpan
 MIN_TEXT_CHARS = 20
 # An image object covering this share of the page makes a text-poor page a scan.
 SCAN_IMAGE_SHARE = 0.5
+# On a page under a large image, text covering less than this share of the page is a stamp or a
+# header line on a scan; a text page's characters cover ~5-30% of it.
+SCAN_TEXT_COVER = 0.01
 # A page without text or images is a scan (text drawn as outlines, say) when this share of a
 # low-resolution render is ink; otherwise it is empty.
 INK_SHARE = 0.002
@@ -225,6 +228,8 @@ class Document:
         big_image = share >= SCAN_IMAGE_SHARE
         if big_image and not visible_text:
             return "scanned"  # a scan, perhaps under an invisible OCR text layer (kept as spans)
+        if big_image and _ink_of_chars(chars, frame) < SCAN_TEXT_COVER:
+            return "scanned"  # a scan with a line of real text on it (a stamp, a scanner's header)
         if readable >= MIN_TEXT_CHARS or (readable and not big_image):
             return "text"
         if big_image:
@@ -321,6 +326,12 @@ def _to_rgb(img):
         white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
         return Image.alpha_composite(white, rgba).convert("RGB")
     return img.convert("RGB")
+
+
+def _ink_of_chars(chars: list[CharBox], frame: PageFrame) -> float:
+    """Share of the page area covered by character boxes."""
+    pw, ph = frame.size
+    return sum((c.box[2] - c.box[0]) * c.height for c in chars) / max(pw * ph, 1e-9)
 
 
 def _ink_share(gray: np.ndarray) -> float:

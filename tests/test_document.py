@@ -133,7 +133,8 @@ def test_page_kinds_and_render_colours(tmp_path):
 
     def scanned_page(c):
         c.drawImage(str(scan), 0, 0, W, H)
-        c.drawString(500, 20, "1")  # a page-number stamp does not make a scan a text page
+        c.setFont("zh", 9)  # a scanner's header line does not make a scan a text page
+        c.drawString(20, 830, "扫描件 Scanned by OfficeScanner 2024-05-01 第1页")
 
     def outlined_page(c):  # no text layer, no image, but ink: needs OCR
         c.setLineWidth(3)
