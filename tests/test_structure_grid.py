@@ -156,7 +156,7 @@ def test_title_strokes_joined_to_a_table_line_are_not_a_row():
 
 
 def test_raster_strokes_through_text_are_not_rulings():
-    from extract.structure.build import drop_text_strokes
+    from extract.structure.strokes import cut_text_strokes
 
     d = draw_table(COLS, [100.0, 130.0, 160.0, 200.0], texts={(0, 1): "二级指标名称"})
     # a paragraph of three lines in the bottom-left cell
@@ -164,11 +164,29 @@ def test_raster_strokes_through_text_are_not_rulings():
     raster = [r.model_copy(update={"source": "raster"}) for r in d.rulings]
     strokes = [h(108.0, 150.0, 250.0, source="raster"),   # blur joined the strokes of 二级指标 across the cell
                v(100.0, 160.0, 200.0, source="raster")]   # a vertical run through the paragraph
-    kept = drop_text_strokes(raster + strokes, d.spans + para)
+    kept = cut_text_strokes(raster + strokes, d.spans + para)
     assert len(kept) == len(raster)  # the strokes went, every real line stayed
     built = build_page_tables(page(), d.spans + para, raster + strokes)
     (t,) = built.tables
     assert (t.n_rows, t.n_cols) == (3, 3) and t.cell_at(0, 1).text == "二级指标名称"
     # vector lines are taken as drawn
-    vec = drop_text_strokes(d.rulings + [h(108.0, 150.0, 250.0)], d.spans)
+    vec = cut_text_strokes(d.rulings + [h(108.0, 150.0, 250.0)], d.spans)
     assert len(vec) == len(d.rulings) + 1
+
+
+
+def test_heading_stroke_joined_to_a_column_line_does_not_link_two_tables():
+    from extract.structure.strokes import cut_text_strokes
+
+    top = draw_table(COLS, ROWS, texts={(0, 0): "a"})
+    bottom = draw_table(COLS, [200.0, 220.0, 240.0], texts={(0, 0): "b"})
+    heading = text_span("绩效指标", 130, 175)  # x 130..170, y 175..185, between the tables
+    rulings = [r.model_copy(update={"source": "raster"}) for r in top.rulings + bottom.rulings]
+    # the finder joined a vertical stroke of the heading with the column line at x=150 below it
+    rulings.append(v(150.0, 160.0, 240.0, source="raster"))
+    spans = top.spans + bottom.spans + [heading]
+    cut = cut_text_strokes(rulings, spans)
+    assert not any(r.orientation == "v" and r.bbox[1] < 185 < r.bbox[3] for r in cut)
+    built = build_page_tables(page(), spans, rulings)
+    assert [(t.n_rows, t.n_cols) for t in built.tables] == [(3, 3), (2, 3)]
+    assert [s.text for s in built.outside_spans] == ["绩效指标"]
