@@ -28,6 +28,7 @@ def test_money_fixed_up_blank_and_failed():
     assert value == "43038500.00" and q < 1.0
     value, q = money_value("1 662.00", "万元")  # stray space
     assert value == "16620000.00" and q < 1.0
+    assert money_value("4.393.85", "万元") == ("43938500.00", 0.8)  # thousands comma read as a dot
     assert money_value("", "万元") == (None, 1.0)
     assert money_value("—", "元") == (None, 1.0)
     assert money_value("见附件", "元") == (None, FAILED_QUALITY)

@@ -25,10 +25,10 @@ def test_corrupted_amount_gets_lower_confidence():
     assert rules["expenditure_equals_income"] is False and rules["tasks_within_budget"] is True
     b, t = bad.data["budget"], bad.data["key_tasks"]
     corrupted = b["basic_expenditure"]["confidence"]
-    assert corrupted < clean.data["budget"]["basic_expenditure"]["confidence"]
-    # untouched amounts: the task amounts (their own check passed) and 项目支出 (vouched for by it)
-    assert all(corrupted < task["amount"]["confidence"] for task in t)
-    assert corrupted < b["project_expenditure"]["confidence"] < 1.0
+    assert corrupted <= 0.5 * clean.data["budget"]["basic_expenditure"]["confidence"]
+    # untouched amounts outside the failed sum keep theirs
+    assert all(corrupted < task["amount"]["confidence"] == 1.0 for task in t)
+    assert corrupted < b["transfer_funds"]["confidence"] == 1.0
     assert bad.confidence < clean.confidence
     failed = next(c for c in bad.checks if c.rule == "expenditure_equals_income")
     assert "budget.basic_expenditure" in failed.fields and "8,864.78" in failed.detail
@@ -41,6 +41,22 @@ def test_task_sum_failure_lowers_the_summed_amounts():
     got = bad.data["other_tasks"][5]["amount"]["confidence"]
     assert got < clean.data["other_tasks"][5]["amount"]["confidence"]
     assert got < bad.data["staff_count"]["confidence"]  # not part of the failed sum
+
+
+def test_equality_vouches_for_a_term_of_a_failed_sum():
+    """Jieyang with 基本支出/财政拨款 filled so that 基本+项目 = 财政拨款 + 其他资金 holds: when a task amount is
+    then misread, 项目支出 is in the failed task sum but vouched for by the budget equality."""
+    lines = _replace(jieyang_lines(), "\t基本支出\t\t财政拨款\t", "\t基本支出\t100\t财政拨款\t665.58075")
+    lines = _replace(lines, "\t其他资金\t", "\t其他资金\t0")
+    ok = _map(lines)
+    assert {c.rule: c.passed for c in ok.checks}["expenditure_equals_income"] is True
+    assert ok.data["budget"]["project_expenditure"]["confidence"] == 1.0
+    bad = _map(_replace(lines, "\t143", "\t148"))
+    rules = {c.rule: c.passed for c in bad.checks}
+    assert rules["tasks_equal_project_expenditure"] is False and rules["expenditure_equals_income"] is True
+    project = bad.data["budget"]["project_expenditure"]["confidence"]
+    task = bad.data["key_tasks"][0]["amount"]["confidence"]
+    assert task < project < 1.0
 
 
 def test_cell_confidence_label_quality_and_parse_quality_multiply():
@@ -63,8 +79,9 @@ def test_apply_checks_paths_and_rules():
             "key_tasks": [{"amount": {"value": "2", "confidence": 0.4}}]}
     checks = [
         Check(rule="year_plausible", passed=False, fields=("year",)),
-        Check(rule="tasks_within_budget", passed=True, fields=("budget.a", "key_tasks[0].amount", "nope[3].x")),
-        Check(rule="counts_non_negative", passed=True, fields=("budget.a",)),  # sanity pass: no raise
+        Check(rule="tasks_equal_project_expenditure", passed=True,
+              fields=("budget.a", "key_tasks[0].amount", "nope[3].x")),
+        Check(rule="tasks_within_budget", passed=True, fields=("year",)),  # an inequality: no raise
     ]
     out = apply_checks(data, checks)
     assert out["year"]["confidence"] == 0.4

@@ -9,7 +9,7 @@ import pytest
 
 from corpus.truth import flatten_values
 from extract.mapping import map_documents
-from mapping_seeds import DONGGUAN, jieyang_lines, seed_lines, seed_to_tables
+from mapping_seeds import DONGGUAN, JIEYANG, jieyang_lines, seed_lines, seed_to_tables
 
 FORM = "department_performance_targets"
 
@@ -206,6 +206,17 @@ def jieyang():
     docs = map_documents(tables, lines)
     assert len(docs) == 1
     return docs[0]
+
+
+def test_jieyang_as_printed_in_the_seed_text_has_no_level1_on_its_first_rows():
+    """Without the fix-up, the first rows' 一级指标 cell is the header cell: no level, and the check says so."""
+    tables, lines = seed_to_tables(seed_lines(JIEYANG))
+    (doc,) = map_documents(tables, lines)
+    levels = [i["level1"]["value"] for i in doc.data["indicators"]]
+    assert levels == [None, None, None, "效益指标", "效益指标"]
+    failed = next(c for c in doc.checks if c.rule == "indicator_levels_filled")
+    assert failed.passed is False and "indicators[0].level1" in failed.fields
+    assert doc.data["indicators"][0]["level1"]["confidence"] == 0.0
 
 
 def _assert_same(got: dict, want: dict) -> None:

@@ -3,7 +3,8 @@
 Each check names the fields it read (paths like ``budget.basic_expenditure``, ``key_tasks[2].amount``).
 A field in a failed check loses confidence (``FAIL_FACTOR``, or ``SPLIT_FACTOR`` when another cross-sum
 vouches for it); a field only in passed cross-sums is raised toward 1 by ``PASS_RAISE`` of the remaining
-gap. Plain sanity checks (a plausible year) only ever lower confidence: passing them proves little.
+gap. Inequalities and sanity checks (a plausible year) only ever lower confidence: passing them proves
+little.
 
 Rules for 部门整体预算绩效目标表, and what the two seed forms say about them:
 - ``expenditure_equals_income``: 基本支出 + 项目支出 [+ 财政专项资金 + 其他事业发展性支出] = 财政拨款 + 其他资金.
@@ -34,9 +35,9 @@ SPLIT_FACTOR = 0.75
 PASS_RAISE = 0.5
 MIN_YEAR, MAX_YEAR = 2000, 2100
 _ORDERED = {"≥", "≤", ">", "<"}
-# Rules whose pass is evidence that the numbers were read right (sums of independent cells).
-CROSS_RULES = {"expenditure_equals_income", "level_split_equals_development", "tasks_equal_project_expenditure",
-               "tasks_within_budget"}
+# Rules whose pass is evidence that the numbers were read right: equalities between sums of independent
+# cells. An inequality (tasks_within_budget) passes with slack, so passing it vouches for nothing.
+CROSS_RULES = {"expenditure_equals_income", "level_split_equals_development", "tasks_equal_project_expenditure"}
 
 
 def _amounts(doc: DepartmentPerformanceTargets, names: list[str]) -> dict[str, Decimal] | None:

@@ -76,6 +76,8 @@ def parse_decimal(text: str | None) -> tuple[Decimal | None, float]:
     if _CLEAN_NUMBER_RE.fullmatch(s):
         return Decimal(s.replace(",", "")), 1.0
     fixed = re.sub(r"(万元|元|人|个|家)$", "", s.translate(_OCR_DIGITS).replace(" ", ""))
+    if re.fullmatch(r"\d{1,3}(\.\d{3})+\.\d{1,2}", fixed):  # 4.393.85: a thousands comma read as a dot
+        fixed = fixed.replace(".", ",", fixed.count(".") - 1)
     if re.fullmatch(r"[-+]?[\d,]*\d(\.\d+)?", fixed):
         try:
             return Decimal(fixed.replace(",", "")), FIXED_UP_QUALITY

@@ -71,6 +71,8 @@ class IndicatorState:
 
 
 def _level(row: Row, header: IndicatorHeader, key: str, cell: Cell | None, last: Field[str] | None) -> Field[str]:
+    if cell is not None and match_label(cell.text, INDICATOR_COLUMNS) is not None:
+        cell = None  # the header cell itself (merged down over a row whose label was lost): no level
     fld = text_field(row.table, cell, header.quality.get(key, 1.0))
     if fld.value is None and last is not None and last.value is not None:
         return last.model_copy(update={"confidence": round(last.confidence * FILL_DOWN_QUALITY, 4)})
