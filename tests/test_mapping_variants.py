@@ -323,3 +323,21 @@ def test_wrapped_title_year_line_and_unit_line():
     assert v["key_tasks"][0]["amount"] == "20000.00"
     assert doc.data["key_tasks"][0]["amount"]["raw_unit"] == "万元"
     assert {c.rule: c.passed for c in doc.checks}["expenditure_equals_income"] is True
+
+
+def test_two_row_indicator_header_and_goals_one_per_row():
+    lines = ["某市部门整体预算绩效目标表（2024年）"] + grid("""
+部门名称 | 某某局 | | | |
+总体绩效目标 | 做好甲项工作。 | | | |
+| 做好乙项工作。 | | | |
+一级指标 | 二级指标 | 三级指标 | 指标值 | |
+| | | 实施周期 | 年度 |
+产出指标 | 数量指标 | 培训次数 | 10次 | 3次 |
+""")
+    tables, spans = seed_to_tables(lines)
+    (doc,) = map_documents(tables, spans)
+    v = _values(doc.data)
+    assert v["overall_goals"] == ["做好甲项工作。", "做好乙项工作。"]
+    (ind,) = v["indicators"]
+    assert (ind["level3"], ind["period_target"], ind["annual_target"], ind["value_min"], ind["unit"]) == (
+        "培训次数", "10次", "3次", "3", "次")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extract.mapping.coerce import count_value, is_blank, money_value, split_goals
+from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_value, split_goals
 from extract.mapping.fields import (
     INFERRED_QUALITY, clamp, count_field, money_field, source_of, text_field,
 )
@@ -106,6 +106,9 @@ def read_goals(parts: list[tuple[Table, Cell]]) -> list[Field[str]]:
     for table, cell in pending:
         offsets.append((pos, table, cell))
         pos += len(cell.text) + 1
+    if len(pending) > 1 and len(split_goals(text)) == 1:  # unnumbered goals, one per cell
+        return [Field[str](value=collapse_ws(c.text), raw=c.text.strip(), confidence=clamp(c.confidence),
+                           source=source_of(t, c)) for t, c in pending]
     cursor = 0
     for goal in split_goals(text):
         found = text.find(goal.split(" ")[0], cursor)
