@@ -26,20 +26,20 @@ def _inside(box: BBox, region: BBox, tol: float = 1.0) -> bool:
 
 
 def _hides_structure(lines: list[Line]) -> bool:
-    """Lines of one cell: a line with two segments, or two or more lines of numbers."""
-    if any(len(ln.segments) >= 2 for ln in lines):
-        return True
+    """Lines of one cell: a line with two segments one of them a number, or two or more lines of numbers."""
+    if any(len(ln.segments) >= 2 and any(s.numeric for s in ln.segments) for ln in lines):
+        return True  # (two pieces of justified prose are not two columns)
     numeric_lines = sum(1 for ln in lines if ln.segments and all(s.numeric for s in ln.segments))
     return numeric_lines >= 2
 
 
-def hidden_structure_cells(table: Table, lines: list[Line]) -> int:
+def hidden_structure_cells(table: Table, words: list[Word]) -> int:
+    """Cells whose own words show rows or columns the ruled grid does not have."""
     count = 0
     for cell in table.cells:
         if not cell.text:
             continue
-        mine = [ln for ln in lines if _inside(ln.bbox, cell.bbox)]
-        if _hides_structure(mine):
+        if _hides_structure(words_to_lines([w for w in words if _inside(w.bbox, cell.bbox, 0.0)])):
             count += 1
     return count
 
@@ -82,7 +82,7 @@ def reread_ruled_table(page_info: PageInfo, spans: list[TextSpan], rulings: list
     box = _with_side_text(words, table, list(others or []))
     lines = _region_lines(words, box)
     widened = box != table.bbox
-    if len(lines) < 2 or (not widened and hidden_structure_cells(table, lines) < min(MIN_HIDDEN_CELLS, _filled(table))):
+    if len(lines) < 2 or (not widened and hidden_structure_cells(table, words) < min(MIN_HIDDEN_CELLS, _filled(table))):
         return peel_rows(table)
     captions, lines, notes = peel_lines(lines)
     if len(lines) < 2:
