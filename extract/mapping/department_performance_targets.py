@@ -220,7 +220,7 @@ def read_rows(rows: list[Row], default_unit: str | None = None) -> FormState:
             continue
         state.sections.add(section)
         if section in ("department", "basic_info", "budget"):
-            start = next(i for i, c in enumerate(row.cells) if c.col >= start_col)
+            start = next((i for i, c in enumerate(row.cells) if c.col >= start_col), len(row.cells))
             read_kv_row(row, start, state.kv, state.section_units.get(section) or default_unit)
         elif section == "goals":
             state.goals.extend((row.table, c) for c in row.cells if c.col >= start_col and c.row == row.index)
