@@ -117,3 +117,7 @@ def test_fuzzy_labels():
     assert m is not None and m.key == "staff_count" and 0.8 <= m.quality < 1.0
     assert match_label("基本支出", KV_FIELDS).key == "basic_expenditure"
     assert match_label("名林", TASK_COLUMNS) is None  # too short to match fuzzily
+    assert match_label("部门名祢", SECTIONS) == ("department", 0.75)  # one slip in a 4-character anchor
+    assert match_label("效益指标", SECTIONS) is None  # a level1 value, two edits from 绩效指标
+    assert match_label("拟用于对下转移支付资全", KV_FIELDS).key == "transfer_funds"
+    assert match_label("其他事业发展性支出费用", KV_FIELDS).key == "other_development_expenditure"

@@ -8,18 +8,18 @@ label states is read separately by :func:`label_unit`.
 from __future__ import annotations
 
 import re
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
 
 from extract.text import normalize_label
 
-# Fuzzy matches below this ratio are no match. 0.8 accepts one wrong character in a 5-character label
-# (财政供养人贝数 vs 财政供养人员数: 0.857) and rejects labels sharing half their characters
-# (基本支出 vs 项目支出: 0.5).
-FUZZY_MIN_RATIO = 0.8
+# Fuzzy matching allows one edit (substitution, insertion, deletion) per FUZZY_CHARS_PER_EDIT characters
+# of the synonym, at least one: 部门名祢 -> 部门名称 (4 characters, 1 edit) and 财政供养人贝数 -> 财政供养人员数
+# match; 效益指标 vs 绩效指标 (2 edits) and 基本支出 vs 项目支出 (2 edits) do not.
+FUZZY_CHARS_PER_EDIT = 4
 # Labels this short must match exactly: one OCR slip in 名称 would make it another word.
 FUZZY_MIN_LENGTH = 4
+
 
 _PAREN_RE = re.compile(r"\([^()]*\)")
 _TRAIL_RE = re.compile(r"[:：.。]+$")
@@ -84,7 +84,7 @@ INDICATOR_COLUMNS: Vocabulary = {
 
 class LabelMatch(NamedTuple):
     key: str
-    quality: float  # 1.0 for an exact synonym, the fuzzy ratio otherwise
+    quality: float  # 1.0 for an exact synonym, 1 - edits / length otherwise
 
 
 @lru_cache(maxsize=8192)
@@ -126,12 +126,27 @@ def _match(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMat
     best: LabelMatch | None = None
     for variant, name in variants:
         n = len(variant)
-        if n < FUZZY_MIN_LENGTH or 2 * min(n, len(key)) / (n + len(key)) < FUZZY_MIN_RATIO:
-            continue  # lengths alone rule the ratio out
-        ratio = SequenceMatcher(None, key, variant).ratio()
-        if ratio >= FUZZY_MIN_RATIO and (best is None or ratio > best.quality):
-            best = LabelMatch(name, round(ratio, 4))
+        allowed = max(1, n // FUZZY_CHARS_PER_EDIT)
+        if n < FUZZY_MIN_LENGTH or abs(n - len(key)) > allowed:
+            continue
+        d = edit_distance(key, variant, allowed)
+        quality = round(1 - d / n, 4)
+        if d <= allowed and (best is None or quality > best.quality):
+            best = LabelMatch(name, quality)
     return best
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of ``a`` and ``b``, or ``limit + 1`` once it is known to exceed ``limit``."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
 
 
 def is_note(text: str) -> bool:
