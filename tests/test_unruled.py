@@ -189,3 +189,11 @@ def test_caption_and_source_rows_inside_a_frame_become_notes():
     assert t.n_rows == 3 and rows_of(t)[0] == {0: "Unit", 1: "Cost"}
     assert t.notes == ("Table 3. Costs by unit", "Source: city budget")
     assert t.bbox[1] >= 115 and t.bbox[3] <= 160
+
+
+def test_a_number_wrapped_in_a_narrow_ruled_cell_does_not_trigger_a_reread():
+    spans = [span("9,953,200.", 60, 100), span("00", 60, 112), span("Total", 120, 100), span("1,200.00", 120, 112)]
+    cells = (Cell(row=0, col=0, bbox=(55, 98, 110, 124), text="9,953,200. 00"),
+             Cell(row=0, col=1, bbox=(110, 98, 200, 124), text="Total 1,200.00"))
+    ruled = Table(id="t1", pages=(1,), n_rows=1, n_cols=2, cells=cells, bbox=(55, 98, 200, 124))
+    assert reread_ruled_table(PAGE, spans, [], ruled) == ruled

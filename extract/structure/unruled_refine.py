@@ -8,6 +8,7 @@ separators, and marked ``partly_ruled``.
 """
 from __future__ import annotations
 
+import re
 from statistics import median
 
 from extract.structure.unruled import Block, UnruledOptions, block_to_table, body_start, region_columns
@@ -16,6 +17,7 @@ from extract.structure.unruled_notes import peel_lines, peel_rows
 from extract.types import BBox, PageInfo, Ruling, Table, TextSpan
 
 MIN_HIDDEN_CELLS = 2  # cells showing hidden rows/columns before a ruled table is re-read
+_ONE_NUMBER = re.compile(r"^[-+(]?\d{1,3}((,\d{3})+|\d*)(\.\d+)?[)%]?$")
 SIDE_ROW_SHARE = 0.5
 SIDE_MAX_WORDS = 5  # median words per line of a stub column; running text has more  # share of the table's rows that text left of its grid must line up with
 
@@ -29,8 +31,11 @@ def _hides_structure(lines: list[Line]) -> bool:
     """Lines of one cell: a line with two segments one of them a number, or two or more lines of numbers."""
     if any(len(ln.segments) >= 2 and any(s.numeric for s in ln.segments) for ln in lines):
         return True  # (two pieces of justified prose are not two columns)
-    numeric_lines = sum(1 for ln in lines if ln.segments and all(s.numeric for s in ln.segments))
-    return numeric_lines >= 2
+    numeric_lines = [ln for ln in lines if ln.segments and all(s.numeric for s in ln.segments)]
+    if len(numeric_lines) < 2:
+        return False
+    joined = "".join(ln.text.replace(" ", "") for ln in numeric_lines)
+    return not (len(numeric_lines) == 2 and _ONE_NUMBER.match(joined))  # "9,953,200." + "00" is one number
 
 
 def hidden_structure_cells(table: Table, words: list[Word]) -> int:
