@@ -17,7 +17,7 @@ import pypdfium2.raw as pdfium_c
 
 from extract.geometry import PageFrame, area
 from extract.layout.rulings import page_rulings
-from extract.textlayer import CharBox, read_chars, chars_to_spans, garbled_share
+from extract.textlayer import CharBox, chars_to_spans, diagonal_count, garbled_share, read_chars
 from extract.types import PageInfo, Ruling, TextSpan
 
 # A page whose text layer has at least this many readable characters is a text page even when
@@ -127,7 +127,8 @@ class Page:
 
     For a PDF page, ``spans``/``rulings`` are read when the page is loaded; ``render`` works while
     the document is open. ``text_quality`` is the share of text-layer characters that read
-    cleanly (1.0 = none garbled); ``garbled_share`` is the rest.
+    cleanly (1.0 = none garbled); ``garbled_share`` is the rest. ``diagonal_chars`` counts
+    characters set at an angle (watermarks), which are kept out of ``spans``.
     """
 
     def __init__(self, doc: Document, index: int, info: PageInfo, spans: list[TextSpan],
@@ -139,6 +140,7 @@ class Page:
         self.rulings = rulings
         self.garbled_share = garbled
         self.text_quality = 1.0 - garbled
+        self.diagonal_chars = 0  # text set at an angle (watermarks): not in spans
         self._image_dpi = image_dpi
 
     @property
@@ -220,7 +222,9 @@ class Document:
         width, height = frame.size
         info = PageInfo(page=index + 1, width=round(width, 3), height=round(height, 3),
                         kind=kind, rotation=frame.rotation)
-        return Page(self, index, info, spans, rulings, garbled_share(chars))
+        page_out = Page(self, index, info, spans, rulings, garbled_share(chars))
+        page_out.diagonal_chars = diagonal_count(chars)
+        return page_out
 
     def _pdf_kind(self, page, frame: PageFrame, chars: list[CharBox]) -> str:
         readable = sum(1 for c in chars if not c.garbled)

@@ -8,6 +8,7 @@ a later stage can still cut it at a ruling.
 from __future__ import annotations
 
 import ctypes
+import math
 import unicodedata
 from collections.abc import Callable
 from typing import NamedTuple
@@ -42,6 +43,12 @@ class CharBox(NamedTuple):
     space_before: bool  # the text layer had a blank just before this character
     height: float
     yc: float  # vertical centre
+    turn: int = 0  # quarter turns counter-clockwise of the glyphs as displayed; -1: diagonal
+
+
+# Glyphs within this many degrees of a quarter turn count as turned by it; others are diagonal
+# (watermarks, stamps) and are kept out of the line spans.
+TURN_TOL_DEG = 5.0
 
 
 def _is_garbled(cp: int) -> bool:
@@ -62,6 +69,14 @@ def _code_points(raw, n: int) -> list[int]:
     return [pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(n)]
 
 
+def _turn(raw, i: int, page_rotation: int) -> int:
+    """Quarter turns (counter-clockwise, as displayed) of character ``i``; -1 when diagonal."""
+    # pdfium measures the angle clockwise in user space; /Rotate turns the page clockwise too
+    deg = (-math.degrees(pdfium_c.FPDFText_GetCharAngle(raw, i)) - page_rotation) % 360
+    q = round(deg / 90)
+    return q % 4 if abs(deg - 90 * q) <= TURN_TOL_DEG else -1
+
+
 def read_chars(textpage, frame: PageFrame) -> list[CharBox]:
     """Non-blank characters of a ``pypdfium2.PdfTextPage`` with loose boxes on the displayed page."""
     raw = getattr(textpage, "raw", textpage)
@@ -70,6 +85,7 @@ def read_chars(textpage, frame: PageFrame) -> list[CharBox]:
     to_display = frame.box
     out: list[CharBox] = []
     blank = False
+    prev_bottom, prev_left, turn = math.nan, math.nan, 0
     for i, cp in enumerate(_code_points(raw, pdfium_c.FPDFText_CountChars(raw))):
         if cp in _WHITESPACE:
             blank = True
@@ -80,6 +96,9 @@ def read_chars(textpage, frame: PageFrame) -> list[CharBox]:
         if cp < 0x20 or 0x7F <= cp < 0xA0:  # NUL/control: no mapping; show it as U+FFFD
             cp = 0xFFFD
         left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
+        if not (abs(bottom - prev_bottom) < 0.5 and left >= prev_left - 0.5):
+            turn = _turn(raw, i, frame.rotation)  # asked only where a baseline run breaks
+        prev_bottom, prev_left = bottom, left
         if top - bottom < 1.0 and right - left < 1.0:
             # pdfium gives a point-sized box for a glyph it cannot map; give it a line's height
             size = pdfium_c.FPDFText_GetFontSize(raw, i) or 10.0
@@ -87,7 +106,7 @@ def read_chars(textpage, frame: PageFrame) -> list[CharBox]:
         box = to_display(left, bottom, right, top)
         if box[2] - box[0] <= 0 and box[3] - box[1] <= 0:
             continue
-        out.append(CharBox(chr(cp), box, i, garbled, blank, box[3] - box[1], (box[1] + box[3]) / 2))
+        out.append(CharBox(chr(cp), box, i, garbled, blank, box[3] - box[1], (box[1] + box[3]) / 2, turn))
         blank = False
     return out
 
@@ -162,9 +181,51 @@ def _run_to_span(run: list[CharBox], font_size: Callable[[int], float] | None) -
         font_size=round(size, 2) if size > 0 else None)
 
 
-def chars_to_spans(chars: list[CharBox], font_size: Callable[[int], float] | None = None) -> list[TextSpan]:
-    """Line spans in reading order (top to bottom, left to right).
+# A turned line is read in a frame where it runs left to right: box -> frame box, and back.
+_INTO_FRAME = {
+    1: lambda b: (-b[3], b[0], -b[1], b[2]),   # reads upwards
+    2: lambda b: (-b[2], -b[3], -b[0], -b[1]),  # upside down
+    3: lambda b: (b[1], -b[2], b[3], -b[0]),   # reads downwards
+}
+_OUT_OF_FRAME = {
+    1: lambda b: (b[1], -b[2], b[3], -b[0]),
+    2: lambda b: (-b[2], -b[3], -b[0], -b[1]),
+    3: lambda b: (-b[3], b[0], -b[1], b[2]),
+}
 
-    ``font_size(index)`` gives a character's font size (pdfium's, while the text page is open).
+
+def _turned_spans(chars: list[CharBox], turn: int, font_size) -> list[TextSpan]:
+    into, back = _INTO_FRAME[turn], _OUT_OF_FRAME[turn]
+    framed = []
+    for c in chars:
+        b = into(c.box)
+        framed.append(c._replace(box=b, height=b[3] - b[1], yc=(b[1] + b[3]) / 2))
+    spans = []
+    for line in _group_lines(framed):
+        for run in _split_runs(line):
+            s = _run_to_span(run, font_size)
+            spans.append(s.model_copy(update={"bbox": back(s.bbox),
+                                              "char_boxes": tuple(back(b) for b in s.char_boxes)}))
+    return spans
+
+
+def chars_to_spans(chars: list[CharBox], font_size: Callable[[int], float] | None = None) -> list[TextSpan]:
+    """Line spans: upright lines in reading order (top to bottom, left to right), then turned ones.
+
+    Turned text (a column header set sideways) is read along its own direction; its char boxes
+    follow the reading order. Diagonal characters (watermarks) are not put in spans; see
+    ``diagonal_count``. ``font_size(index)`` gives a character's font size (pdfium's, while the
+    text page is open).
     """
-    return [_run_to_span(run, font_size) for line in _group_lines(chars) for run in _split_runs(line)]
+    upright = [c for c in chars if c.turn == 0]
+    spans = [_run_to_span(run, font_size) for line in _group_lines(upright) for run in _split_runs(line)]
+    for turn in (1, 2, 3):
+        turned = [c for c in chars if c.turn == turn]
+        if turned:
+            spans.extend(_turned_spans(turned, turn, font_size))
+    return spans
+
+
+def diagonal_count(chars: list[CharBox]) -> int:
+    """Characters set at an angle that is not a quarter turn (kept out of spans)."""
+    return sum(1 for c in chars if c.turn == -1)

@@ -316,3 +316,36 @@ def test_image_orientation_alpha_depth_and_damage(tmp_path):
         with open_document(cut) as doc:  # the header reads fine; the damage shows when decoding
             with pytest.raises(InputError, match=r"^damaged image data \(page 1\)"):
                 next(doc.iter_pages()).render(200)
+
+
+def test_sideways_text_reads_along_its_direction_and_watermarks_stay_out(tmp_path):
+    def draw(c):
+        c.setFont("zh", 12)
+        c.drawString(100, 700, "部门名称")
+        for angle, x, text in ((90, 300, "Total 合计"), (270, 400, "预算金额")):
+            c.saveState()
+            c.translate(x, 400)
+            c.rotate(angle)
+            c.drawString(0, 0, text)
+            c.restoreState()
+        c.saveState()
+        c.translate(150, 200)
+        c.rotate(35)
+        c.setFont("zh", 40)
+        c.drawString(0, 0, "内部资料")  # a watermark
+        c.restoreState()
+    with open_document(_pdf(tmp_path / "turned.pdf", [draw])) as doc:
+        page = next(doc.iter_pages())
+    by_text = {s.text: s for s in page.spans}
+    assert sorted(by_text) == sorted(["部门名称", "Total 合计", "预算金额"])
+    assert page.diagonal_chars == 4
+    up, down = by_text["Total 合计"], by_text["预算金额"]
+    for span, x in ((up, 300), (down, 400)):
+        x0, y0, x1, y1 = span.bbox
+        assert y1 - y0 > 3 * (x1 - x0)  # a tall, narrow span
+        assert x0 < x < x1  # the baseline runs through it
+    ups = [b[1] for b in up.char_boxes]
+    downs = [b[1] for b in down.char_boxes]
+    assert ups == sorted(ups, reverse=True)  # read bottom to top
+    assert downs == sorted(downs)  # read top to bottom
+    assert up.bbox[3] == pytest.approx(H - 400, abs=1) and down.bbox[1] == pytest.approx(H - 400, abs=1)
