@@ -132,7 +132,8 @@ class Page:
     """
 
     def __init__(self, doc: Document, index: int, info: PageInfo, spans: list[TextSpan],
-                 rulings: list[Ruling], garbled: float, image_dpi: float | None = None):
+                 rulings: list[Ruling], garbled: float, image_dpi: float | None = None,
+                 diagonal_chars: int = 0):
         self._doc = doc
         self._index = index
         self.info = info
@@ -140,7 +141,7 @@ class Page:
         self.rulings = rulings
         self.garbled_share = garbled
         self.text_quality = 1.0 - garbled
-        self.diagonal_chars = 0  # text set at an angle (watermarks): not in spans
+        self.diagonal_chars = diagonal_chars  # text set at an angle (watermarks): not in spans
         self._image_dpi = image_dpi
 
     @property
@@ -222,9 +223,7 @@ class Document:
         width, height = frame.size
         info = PageInfo(page=index + 1, width=round(width, 3), height=round(height, 3),
                         kind=kind, rotation=frame.rotation)
-        page_out = Page(self, index, info, spans, rulings, garbled_share(chars))
-        page_out.diagonal_chars = diagonal_count(chars)
-        return page_out
+        return Page(self, index, info, spans, rulings, garbled_share(chars), diagonal_chars=diagonal_count(chars))
 
     def _pdf_kind(self, page, frame: PageFrame, chars: list[CharBox]) -> str:
         readable = sum(1 for c in chars if not c.garbled)
