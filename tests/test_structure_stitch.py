@@ -241,3 +241,21 @@ def test_next_forms_title_keeps_identical_tables_apart():
     # a running head on every page does not keep a continuation apart
     head = {p: [text_span("2024年部门预算", 60, 20)] for p in (1, 2, 3)}
     assert [t.pages for t in stitch_tables(parts, lines_by_page=head)] == [(1, 2)]
+
+
+def test_part_missing_its_outer_label_column_still_continues():
+    cols = [50.0, 110.0, 200.0, 300.0, 450.0]
+    p1 = draw_table(cols, _rows(3, top=600), [(1, 0, 2, 1, "绩效指标")],
+                    texts={(0, 1): "一级指标", (0, 2): "二级指标", (0, 3): "指标值", (1, 1): "产出", (2, 1): "效益"})
+    # page 2 as raster rulings found it: the short lines of the open label column are lost
+    p2 = draw_table(cols[1:], _rows(2), texts={(0, 0): "一级指标", (0, 1): "二级指标", (0, 2): "指标值",
+                                               (1, 0): "满意度"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert (t.n_rows, t.n_cols) == (4, 4)
+    assert [t.cell_at(r, 1).text for r in range(4)] == ["一级指标", "产出", "效益", "满意度"]
+    assert t.cell_at(3, 0) is not None
+    other = draw_table([60.0, 180.0, 260.0], _rows(2), texts={(0, 0): "别的表"})
+    assert len(stitch_tables(_page_tables(1, p1) + _page_tables(2, other))) == 2
+    label = t.cell_at(3, 0)
+    assert (label.text, label.row, label.row_span, label.confidence) == ("绩效指标", 1, 3, 0.5)
+    assert len({id(c) for row in t.dense() for c in row if c is None}) == 0

@@ -3,7 +3,8 @@
 ``stitch_tables(tables, options=None) -> list[Table]``: ``tables`` are the per-page tables of one document
 (any order; they are read in page order, top to bottom). The first table on page n+1 continues the last
 table on page n when their outer column edges match within ``stitch_tol`` and one's column edges are a
-subset of the other's (equal, or one page splits a column the other does not), or when the two rows that
+subset of the other's (equal, or one page splits a column the other does not), when one part's edges
+(3 columns at least) are a run of the other's sharing an outer edge, or when the two rows that
 meet at the break have the same cell edges (blocks below the break may split columns differently), or,
 given ``lines_by_page``, when both parts have the same outer edges. Given ``lines_by_page``, text between
 the parts (other than page numbers and running heads) always keeps them apart. Stitching then:
@@ -18,6 +19,9 @@ the parts (other than page numbers and running heads) always keeps them apart. S
   page) is not drawn, or when one part is empty and the other is a label spanning several rows (the text
   of a merged label sits in one part only: the first, or the one holding its vertical centre). When every
   cell of the next part's first row continues the row above, the two rows are one row.
+
+A position no part covers (a part whose outer column lines were lost) is filled: a multi-row label just
+above goes on down over it, otherwise an empty cell; either way with confidence 0.5.
 
 Ids are reassigned ``t1``, ``t2``... in document order after stitching; ``pages`` lists every page.
 """
@@ -57,6 +61,14 @@ def _same_columns(a: list[float], b: list[float], tol: float) -> bool:
     if len(a) < 2 or len(b) < 2 or abs(a[0] - b[0]) > tol or abs(a[-1] - b[-1]) > tol:
         return False
     return all(_has(b, x, tol) for x in a) or all(_has(a, x, tol) for x in b)
+
+
+def _sub_range(small: list[float], big: list[float], tol: float) -> bool:
+    """Every edge of ``small`` (3 columns at least) is an edge of ``big``, one outer edge shared: a part
+    whose outer column's lines were lost (raster rulings miss short lines)."""
+    if len(small) < 4 or not all(_has(big, x, tol) for x in small):
+        return False
+    return abs(small[0] - big[0]) <= tol or abs(small[-1] - big[-1]) <= tol
 
 
 def _row_edges(t: Table, row: int, tol: float) -> list[float]:
@@ -114,6 +126,8 @@ def _continues(prev: Table, nxt: Table, tol: float, lines: Lines | None, running
     if _same_columns(a, b, tol):
         return True
     if _same_row_edges(_row_edges(prev, prev.n_rows - 1, tol), _row_edges(nxt, 0, tol), tol):
+        return True
+    if _sub_range(a, b, tol) or _sub_range(b, a, tol):
         return True
     return lines is not None and abs(a[0] - b[0]) <= tol and abs(a[-1] - b[-1]) <= tol
 
@@ -230,6 +244,34 @@ def _append(acc: list[_Entry], n_acc: int, part: list[_Entry], n_part: int) -> t
     return out, offset + n_part
 
 
+_HOLE_CONFIDENCE = 0.5  # a position no part covered (lines lost); its cell is a guess
+
+
+def _fill_holes(cells: list[Cell], n_rows: int, edges: list[float]) -> list[Cell]:
+    """Positions no part covers (a part lacking an outer column): a multi-row label ending just above
+    goes on down; elsewhere an empty cell, with lowered confidence."""
+    at = {(r, k): i for i, c in enumerate(cells)
+          for r in range(c.row, c.row + c.row_span) for k in range(c.col, c.col + c.col_span)}
+    for r in range(n_rows):
+        ys = [c.bbox for c in cells if c.row == r]
+        for k in range(len(edges) - 1):
+            if (r, k) in at:
+                continue
+            i = at.get((r - 1, k))
+            above = cells[i] if i is not None else None
+            if above is not None and above.col_span == 1 and above.row_span > 1 and above.text.strip():
+                cells[i] = above.model_copy(update={"row_span": above.row_span + 1,
+                                                    "confidence": min(above.confidence, _HOLE_CONFIDENCE)})
+            else:
+                y0, y1 = (min(b[1] for b in ys), max(b[3] for b in ys)) if ys else (0.0, 0.0)
+                page = next((c.page for c in cells if c.row == r), cells[-1].page)
+                cells.append(Cell(row=r, col=k, page=page, bbox=(edges[k], y0, edges[k + 1], y1),
+                                  confidence=_HOLE_CONFIDENCE))
+                i = len(cells) - 1
+            at[(r, k)] = i
+    return cells
+
+
 def _join_chain(chain: list[Table], tol: float) -> Table:
     if len(chain) == 1:
         return chain[0]
@@ -238,7 +280,7 @@ def _join_chain(chain: list[Table], tol: float) -> Table:
     acc, n = _entries(chain[0], edges), chain[0].n_rows
     for t in chain[1:]:
         acc, n = _append(acc, n, _entries(t, edges), t.n_rows)
-    cells = sorted((e.cell for e in acc), key=lambda c: (c.row, c.col))
+    cells = sorted(_fill_holes([e.cell for e in acc], n, edges), key=lambda c: (c.row, c.col))
     pages = tuple(dict.fromkeys(p for t in chain for p in t.pages))
     return chain[0].model_copy(update={
         "pages": pages, "n_rows": n, "n_cols": len(edges) - 1, "cells": tuple(cells),
