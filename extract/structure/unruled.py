@@ -157,9 +157,13 @@ def _join_sections(runs: list[list[int]], lines: list[Line], rulings: list[Rulin
 
 
 def body_start(lines: list[Line]) -> int:
-    """First line whose segments include a number, when at least two lines have numbers."""
-    numeric = [i for i, ln in enumerate(lines) if len(ln.segments) >= 2 and any(s.numeric for s in ln.segments)]
+    """First line whose segments include a number (years in a header do not count), when two lines do."""
+    numeric = [i for i, ln in enumerate(lines) if len(ln.segments) >= 2
+               and any(s.numeric and not _YEAR.match(s.text) for s in ln.segments)]
     return numeric[0] if len(numeric) >= 2 else 0
+
+
+_YEAR = re.compile(r"^(19|20)\d\d\*?$")
 
 
 def _is_prose(lines: list[Line], gaps: list[Gap], opts: UnruledOptions) -> bool:
