@@ -259,3 +259,25 @@ def test_part_missing_its_outer_label_column_still_continues():
     label = t.cell_at(3, 0)
     assert (label.text, label.row, label.row_span, label.confidence) == ("绩效指标", 1, 3, 0.5)
     assert len({id(c) for row in t.dense() for c in row if c is None}) == 0
+
+
+def test_block_label_printed_below_the_break_under_a_repeated_block_header():
+    block = {(1, 1): "名称", (1, 2): "目标内容"}
+    p1 = draw_table(COLS, _rows(2, top=700), texts={(0, 0): "部门", (0, 1): "局", **block})  # label cell empty
+    p2 = draw_table(COLS, _rows(3), [(0, 0, 2, 1, "其他需完成的任务")],
+                    texts={(0, 1): "名称", (0, 2): "目标内容", (1, 1): "法律顾问", (2, 0): "绩效指标"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 4
+    label = t.cell_at(2, 0)
+    assert (label.row, label.row_span, label.text, label.page) == (1, 2, "其他需完成的任务", 1)
+    assert sum(c.text == "名称" for c in t.cells) == 1
+
+
+def test_label_printed_on_both_sides_of_the_break_is_one_cell():
+    p1 = draw_table(COLS, _rows(3, top=600), [(1, 0, 2, 1, "产出指标")],
+                    texts={**HEADER, (1, 1): "a", (2, 1): "b"})
+    p2 = draw_table(COLS, _rows(3), [(0, 0, 2, 1, "产出指标")], texts={(0, 1): "c", (1, 1): "d", (2, 0): "效益指标"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    label = t.cell_at(4, 0)
+    assert (label.row, label.row_span, label.text) == (1, 4, "产出指标")
+    assert t.cell_at(5, 0).text == "效益指标"

@@ -164,24 +164,29 @@ def _header_rows(acc: list[_Entry], n_acc: int, part: list[_Entry], n_part: int)
         if all(p and p == a for p, a in rows) and sum(len(p) for p, _ in rows) >= 2:
             return k
     last = n_acc - 1
-    for label in (e for e in acc if e.cell.row <= last < e.cell.row + e.cell.row_span and e.cell.text.strip()):
-        skip = set(range(label.cell.col, label.cell.col + label.cell.col_span))
-        head = _row_texts(part, 0, skip)
-        if n_part < 2 or len(head) < 2 or head != _row_texts(acc, label.cell.row, skip) \
-                or _row_texts(part, 0).keys() & skip:
-            continue
-        if label.cell.row < last or _label_goes_on(part, label.cell):
+    for label in (e.cell for e in acc if e.cell.row <= last < e.cell.row + e.cell.row_span):
+        if _repeats_block_header(acc, part, n_part, label, last):
             return 1
     return 0
 
 
-def _label_goes_on(part: list[_Entry], label: Cell) -> bool:
-    """Under ``label`` the part starts empty over its repeated header and the row after it."""
+def _repeats_block_header(acc: list[_Entry], part: list[_Entry], n_part: int, label: Cell, last: int) -> bool:
+    """The part's first row repeats the first row of the block that ``label`` (cut by the break) heads,
+    outside the label's columns, and the label goes on under it."""
+    skip = set(range(label.col, label.col + label.col_span))
+    head = _row_texts(part, 0, skip)
+    if n_part < 2 or len(head) < 2 or head != _row_texts(acc, label.row, skip):
+        return False
     under = {e.cell.row: e.cell for e in part
              if (e.cell.col, e.cell.col_span) == (label.col, label.col_span) and e.cell.row <= 1}
     first = under.get(0)
-    if first is None or first.text.strip():
+    if first is None:
         return False
+    a, b = _norm(label.text), _norm(first.text)
+    if a and b and a != b:
+        return False  # another label: a new block that happens to have the same header
+    if label.row < last and a and not b:
+        return True
     return first.row_span >= 2 or (1 in under and not under[1].text.strip())
 
 
@@ -206,17 +211,19 @@ def _joins(above: _Entry, below: _Entry) -> bool:
     if above.bottom_open or below.top_open:
         return True
     a_text, b_text = bool(a.text.strip()), bool(b.text.strip())
+    if a_text and b_text:  # a label printed again on the next page
+        return _norm(a.text) == _norm(b.text) and (a.row_span > 1 or b.row_span > 1 or below.under_header)
     if a_text and not b_text:  # a label going on, empty, on the next page
         return a.row_span > 1 or b.row_span > 1 or below.under_header
     if b_text and not a_text:  # a label whose text was printed on the part below the break
-        return a.row_span > 1
+        return a.row_span > 1 or below.under_header
     return False
 
 
 def _merge(above: _Entry, below: _Entry, row_span: int) -> _Entry:
     a, b = above.cell, below.cell
     cell = a.model_copy(update={
-        "row_span": row_span, "text": join_lines([a.text, b.text]),
+        "row_span": row_span, "text": a.text if _norm(a.text) == _norm(b.text) else join_lines([a.text, b.text]),
         "confidence": min(a.confidence, b.confidence), "spans": a.spans + b.spans,
     })
     return _Entry(cell, above.top_open, below.bottom_open)
