@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from statistics import median
 
 from extract.structure.options import StructureOptions
-from extract.structure.segments import CoverageIndex, Segment, cluster_positions, link_segments, rulings_to_segments
+from extract.structure.segments import (
+    CoverageIndex, Segment, cluster_positions, link_segments, rulings_to_segments,
+)
 from extract.types import BBox, Grid, PageInfo, Ruling, TableRegion
 
 

@@ -1,27 +1,28 @@
 """Tables continued across pages become one table.
 
-``stitch_tables(tables, options=None) -> list[Table]``: ``tables`` are the per-page tables of one document
-(any order; they are read in page order, top to bottom). The first table on page n+1 continues the last
-table on page n when their outer column edges match within ``stitch_tol`` and one's column edges are a
-subset of the other's (equal, or one page splits a column the other does not), when one part's edges
-(3 columns at least) are a run of the other's sharing an outer edge, or when the two rows that
-meet at the break have the same cell edges (blocks below the break may split columns differently), or,
-given ``lines_by_page``, when both parts have the same outer edges. Given ``lines_by_page``, text between
-the parts (other than page numbers and running heads) always keeps them apart. Stitching then:
+``stitch_tables(tables, options=None, lines_by_page=None) -> list[Table]``: ``tables`` are the per-page
+tables of one document (any order; read in page order, top to bottom). The first table on page n+1
+continues the last table on page n when (``stitch_tol`` apart at most):
+- their column edges are equal or one set holds the other (one page splits a column), outer edges equal;
+- one part's edges (3 columns at least) are a run of the other's sharing an outer edge (a part whose
+  outer column lines were lost);
+- the two rows meeting at the break have the same cells (blocks may split columns differently);
+- or, given ``lines_by_page``, they have the same outer edges.
+Given ``lines_by_page`` (page -> spans outside tables), text between the parts other than page numbers
+and running heads always keeps them apart (e.g. the title of the next department's form).
 
+Stitching then:
 - puts all parts on the union of their column edges (a cell spanning a split column gets a col_span);
 - drops a repeated header at the top of the next part: its first 1-3 rows equal the table's first rows,
-  or its first row equals the first row of a label block cut by the break (e.g. 序号/名称/... repeated under
-  年度重点工作任务), comparing the columns outside the label (when that first row is the last row before
-  the break, the label's empty continuation must span the repeated row and more);
-- joins a cell cut by the break into ONE cell (combined row_span, text joined, page and bbox of its first
-  part): when the top border above it on the next page (or the bottom border below it on the previous
-  page) is not drawn, or when one part is empty and the other is a label spanning several rows (the text
-  of a merged label sits in one part only: the first, or the one holding its vertical centre). When every
-  cell of the next part's first row continues the row above, the two rows are one row.
-
-A position no part covers (a part whose outer column lines were lost) is filled: a multi-row label just
-above goes on down over it, otherwise an empty cell; either way with confidence 0.5.
+  or its first row equals, outside a label's columns, the first row of the block that label heads,
+  the label being cut by the break (序号/名称/... repeated under 年度重点工作任务);
+- joins a cell cut by the break into ONE cell (combined row_span, page and bbox of its first part, text
+  joined or, when printed on both sides, kept once): when the border between the parts is not drawn, or
+  when the cut cell is a label (spanning several rows, or going on under a dropped header) printed on
+  one side or on both. When every cell of the next part's first row continues the row above, the two
+  rows are one row;
+- fills a position no part covers: a multi-row label just above goes on down over it, otherwise an
+  empty cell; either way at confidence 0.5.
 
 Ids are reassigned ``t1``, ``t2``... in document order after stitching; ``pages`` lists every page.
 """
