@@ -9,7 +9,7 @@ from typing import Any
 from benchmarks.methods import UNAVAILABLE, Prediction, registry
 from benchmarks.report import markdown, new_record, plot, reliability_bins
 from benchmarks.runner import MethodSetRun, SampleRun, run_method_on_set
-from benchmarks.sets import SETS, quick_slice
+from benchmarks.sets import SETS
 
 FIXTURE_REFERENCE = Path(__file__).resolve().parent / "fixtures" / "teds_reference.json"
 
@@ -64,8 +64,7 @@ def run_benchmark(set_names: list[str], method_names: list[str], quick: bool, li
     reliability: dict[str, list] = {}
     for set_name in set_names:
         bench = SETS[set_name]
-        samples = bench.samples()
-        samples = quick_slice(samples, bench.quick if quick else bench.full)
+        samples = bench.slice(quick)
         entry: dict[str, Any] = {"docs": len(samples), "methods": {}}
         for method_name in method_names:
             t0 = time.perf_counter()

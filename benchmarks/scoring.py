@@ -5,7 +5,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from benchmarks.metrics.align import align_rows
-from benchmarks.metrics.cells import Counts, cell_detection_counts
+from benchmarks.metrics.cells import Counts, cell_detection_counts, ink_box
 from benchmarks.metrics.cer import corpus_cer, normalize_text
 from benchmarks.metrics.confidence import REVIEW_SHARES, auroc, review_catch_rate
 from benchmarks.metrics.fields import FieldOutcome, accuracy, field_outcomes, pair_documents
@@ -123,11 +123,14 @@ def score_icdar(run: MethodSetRun) -> Figures:
 
 
 def _pixel_boxes(r) -> list[tuple[float, float, float, float]]:
-    """Predicted cell boxes in image pixels (a page's width/height is its image size in its own units)."""
+    """Predicted cells in image pixels (a page's width/height is its image size in its own units),
+    each reduced to the ink it holds, as the truth outlines content (see metrics.cells.ink_box)."""
+    import numpy as np
     from PIL import Image
 
     with Image.open(r.sample.path) as img:
         width, height = img.size
+        gray = np.asarray(img.convert("L"))
     pages = {p.page: p for p in r.prediction.pages}
     out = []
     for t in r.prediction.tables:
@@ -135,7 +138,9 @@ def _pixel_boxes(r) -> list[tuple[float, float, float, float]]:
             page = pages.get(c.page)
             sx = width / page.width if page and page.width else 1.0
             sy = height / page.height if page and page.height else 1.0
-            out.append((c.bbox[0] * sx, c.bbox[1] * sy, c.bbox[2] * sx, c.bbox[3] * sy))
+            box = ink_box(gray, (c.bbox[0] * sx, c.bbox[1] * sy, c.bbox[2] * sx, c.bbox[3] * sy))
+            if box is not None:
+                out.append(box)
     return out
 
 

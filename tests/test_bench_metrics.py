@@ -145,3 +145,17 @@ def test_align_rows_skips_an_inserted_header_row():
     pairs = align_rows(truth, pred)
     assert pairs[1] == 2 and pairs[2] == 3 and pairs[0] in (0, 1)
     assert align_rows(["x"], []) == {}
+
+
+def test_ink_box_finds_content_inside_a_ruled_cell():
+    import numpy as np
+
+    from benchmarks.metrics.cells import ink_box
+
+    gray = np.full((100, 200), 255, dtype=np.uint8)
+    gray[0:2, :] = gray[98:100, :] = 0  # the cell's own rulings
+    gray[:, 0:2] = gray[:, 198:200] = 0
+    gray[40:60, 50:120] = 20  # its text
+    assert ink_box(gray, (0, 0, 200, 100)) == (50.0, 40.0, 120.0, 60.0)
+    gray[40:60, 50:120] = 255
+    assert ink_box(gray, (0, 0, 200, 100)) is None  # an empty cell holds nothing to match

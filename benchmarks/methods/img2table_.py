@@ -1,5 +1,6 @@
 """img2table on images and scanned PDFs with Tesseract (chi_sim); merged cells are the repeated
-cell objects it returns. Its own ``min_confidence`` filter stays at the library default (50)."""
+cell objects it returns. Its own ``min_confidence`` filter stays at the library default (50). It looks
+for ruled tables first and, on a page where it finds none, for borderless ones (PubTabNet is unruled)."""
 from __future__ import annotations
 
 import io
@@ -40,7 +41,10 @@ def _predict_pdf(path: str) -> Prediction:
     pages = [PageInfo(page=i + 1, width=float(doc[i].get_width()), height=float(doc[i].get_height()), kind="scanned")
              for i in range(len(doc))]
     doc.close()
-    found = PDF(src=path, pdf_text_extraction=False).extract_tables(ocr=_ocr())
+    ocr = _ocr()
+    found = PDF(src=path, pdf_text_extraction=False).extract_tables(ocr=ocr)
+    if not any(found.values()):  # nothing ruled: let it look for borderless tables too
+        found = PDF(src=path, pdf_text_extraction=False).extract_tables(ocr=ocr, borderless_tables=True)
     tables = [t for index, ts in sorted(found.items()) for t in _to_tables(ts, index + 1, 72.0 / PDF_DPI)]
     return Prediction(tables=tables, pages=pages)
 
@@ -58,7 +62,10 @@ def _predict_image(path: str) -> Prediction:
             buf = io.BytesIO()
             frame.convert("RGB").save(buf, format="PNG")
             pages.append(PageInfo(page=number, width=float(frame.width), height=float(frame.height), kind="scanned"))
-            tables.extend(_to_tables(Image(src=buf.getvalue()).extract_tables(ocr=ocr), number, 1.0))
+            found = Image(src=buf.getvalue()).extract_tables(ocr=ocr)
+            if not found:  # nothing ruled: let it look for borderless tables too
+                found = Image(src=buf.getvalue()).extract_tables(ocr=ocr, borderless_tables=True)
+            tables.extend(_to_tables(found, number, 1.0))
     return Prediction(tables=tables, pages=pages)
 
 

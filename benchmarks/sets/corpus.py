@@ -24,22 +24,25 @@ def _documents(folder: Path) -> list[Path]:
                   and (folder / f"{p.stem}.truth.json").exists())
 
 
-def ensure_generated(folder_name: str) -> Path:
-    """The folder, generated first when it holds no document (born-digital, then the scans of it)."""
+def ensure_generated(folder_name: str, wanted: int | None = None) -> Path:
+    """The folder, generated first when it holds fewer documents than wanted (any, when None):
+    born-digital first, then scans of its first ``wanted`` documents (of all, when None)."""
     folder = GENERATED / folder_name
-    if _documents(folder):
+    have = len(_documents(folder))
+    if have and (wanted is None or have >= wanted):
         return folder
     born = GENERATED / "born_digital"
     if not _documents(born):
         subprocess.run([sys.executable, "-m", "corpus", "generate", "--out", str(born)], cwd=REPO, check=True)
     if folder_name in SCAN_PROFILES and importlib.util.find_spec("corpus.scan") is not None:
         subprocess.run([sys.executable, "-m", "corpus.scan", "--src", str(born), "--out", str(folder),
-                        "--profile", SCAN_PROFILES[folder_name]], cwd=REPO, check=True)
+                        "--profile", SCAN_PROFILES[folder_name]] + (["--limit", str(wanted)] if wanted else []),
+                       cwd=REPO, check=True)
     return folder
 
 
-def samples(bench: BenchSet) -> list[Sample]:
-    folder = ensure_generated(FOLDERS[bench.name])
+def samples(bench: BenchSet, wanted: int | None = None) -> list[Sample]:
+    folder = ensure_generated(FOLDERS[bench.name], wanted)
     out = []
     for doc in _documents(folder):
         kind = "image" if doc.suffix.lower() != ".pdf" else bench.kind
