@@ -169,3 +169,18 @@ def test_rulings_land_where_pdfium_draws_them(tmp_path, rotation):
         x0, y0, x1, y1 = (round(v) for v in r.bbox)
         assert ink[y0:y1 + 1, x0:x1 + 1].mean() > 0.4, (rotation, r)
     assert ink.sum() == pytest.approx(sum((r.bbox[2] - r.bbox[0]) * (r.bbox[3] - r.bbox[1]) for r in rulings), rel=0.1)
+
+
+def test_charts_and_curves_give_no_rulings_but_rounded_boxes_do(tmp_path):
+    def draw(c):
+        p = c.beginPath()  # a chart line with a flat stretch in the middle
+        p.moveTo(100, 600)
+        for x, y in ((120, 640), (140, 650), (200, 650), (220, 700)):
+            p.lineTo(x, y)
+        c.drawPath(p, stroke=1, fill=0)
+        c.circle(400, 600, 20, stroke=1, fill=0)  # Béziers: control polygon is axis-aligned
+        c.roundRect(100, 300, 200, 100, 10, stroke=1, fill=0)
+    rulings = _rulings(_draw(tmp_path, draw), merge=False)
+    got = sorted((r.orientation, round(_pos(r), 1), _span(r)) for r in rulings)
+    assert got == [("h", 400.0, (110.0, 290.0)), ("h", 500.0, (110.0, 290.0)),
+                   ("v", 100.0, (410.0, 490.0)), ("v", 300.0, (410.0, 490.0))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import pypdfium2.raw as pdfium_c
 
@@ -23,6 +24,9 @@ THIN_RECT_MAX = 3.0
 STRAIGHT_TOL = 0.5
 # Shorter pieces (points) are dots or glyph fragments, not rulings.
 MIN_SEGMENT = 0.5
+# A stroked subpath with a straight piece running this far (points) along both axes at once is
+# a chart line or a drawn shape: none of its pieces are rulings (a chart's flat stretches are not).
+DIAGONAL_MIN = 1.0
 # Strokes or fills with every RGB channel at or above this are white on white: invisible.
 WHITE_LEVEL = 245
 # The edges of a visibly shaded (non-white) filled rectangle are drawn boundaries too: a shaded
@@ -95,30 +99,51 @@ def _walk_paths(objects: Iterator, ctm: Matrix, depth: int = 0) -> Iterator[tupl
             yield from _walk_paths(children, _compose(_matrix(obj), ctm), depth + 1)
 
 
-def _subpaths(path, m: Matrix) -> list[tuple[list[tuple[float, float]], bool, bool]]:
-    """Subpaths as (points in user space, closed, has_curve)."""
+class _Subpath(NamedTuple):
+    points: list[tuple[float, float]]  # user space; Bézier control points included
+    is_line: list[bool]  # is_line[i]: a straight segment arrives at points[i] (i >= 1)
+    closed: bool
+    curved: bool
+
+    def line_edges(self) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+        """The straight segments, the closing one included; never a Bézier's control polygon."""
+        pts = self.points
+        edges = [(pts[i - 1], pts[i]) for i in range(1, len(pts)) if self.is_line[i]]
+        if self.closed and pts[0] != pts[-1]:
+            edges.append((pts[-1], pts[0]))
+        return edges
+
+
+def _subpaths(path, m: Matrix) -> list[_Subpath]:
     a, b, c, d, e, f = m
-    out: list[tuple[list[tuple[float, float]], bool, bool]] = []
+    out: list[_Subpath] = []
     pts: list[tuple[float, float]] = []
-    closed = curved = False
+    lines: list[bool] = []
+    closed = False
     x, y = _BUF.x, _BUF.y
+    line_to, move_to = pdfium_c.FPDF_SEGMENT_LINETO, pdfium_c.FPDF_SEGMENT_MOVETO
     for i in range(pdfium_c.FPDFPath_CountSegments(path)):
         seg = pdfium_c.FPDFPath_GetPathSegment(path, i)
         kind = pdfium_c.FPDFPathSegment_GetType(seg)
         pdfium_c.FPDFPathSegment_GetPoint(seg, x, y)
         p = (x.value * a + y.value * c + e, x.value * b + y.value * d + f)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+        if kind == move_to:
             if len(pts) > 1:
-                out.append((pts, closed, curved))
-            pts, closed, curved = [p], False, False
+                out.append(_Subpath(pts, lines, closed, not all(lines[1:])))
+            pts, lines, closed = [p], [False], False
             continue
-        curved |= kind == pdfium_c.FPDF_SEGMENT_BEZIERTO
         pts.append(p)
+        lines.append(kind == line_to)
         if pdfium_c.FPDFPathSegment_GetClose(seg):
             closed = True
     if len(pts) > 1:
-        out.append((pts, closed, curved))
+        out.append(_Subpath(pts, lines, closed, not all(lines[1:])))
     return out
+
+
+def _has_diagonal(edges) -> bool:
+    """A straight segment well off both axes: the subpath is a chart line or a shape, not a border."""
+    return any(abs(p[0] - q[0]) > DIAGONAL_MIN and abs(p[1] - q[1]) > DIAGONAL_MIN for p, q in edges)
 
 
 def _axis_segment(p: tuple[float, float], q: tuple[float, float], width: float) -> _Seg | None:
@@ -181,11 +206,12 @@ def _path_segments(path, m: Matrix, page_area: float) -> list[_Seg]:
         pdfium_c.FPDFPageObj_GetStrokeWidth(path, w)
         width = w.value * (abs(m[0] * m[3] - m[1] * m[2]) ** 0.5)
     segs: list[_Seg] = []
-    for pts, closed, curved in _subpaths(path, m):
+    for sub in _subpaths(path, m):
         if stroked:
-            ring = pts + [pts[0]] if closed and pts[0] != pts[-1] else pts
-            segs.extend(s for p, q in zip(ring, ring[1:]) if (s := _axis_segment(p, q, width)))
-        elif not curved and (box := _rect(pts)):
+            edges = sub.line_edges()
+            if not _has_diagonal(edges):
+                segs.extend(s for p, q in edges if (s := _axis_segment(p, q, width)))
+        elif not sub.curved and (box := _rect(sub.points)):
             thin = _thin_rect_segment(box)
             if thin:
                 segs.append(thin)
