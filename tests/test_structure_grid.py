@@ -190,3 +190,12 @@ def test_heading_stroke_joined_to_a_column_line_does_not_link_two_tables():
     built = build_page_tables(page(), spans, rulings)
     assert [(t.n_rows, t.n_cols) for t in built.tables] == [(3, 3), (2, 3)]
     assert [s.text for s in built.outside_spans] == ["绩效指标"]
+
+
+def test_two_column_lines_extended_by_title_strokes_are_not_an_open_edge():
+    cols = [50.0, 100.0, 150.0, 200.0, 250.0, 300.0]
+    d = draw_table(cols, ROWS, texts={(0, 0): "a"})
+    # the raster finder ran two of the six column lines up through the title above the table
+    extra = [v(150.0, 70.0, 100.0, source="raster"), v(250.0, 71.0, 100.0, source="raster")]
+    _, grid = _grid_of(d.rulings + extra)
+    assert _close(grid.row_edges, ROWS)
