@@ -35,6 +35,14 @@ def app(tmp_path):
     srv.server_close()
 
 
+def queue_confidences(page) -> dict[str, float]:
+    """Field key -> confidence as the queue list shows them."""
+    out = {}
+    for li in page.locator("#queue li").all():
+        out[li.locator(".key").inner_text().split(" · ")[0]] = float(li.locator(".conf").inner_text())
+    return out
+
+
 def test_review_a_queue_end_to_end_in_chromium(app):
     from playwright.sync_api import expect, sync_playwright
 
@@ -72,21 +80,26 @@ def test_review_a_queue_end_to_end_in_chromium(app):
         page.keyboard.press("Alt+p")
 
         # go to the misprinted amount, see why it is doubtful, type the right value, Enter
+        before = queue_confidences(page)
         while page.locator("#item-key").inner_text() != "budget.basic_expenditure":
             page.keyboard.press("Tab")
         expect(page.locator("#item-reasons")).to_contain_text("failed check expenditure_equals_income")
-        page.locator("#value").fill(f"{int(float(right)):,}.00")
+        page.locator("#value").fill(f"{int(float(right)):,}.00")  # in yuan, commas allowed
         page.keyboard.press("Enter")
         expect(page.locator("#message")).to_contain_text("check expenditure_equals_income now passes")
-        expect(page.locator("#queue li")).not_to_have_count(n)
+        expect(page.locator("#queue li")).to_have_count(n - 1)
+        after = queue_confidences(page)
+        assert "budget.basic_expenditure" not in after
+        raised = [k for k in after if k.startswith("budget.") and after[k] > before[k]]
+        assert raised, (before, after)  # the cleared check raised the amounts it adds up
         left = queue.count()
-        assert left < n - 1  # the correction raised neighbours out of the queue too
 
         # accept everything else with Enter until the queue is empty
-        for _ in range(left):
+        for i in range(left):
             key = page.locator("#item-key").inner_text()
             page.keyboard.press("Enter")
             expect(page.locator("#message")).to_contain_text(f"Accepted {key}")
+            expect(queue).to_have_count(left - i - 1)
         expect(page.locator("#empty")).to_be_visible()
         expect(page.locator("#progress")).to_contain_text("0 to go")
         assert not errors, errors

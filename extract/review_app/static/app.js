@@ -104,8 +104,8 @@ async function decide() {
       body: JSON.stringify({ item: it.id, action, value: typed, version: it.version }) });
     const flips = out.checks_flipped.map((c) => `check ${c.rule} now ${c.passed ? "passes" : "fails"}`);
     const moved = out.neighbours.length ? `; ${out.neighbours.length} related values re-scored` : "";
-    say(`${action === "accept" ? "Accepted" : "Corrected"} ${it.key}` + (flips.length ? ` — ${flips.join(", ")}` : "") + moved, "ok");
     await loadQueue(state.index);
+    say(`${action === "accept" ? "Accepted" : "Corrected"} ${it.key}` + (flips.length ? ` — ${flips.join(", ")}` : "") + moved, "ok");
   } catch (err) {
     say(err.message, "error");
     if (err.status === 409) await loadQueue(state.index);
