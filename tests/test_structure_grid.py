@@ -199,3 +199,25 @@ def test_two_column_lines_extended_by_title_strokes_are_not_an_open_edge():
     extra = [v(150.0, 70.0, 100.0, source="raster"), v(250.0, 71.0, 100.0, source="raster")]
     _, grid = _grid_of(d.rulings + extra)
     assert _close(grid.row_edges, ROWS)
+
+
+def test_double_border_four_points_apart_adds_no_thin_row():
+    d = draw_table(COLS, ROWS, texts={(0, 0): "top", (2, 2): "end"})
+    d.rulings += [h(96.0, 46.0, 354.0), h(164.0, 46.0, 354.0), v(46.0, 96.0, 164.0), v(354.0, 96.0, 164.0),
+                  h(124.0, 50.0, 350.0)]  # and one inner row line drawn double, 4pt apart
+    _, grid = _grid_of(d.rulings)
+    assert grid.n_rows == 3 and grid.n_cols == 3
+    # the outer frame, 4pt out, touches no inner line: it is a frame around the table, not a row
+    assert grid.row_edges[0] == pytest.approx(100.0, abs=0.5) and grid.col_edges[-1] == pytest.approx(350.0, abs=0.5)
+    assert grid.row_edges[1] == pytest.approx(122.0, abs=0.5)
+    (t,) = build_page_tables(page(), d.spans, d.rulings).tables
+    assert t.cell_at(0, 0).text == "top" and t.cell_at(2, 2).text == "end"
+
+
+def test_double_border_touching_the_grid_keeps_the_outer_line():
+    d = draw_table(COLS, ROWS, texts={(0, 0): "top"})
+    # outer border 4pt out, joined to the table by the column lines running on to it
+    d.rulings += [h(96.0, 46.0, 354.0), v(150.0, 96.0, 100.0), v(250.0, 96.0, 100.0), v(46.0, 96.0, 160.0)]
+    _, grid = _grid_of(d.rulings)
+    assert grid.n_rows == 3 and grid.n_cols == 3
+    assert grid.row_edges[0] == pytest.approx(96.0, abs=0.5) and grid.col_edges[0] == pytest.approx(46.0, abs=0.5)

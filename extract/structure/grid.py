@@ -87,6 +87,20 @@ def _positions(segs: list[Segment], orient: str, opts: StructureOptions) -> list
     return cluster_positions([s.pos for s in own], [s.length for s in own], opts.snap_tol)
 
 
+def _collapse_thin(pos: list[float], min_cell: float) -> list[float]:
+    """Lines closer than ``min_cell`` are one (double borders drawn a few points apart); at the outside
+    the outer line is kept, inside their middle."""
+    out: list[float] = []
+    for p in pos:
+        if out and p - out[-1] < min_cell:
+            out[-1] = out[-1] if len(out) == 1 else (out[-1] + p) / 2
+            continue
+        out.append(p)
+    if len(out) >= 2 and len(pos) >= 2 and pos[-1] - pos[-2] < min_cell:
+        out[-1] = pos[-1]
+    return out
+
+
 def _trim_outer(index: CoverageIndex, orient: str, pos: list[float], lo: float, hi: float,
                 opts: StructureOptions) -> list[float]:
     """Drop outermost lines drawn along less than ``outer_coverage`` of the table (strokes of nearby text)."""
@@ -107,7 +121,8 @@ def rulings_to_grid(rulings: Sequence[Ruling], region: TableRegion,
     """Row and column edges of the ruled table in ``region`` (interior edges nobody draws are dropped)."""
     opts = options or StructureOptions()
     segs = _region_segments(rulings, region, opts)
-    rows, cols = _positions(segs, "h", opts), _positions(segs, "v", opts)
+    rows = _collapse_thin(_positions(segs, "h", opts), opts.min_cell)
+    cols = _collapse_thin(_positions(segs, "v", opts), opts.min_cell)
     if not rows or not cols:
         return Grid(row_edges=tuple(rows), col_edges=tuple(cols))
     index = CoverageIndex(segs, opts.snap_tol)

@@ -26,6 +26,10 @@ class StructureOptions(BaseModel):
         description="lines that run past the outermost perpendicular line by more than this (two at least) mark "
         "an unruled outer border, e.g. a table cut at the top of a continuation page",
     )
+    min_cell: float = Field(
+        4.5, description="grid lines closer than this are one line (a double border drawn 3-4pt apart); no row "
+        "of text is this thin"
+    )
     outer_coverage: float = Field(
         0.3,
         description="an outermost line drawn along less than this share of the table is a stray stroke "
