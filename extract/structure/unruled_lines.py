@@ -17,6 +17,8 @@ WORD_GAP = 0.25  # x line height: a wider gap between characters ends a word
 SEGMENT_GAP = 0.75  # x line height: a wider gap between words ends a segment (a candidate column gap)
 NUMBER_GAP = 0.35  # x line height: two numbers further apart than a thin space are two cells
 SAME_LINE_OVERLAP = 0.5  # share of the smaller height two words must overlap vertically to share a line
+MARK_GAP = 1.5  # x line height: a footnote mark this close to a number belongs to it
+_MARK = re.compile(r"^(\(\d{1,2}\)|\([a-z]\)|\*{1,3}|†|‡)$")
 BULLETS = frozenset("•·▪■□◦●○‣")  # list bullets; dashes are left alone, tables use them for nil
 
 _NUMERIC = re.compile(r"^[\(\[\-–−+±≥≤<>=~约]*[$€£¥%]?\s*[\d.,'\s]*\d[\d.,'\s]*%?[\)\]]?[%‰*a-zA-Z万元亿]{0,3}$")
@@ -171,6 +173,8 @@ def _joins(prev: Word, w: Word, h: float) -> bool:
     if prev.text in BULLETS:
         return True  # a list bullet belongs to the text after it, however wide the indent
     gap = w.bbox[0] - prev.bbox[2]
+    if _MARK.match(w.text) and is_numeric(prev.text) and gap <= MARK_GAP * h:
+        return True  # "10,000 (1)": a footnote mark stays with its number
     if gap > SEGMENT_GAP * h:
         return False
     return not (gap > NUMBER_GAP * h and is_numeric(prev.text) and is_numeric(w.text))
