@@ -83,18 +83,22 @@ def read_text_page(page, options: ExtractOptions) -> PageRead:
     from extract.structure.build import build_page_tables
 
     built = build_page_tables(page.info, page.spans, page.rulings, id_prefix=f"p{page.info.page}")
-    tables = list(built.tables)
-    lines = list(built.outside_spans)
-    tables, lines = _add_unruled(page.info, lines, page.rulings, tables)
+    tables = reread_ruled_tables(page.info, list(page.spans), list(page.rulings), list(built.tables))
+    tables, lines = _add_unruled(page.info, list(built.outside_spans), page.rulings, tables)
     return PageRead(info=page.info, tables=tables, lines=lines)
+
+
+def reread_ruled_tables(info: PageInfo, spans: list[TextSpan], rulings, tables: list[Table]) -> list[Table]:
+    """Ruled grids that hide rows or columns (partly ruled tables) re-read from text alignment."""
+    from extract.structure.unruled_refine import reread_ruled_tables as reread
+
+    return reread(info, spans, rulings, tables)
 
 
 def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Table]):
     """Tables implied by alignment, found among the lines that no ruled table took."""
-    try:
-        from extract.structure.unruled import find_unruled_tables
-    except ImportError:
-        return tables, lines
+    from extract.structure.unruled import find_unruled_tables
+
     extra = find_unruled_tables(info, lines, rulings, exclude=[t.bbox for t in tables if t.bbox])
     if not extra:
         return tables, lines
@@ -113,7 +117,8 @@ def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRe
     image = page.render(dpi)
     scanned = read_scan(image, page.info, dpi, engines.ocr, engines.layout)
     built = build_page_tables(scanned.info, scanned.spans, scanned.rulings, id_prefix=f"p{page.info.page}")
-    tables, lines = _add_unruled(scanned.info, list(built.outside_spans), scanned.rulings, list(built.tables))
+    tables = reread_ruled_tables(scanned.info, list(scanned.spans), list(scanned.rulings), list(built.tables))
+    tables, lines = _add_unruled(scanned.info, list(built.outside_spans), scanned.rulings, tables)
     if options.debug_dir is not None:
         from extract.debug import draw_page
 
