@@ -90,7 +90,12 @@ def read_chars(textpage, frame: PageFrame) -> list[CharBox]:
         if cp in _WHITESPACE:
             blank = True
             continue
-        if 0xD800 <= cp <= 0xDFFF or not get_box(raw, i, rect):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        if not get_box(raw, i, rect):
+            # the second letter of a ligature (fi, fl, tt...) has no box of its own: it shares the first's
+            if out and not blank and cp > 0x20:
+                out.append(out[-1]._replace(ch=chr(cp), index=i, space_before=False))
             continue
         garbled = _is_garbled(cp) or map_error(raw, i) == 1
         if cp < 0x20 or 0x7F <= cp < 0xA0:  # NUL/control: no mapping; show it as U+FFFD
@@ -105,6 +110,8 @@ def read_chars(textpage, frame: PageFrame) -> list[CharBox]:
             bottom, top = bottom - 0.2 * size, bottom + 0.8 * size
         box = to_display(left, bottom, right, top)
         if box[2] - box[0] <= 0 and box[3] - box[1] <= 0:
+            if out and not blank:  # ligature tail with an empty box: share the previous glyph's box
+                out.append(out[-1]._replace(ch=chr(cp), index=i, garbled=garbled, space_before=False))
             continue
         out.append(CharBox(chr(cp), box, i, garbled, blank, box[3] - box[1], (box[1] + box[3]) / 2, turn))
         blank = False
@@ -139,8 +146,9 @@ def _split_runs(line: list[CharBox]) -> list[list[CharBox]]:
         if runs:
             prev = runs[-1][-1]
             h = max(c.height, prev.height, 1e-6)
-            if c.ch == prev.ch and abs(c.box[0] - prev.box[0]) < 0.3 * h:
-                continue
+            w = max(min(c.box[2] - c.box[0], prev.box[2] - prev.box[0]), 1e-6)
+            if c.ch == prev.ch and abs(c.box[0] - prev.box[0]) < min(0.3 * h, 0.5 * w):
+                continue  # overprinted copy; a double letter ("tt") sits a whole glyph further on
             if c.box[0] - right <= SPAN_GAP * h:
                 runs[-1].append(c)
                 right = max(right, c.box[2])
