@@ -88,3 +88,19 @@ def test_apply_checks_paths_and_rules():
     assert out["budget"]["a"]["confidence"] == 0.8  # 0.6 + 0.4 * 0.5
     assert out["key_tasks"][0]["amount"]["confidence"] == 0.7
     assert data["year"]["confidence"] == 0.8  # input untouched
+
+
+def test_columns_the_form_does_not_print_are_confidently_empty():
+    doc = _map(seed_lines(DONGGUAN))  # no 资金主管部门 label, no 三级指标解释 column
+    cd, expl = doc.data["competent_department"], doc.data["indicators"][0]["explanation"]
+    assert cd["value"] is None and cd["source"] is None and cd["confidence"] >= 0.9
+    assert expl["value"] is None and expl["confidence"] >= 0.9
+    # a field the form does print keeps its evidence: a blank cell with its source
+    assert doc.data["budget"]["municipal_funds"]["value"] is None
+    assert doc.data["budget"]["municipal_funds"]["source"] is not None
+
+
+def test_missing_required_label_is_not_a_confident_blank():
+    doc = _map(_replace(seed_lines(DONGGUAN), "财政供养人员数", "某某某某某某某"))
+    staff = doc.data["staff_count"]
+    assert staff["source"] is None and staff["confidence"] < 0.5

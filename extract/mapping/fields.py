@@ -1,6 +1,8 @@
 """Cells -> Field/Money values: confidence = cell confidence x label match x parse quality."""
 from __future__ import annotations
 
+from typing import Any
+
 from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_unit, money_value
 from extract.types import Cell, Table
 from models.fields import Field, Money, Source
@@ -62,3 +64,24 @@ def money_field(table: Table, cell: Cell | None, unit: str | None, quality: floa
     raw_unit = unit if unit in ("万元", "元") else None
     return Money(value=value, raw=raw_of(cell), raw_unit=raw_unit,
                  confidence=clamp(cell.confidence * quality * parse_q), source=source_of(table, cell))
+
+
+# A field the form's layout has no place for (no 三级指标解释 column, no 资金主管部门 label...) is known to
+# be empty: its None is as sure as the header that told us so. A field the form should print but whose
+# label was never found stays at 0.0, so it can't pass for a confident blank.
+UNPRINTED_CONFIDENCE = 0.95
+OPTIONAL_KEYS = frozenset({"explanation", "period_target", "expected_outcome", "competent_department",
+                           "subordinate_units"})
+
+
+def settle_unprinted(data: Any, key: str = "") -> Any:
+    """Give source-less empty leaves whose key names an optional column ``UNPRINTED_CONFIDENCE``."""
+    if isinstance(data, dict):
+        if "value" in data and "confidence" in data:
+            if data["value"] is None and data.get("source") is None and key in OPTIONAL_KEYS:
+                return {**data, "confidence": UNPRINTED_CONFIDENCE}
+            return data
+        return {k: settle_unprinted(v, k) for k, v in data.items()}
+    if isinstance(data, list):
+        return [settle_unprinted(v, key) for v in data]
+    return data

@@ -6,6 +6,7 @@ from typing import Callable
 
 from extract.mapping import department_performance_targets as dpt
 from extract.mapping.checks import aggregate_confidence, apply_checks, run_checks
+from extract.mapping.fields import settle_unprinted
 from extract.mapping.rows import Line, Row
 from extract.types import FormDocument
 from models.budget import FORM_NAME as DPT_NAME
@@ -31,7 +32,7 @@ def find_department_performance_targets(rows: list[Row], lines: dict[int, list[L
             continue
         model = dpt.build_model(state, title)
         checks = run_checks(model)
-        data = apply_checks(model.model_dump(mode="json"), checks)
+        data = settle_unprinted(apply_checks(model.model_dump(mode="json"), checks))
         data = type(model).model_validate(data).model_dump(mode="json")
         pages = set(state.pages) | {f.source.page for f in title.values() if f.source and f.source.page}
         docs.append(FormDocument(form=DPT_NAME, pages=tuple(sorted(pages)),
