@@ -1,0 +1,93 @@
+"""OCR of a rendered CJK table page with the real RapidOCR models: cell texts, char boxes, splits at rulings."""
+from __future__ import annotations
+
+from scan_pages import layout_model, ocr_engine, table_image
+
+from extract.ocr.base import OcrEngine, OcrLine
+from extract.scan import lines_to_spans, ocr_cells, read_scanned_page
+from extract.structure.build import build_page_tables
+from extract.types import Cell, PageInfo, Ruling
+
+DPI = 150.0
+
+
+def _truth_cells(tp):
+    return {(r, k): text for r, row in enumerate(tp.rows) for k, text in enumerate(row)}
+
+
+def test_engine_follows_the_protocol_and_gives_char_boxes():
+    engine = ocr_engine()
+    assert isinstance(engine, OcrEngine)
+    tp, rgb = table_image(DPI)
+    lines = engine.recognize(rgb)
+    texts = [ln.text for ln in lines]
+    assert tp.title in texts
+    for ln in lines:
+        assert 0.0 <= ln.score <= 1.0
+        if ln.char_boxes is not None:
+            assert len(ln.char_boxes) == len(ln.text)
+            assert ln.bbox[0] - 3 <= ln.char_boxes[0][0] and ln.char_boxes[-1][2] <= ln.bbox[2] + 3
+    assert sum(ln.char_boxes is not None for ln in lines) >= 0.8 * len(lines)
+
+
+def test_scanned_page_cells_match_the_printed_table():
+    tp, rgb = table_image(DPI)
+    info = PageInfo(page=1, width=595.28, height=841.89, kind="scanned")
+    page = read_scanned_page(rgb, info, DPI, ocr_engine(), layout_model())
+    assert page.info.rotation == 0 and abs(page.info.width - 595.28) < 1
+    assert all(s.source == "ocr" for s in page.spans)
+    built = build_page_tables(page.info, page.spans, page.rulings, id_prefix="t")
+    assert len(built.tables) == 1
+    table = built.tables[0]
+    assert (table.n_rows, table.n_cols) == (len(tp.rows), len(tp.rows[0]))
+    got = {(c.row, c.col): c.text for c in table.cells}
+    truth = _truth_cells(tp)
+    assert sum(got.get(key, "") == text for key, text in truth.items()) >= len(truth) - 1
+    assert any(tp.title == s.text for s in built.outside_spans)  # the title stays outside the table
+
+
+def test_cell_crops_read_the_same_and_skip_empty_cells():
+    tp, rgb = table_image(DPI)
+    cells = [Cell(row=r, col=k, bbox=(tp.col_edges[k], tp.row_edges[r], tp.col_edges[k + 1], tp.row_edges[r + 1]))
+             for r in range(len(tp.rows)) for k in range(len(tp.rows[0]))]
+
+    class Counting:
+        def __init__(self, inner):
+            self.inner, self.crops = inner, 0
+
+        def detect(self, image):
+            return self.inner.detect(image)
+
+        def recognize(self, image):
+            return self.inner.recognize(image)
+
+        def recognize_crops(self, images):
+            self.crops += len(images)
+            return self.inner.recognize_crops(images)
+
+    engine = Counting(ocr_engine())
+    read = ocr_cells(rgb, cells, engine, DPI)
+    truth = _truth_cells(tp)
+    assert sum(c.text == truth[(c.row, c.col)] for c in read) >= len(read) - 1
+    empty = [c for c in read if not truth[(c.row, c.col)]]
+    assert empty and all(c.text == "" and not c.spans for c in empty)
+    assert engine.crops == sum(bool(t) for t in truth.values())  # one batch, nothing sent for empty cells
+
+
+def test_a_line_across_a_ruling_is_split_at_it():
+    # "基本支出4,393.85" read as one line across the ruling at x=100pt (scale 1: pixels = points)
+    text = "基本支出4,393.85"
+    boxes = tuple((40.0 + 12 * k, 10.0, 52.0 + 12 * k, 22.0) for k in range(4)) + \
+        tuple((104.0 + 6 * k, 10.0, 110.0 + 6 * k, 22.0) for k in range(8))
+    line = OcrLine(text=text, bbox=(40, 10, 152, 22), score=0.9, char_boxes=boxes)
+    ruling = Ruling(orientation="v", bbox=(99.5, 0, 100.5, 40), source="raster")
+    spans = lines_to_spans([line], [ruling], scale=1.0)
+    assert [s.text for s in spans] == ["基本支出", "4,393.85"]
+    assert spans[0].bbox[2] <= 100 <= spans[1].bbox[0]
+    assert all(s.confidence == 0.9 and len(s.char_boxes) == len(s.text) for s in spans)
+    # without char boxes the cut is estimated and the pieces are marked less sure
+    rough = lines_to_spans([line.model_copy(update={"char_boxes": None})], [ruling], scale=1.0)
+    assert len(rough) == 2 and all(s.confidence < 0.9 for s in rough)
+    # a ruling that does not reach the line's height cuts nothing
+    short = Ruling(orientation="v", bbox=(99.5, 30, 100.5, 40), source="raster")
+    assert [s.text for s in lines_to_spans([line], [short], scale=1.0)] == [text]
