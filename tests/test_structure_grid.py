@@ -180,7 +180,7 @@ def test_heading_stroke_joined_to_a_column_line_does_not_link_two_tables():
 
     top = draw_table(COLS, ROWS, texts={(0, 0): "a"})
     bottom = draw_table(COLS, [200.0, 220.0, 240.0], texts={(0, 0): "b"})
-    heading = text_span("绩效指标", 130, 175)  # x 130..170, y 175..185, between the tables
+    heading = text_span("绩效指标", 135, 175)  # x 135..175, y 175..185, between the tables
     rulings = [r.model_copy(update={"source": "raster"}) for r in top.rulings + bottom.rulings]
     # the finder joined a vertical stroke of the heading with the column line at x=150 below it
     rulings.append(v(150.0, 160.0, 240.0, source="raster"))
@@ -195,10 +195,14 @@ def test_heading_stroke_joined_to_a_column_line_does_not_link_two_tables():
 def test_two_column_lines_extended_by_title_strokes_are_not_an_open_edge():
     cols = [50.0, 100.0, 150.0, 200.0, 250.0, 300.0]
     d = draw_table(cols, ROWS, texts={(0, 0): "a"})
-    # the raster finder ran two of the six column lines up through the title above the table
-    extra = [v(150.0, 70.0, 100.0, source="raster"), v(250.0, 71.0, 100.0, source="raster")]
-    _, grid = _grid_of(d.rulings + extra)
-    assert _close(grid.row_edges, ROWS)
+    title = text_span("揭阳市二〇二三年部门整体预算绩效目标表", 103, 70)  # x 103..293, y 70..80
+    # the raster finder ran two of the six column lines up through the title, bridging a 20pt gap
+    rulings = [r.model_copy(update={"source": "raster"}) for r in d.rulings]
+    rulings += [v(150.0, 71.0, 100.0, source="raster"), v(250.0, 72.0, 100.0, source="raster")]
+    built = build_page_tables(page(), d.spans + [title], rulings)
+    (t,) = built.tables
+    assert (t.n_rows, t.n_cols) == (3, 5) and t.bbox[1] == pytest.approx(100.0, abs=0.5)
+    assert [s.text for s in built.outside_spans] == [title.text]
 
 
 def test_double_border_four_points_apart_adds_no_thin_row():
@@ -221,3 +225,13 @@ def test_double_border_touching_the_grid_keeps_the_outer_line():
     _, grid = _grid_of(d.rulings)
     assert grid.n_rows == 3 and grid.n_cols == 3
     assert grid.row_edges[0] == pytest.approx(96.0, abs=0.5) and grid.col_edges[0] == pytest.approx(46.0, abs=0.5)
+
+
+def test_raster_column_line_under_a_run_crossing_two_cells_is_kept():
+    d = draw_table(COLS, ROWS, texts={(0, 0): "left"})
+    # the text layer ran two cells' texts into one span; the column line at x=150 passes its space
+    run = text_span("一二三四五六七八九 十一二", 60, 124)  # 9 CJK (60..150), space (150..155), 3 CJK
+    rulings = [r.model_copy(update={"source": "raster"}) for r in d.rulings]
+    (t,) = build_page_tables(page(), d.spans + [run], rulings).tables
+    assert (t.n_rows, t.n_cols) == (3, 3) and all(c.col_span == 1 for c in t.cells)
+    assert t.cell_at(1, 0).text == "一二三四五六七八九" and t.cell_at(1, 1).text == "十一二"

@@ -69,17 +69,13 @@ def _region_segments(rulings: Sequence[Ruling], region: TableRegion, opts: Struc
 
 
 def _with_open_edges(segs: list[Segment], across: str, pos: list[float], opts: StructureOptions) -> list[float]:
-    """``pos`` plus unruled outer edges where ``across`` lines run past its first/last line: 2 at least and
-    half of those reaching that line (strokes of a title above can extend a column line or two)."""
+    """``pos`` plus unruled outer edges where 2+ ``across`` lines run past its first/last line."""
     along = [s for s in segs if s.orientation == across]
     first, last = pos[0], pos[-1]
-    tol = opts.snap_tol
     before = [s.lo for s in along if s.lo < first - opts.open_edge_min and s.hi > first]
     after = [s.hi for s in along if s.hi > last + opts.open_edge_min and s.lo < last]
-    at_first = sum(1 for s in along if s.lo <= first + tol and s.hi > first)
-    at_last = sum(1 for s in along if s.hi >= last - tol and s.lo < last)
-    return (([median(before)] if len(before) >= max(2, at_first / 2) else []) + pos
-            + ([median(after)] if len(after) >= max(2, at_last / 2) else []))
+    return (([median(before)] if len(before) >= 2 else []) + pos
+            + ([median(after)] if len(after) >= 2 else []))
 
 
 def _positions(segs: list[Segment], orient: str, opts: StructureOptions) -> list[float]:
