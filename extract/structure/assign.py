@@ -3,7 +3,9 @@
 - ``split_span(span, cuts) -> list[TextSpan]``: cut a line run at x positions, by its character boxes, or
   by proportional character widths (full-width characters count 1, others 1/2) when it has none.
 - ``assign_text(cells, spans) -> list[Cell]``: each span is cut wherever it crosses a cell's left/right
-  edge on its own line, and each piece goes to the cell holding its centre. A cell's pieces are read as
+  edge on its own line, and each piece goes to the cell holding its centre (a piece with character boxes
+  that still straddles a row edge, a run the text layer merged across lines, is regrouped per character
+  by each character's centre). A cell's pieces are read as
   lines top to bottom, left to right, joined with ``extract.text.join_lines``. Cell confidence is the
   cell's own (edge clarity from ``find_merged_cells``) x the lowest span confidence x the share of its
   text area that lies inside the cell; an empty cell keeps its own confidence.
