@@ -62,35 +62,49 @@ def _u(rng: np.random.Generator, lo_hi) -> float:
     return float(lo if hi <= lo else rng.uniform(lo, hi))
 
 
-def ruling_mask(rgb: np.ndarray, dpi: float) -> np.ndarray:
-    """Pixels of long straight horizontal/vertical lines (the table's rulings) on a clean render."""
+def ruling_masks(rgb: np.ndarray, dpi: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pixels of long straight horizontal and of vertical lines (the table's rulings) on a clean render."""
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     ink = (grey < 160).astype(np.uint8)
     n = max(15, int(dpi * 0.5))
     h = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
     v = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
-    return (h | v).astype(bool)
+    return h.astype(bool), v.astype(bool)
 
 
-def fade_and_break_rulings(rgb: np.ndarray, mask: np.ndarray, dpi: float, p: Profile, rng) -> np.ndarray:
+def ruling_mask(rgb: np.ndarray, dpi: float) -> np.ndarray:
+    h, v = ruling_masks(rgb, dpi)
+    return h | v
+
+
+def _cut_gaps(out: np.ndarray, line_mask: np.ndarray, across: bool, dpi: float, p: Profile, rng) -> None:
+    """Paper-white gaps along each ruling of one orientation (each line cut on its own, not the grid)."""
+    px = dpi / 72.0
+    n, _, stats, _ = cv2.connectedComponentsWithStats(line_mask.astype(np.uint8), connectivity=8)
+    for x, y, w, h, _a in stats[1:n]:
+        length = (w if across else h) / px
+        for _ in range(rng.poisson(p.breaks_per_100pt * length / 100.0)):
+            gap = int(_u(rng, p.break_pt) * px)
+            if across:
+                x0 = int(rng.integers(x, max(x + 1, x + w - gap)))
+                window = (slice(y, y + h), slice(x0, x0 + gap))
+            else:
+                y0 = int(rng.integers(y, max(y + 1, y + h - gap)))
+                window = (slice(y0, y0 + gap), slice(x, x + w))
+            out[window][line_mask[window]] = 255.0
+
+
+def fade_and_break_rulings(rgb: np.ndarray, masks: tuple[np.ndarray, np.ndarray], dpi: float, p: Profile,
+                           rng) -> np.ndarray:
     """Lighten the rulings and cut short gaps into them (worn toner), leaving text untouched."""
+    h, v = masks
+    mask = h | v
     out = rgb.astype(np.float32)
     fade = _u(rng, p.fade)
     out[mask] = out[mask] + (255.0 - out[mask]) * fade
     if p.breaks_per_100pt > 0:
-        px = dpi / 72.0
-        n, _, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
-        for x, y, w, h, _a in stats[1:n]:
-            length = max(w, h) / px
-            for _ in range(rng.poisson(p.breaks_per_100pt * length / 100.0)):
-                gap = int(_u(rng, p.break_pt) * px)
-                if w >= h:
-                    x0 = int(rng.integers(x, max(x + 1, x + w - gap)))
-                    window = (slice(y, y + h), slice(x0, x0 + gap))
-                else:
-                    y0 = int(rng.integers(y, max(y + 1, y + h - gap)))
-                    window = (slice(y0, y0 + gap), slice(x, x + w))
-                out[window][mask[window]] = 255.0
+        _cut_gaps(out, h, True, dpi, p, rng)
+        _cut_gaps(out, v, False, dpi, p, rng)
     return np.clip(out, 0, 255).astype(np.uint8)
 
 
@@ -178,8 +192,9 @@ def blur_noise_jpeg(rgb: np.ndarray, p: Profile, rng) -> tuple[np.ndarray, bytes
 
 def degrade_page(rgb: np.ndarray, dpi: float, p: Profile, rng) -> tuple[np.ndarray, bytes, dict]:
     """One clean render -> (scanned RGB, its JPEG bytes, record of what was done)."""
-    mask = ruling_mask(rgb, dpi)
-    page = fade_and_break_rulings(rgb, mask, dpi, p, rng)
+    masks = ruling_masks(rgb, dpi)
+    mask = masks[0] | masks[1]
+    page = fade_and_break_rulings(rgb, masks, dpi, p, rng)
     seal = []
     if rng.random() < p.seal_prob:
         page, seal = stamp_seal(page, mask, dpi, rng)

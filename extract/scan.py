@@ -26,6 +26,10 @@ TARGET_TEXT_PX = 26.0
 # A character box that a ruling cuts this far from both its edges (share of its width) straddles the ruling.
 STRADDLE_SHARE = 0.25
 STRADDLE_PENALTY = 0.8
+# A horizontal ruling whose centre lies in a text line's box (less this share of its height at top and bottom)
+# along at least TEXT_RULING_SHARE of its length is that line's strokes, not a ruling.
+TEXT_BAND_MARGIN = 0.2
+TEXT_RULING_SHARE = 0.7
 
 
 class ScanInputError(ValueError):
@@ -117,13 +121,20 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
 
 
 def drop_rulings_inside_text(rulings: list[Ruling], lines: list[OcrLine], scale: float) -> list[Ruling]:
-    """A 'ruling' lying wholly inside a recognised text line is a stroke of its characters."""
+    """A horizontal 'ruling' running through the middle of a recognised text line is strokes of its characters
+    chained together (a real ruling passes between lines, and crosses far more than one line's length)."""
     boxes = [tuple(v * scale for v in line.bbox) for line in lines if line.text.strip()]
 
-    def inside(b: BBox) -> bool:
-        return any(t[0] <= b[0] and b[2] <= t[2] and t[1] <= b[1] and b[3] <= t[3] for t in boxes)
+    def in_text(r: Ruling) -> bool:
+        x0, y0, x1, y1 = r.bbox
+        cy, length = (y0 + y1) / 2, max(x1 - x0, 1e-6)
+        for t in boxes:
+            band = (t[3] - t[1]) * TEXT_BAND_MARGIN
+            if t[1] + band <= cy <= t[3] - band and min(x1, t[2]) - max(x0, t[0]) >= TEXT_RULING_SHARE * length:
+                return True
+        return False
 
-    return [r for r in rulings if not inside(r.bbox)]
+    return [r for r in rulings if r.orientation == "v" or not in_text(r)]
 
 
 def lines_to_spans(lines: list[OcrLine], rulings: list[Ruling], scale: float) -> list[TextSpan]:

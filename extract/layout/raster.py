@@ -15,17 +15,21 @@ from extract.types import Ruling
 class RasterRulingOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    piece_pt: float = Field(14.0, description="shortest line piece kept by the opening (points); longer than "
-                            "a CJK stroke (a 一 at 12pt is ~11pt wide)")
+    piece_pt: float = Field(14.0, description="a ruling needs one piece at least this long (points); longer "
+                            "than a CJK stroke (a 一 at 12pt is ~11pt wide)")
+    short_piece_pt: float = Field(4.0, description="shorter pieces (down to this, points) only join a ruling "
+                                  "that has a long one: the bits of a worn line between two breaks")
     min_length_pt: float = Field(30.0, description="shortest ruling after joining pieces (points)")
     max_thickness_pt: float = Field(3.0, description="thicker pieces are ink blobs, not rulings (points)")
     min_coverage: float = Field(0.6, description="share of a joined ruling's length that is ink; strokes of "
                                 "a text line chained together cover far less")
-    max_gap_pt: float = Field(30.0, description="collinear pieces closer than this are one broken ruling; "
+    max_gap_pt: float = Field(36.0, description="collinear pieces closer than this are one broken ruling; "
                               "a merged cell leaves a gap of a whole column, far more")
     align_pt: float = Field(2.5, description="pieces whose centre lines differ by less are collinear")
     isolated_pt: float = Field(72.0, description="a ruling that touches no crossing ruling must be this long "
-                               "(points); chained strokes of a large title are shorter")
+                               "(points) ...")
+    lone_coverage: float = Field(0.9, description="... and this solid: strokes of a title chained together are "
+                                 "long but gappy")
     snap_pt: float = Field(20.0, description="a ruling end this close to a crossing ruling is extended to it")
     block_px: int = Field(31, description="adaptive-threshold window: faint rulings count against local paper")
     offset: int = Field(12, description="adaptive-threshold offset: how much darker than local paper is ink")
@@ -38,21 +42,35 @@ def binarize(grey: np.ndarray, options: RasterRulingOptions) -> np.ndarray:
                                  options.block_px | 1, options.offset)
 
 
-def _horizontal_pieces(binary: np.ndarray, piece_px: int, max_thick_px: float) -> list[tuple[float, float, float, float]]:
-    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (max(piece_px, 3), 1))
-    lines = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+def _horizontal_pieces(binary: np.ndarray, short_px: int, long_px: int, max_thick_px: float) -> list[tuple]:
+    """Thin horizontal ink pieces at least short_px long: (x0, y0, x1, y1, inked length, is long)."""
+    lines = _opened(binary, short_px)
     n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     pieces = []
     for x, y, w, h, _area in stats[1:n]:
         if h <= max_thick_px:
-            pieces.append((float(x), float(y), float(x + w), float(y + h), float(w)))
+            pieces.append((float(x), float(y), float(x + w), float(y + h), float(w), float(w >= long_px)))
     return pieces
+
+
+def _opened(binary: np.ndarray, short_px: int) -> np.ndarray:
+    return cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(short_px, 3), 1)))
+
+
+def _with_coverage(lines: np.ndarray, joined, min_len: float, max_thick: float) -> list[tuple]:
+    """(x0, y0, x1, y1, share of columns inked) for joined lines long and thin enough and holding a long piece."""
+    out = []
+    for b in joined:
+        x0, y0, x1, y1 = (int(v) for v in b[:4])
+        if b[5] and x1 - x0 >= min_len and y1 - y0 <= max_thick:
+            out.append((*b[:4], float(lines[y0:y1 + 1, x0:x1 + 1].any(axis=0).mean())))
+    return out
 
 
 def _join_collinear(pieces, align_px: float, gap_px: float):
     """Join pieces on one line (centres within align_px) whose gap is at most gap_px.
 
-    Pieces are (x0, y0, x1, y1, inked length); the result keeps the inked length summed.
+    Pieces are (x0, y0, x1, y1, inked length, has a long piece); the result sums the ink and ORs the flag.
     """
     joined: list[tuple[float, float, float, float, float]] = []
     for p in sorted(pieces, key=lambda b: ((b[1] + b[3]) / 2, b[0])):
@@ -60,7 +78,8 @@ def _join_collinear(pieces, align_px: float, gap_px: float):
         for k, q in enumerate(joined):
             qy = (q[1] + q[3]) / 2
             if abs(qy - cy) <= align_px and p[0] <= q[2] + gap_px and q[0] <= p[2] + gap_px:
-                joined[k] = (min(p[0], q[0]), min(p[1], q[1]), max(p[2], q[2]), max(p[3], q[3]), p[4] + q[4])
+                joined[k] = (min(p[0], q[0]), min(p[1], q[1]), max(p[2], q[2]), max(p[3], q[3]), p[4] + q[4],
+                             max(p[5], q[5]))
                 break
         else:
             joined.append(p)
@@ -71,13 +90,35 @@ def _join_collinear(pieces, align_px: float, gap_px: float):
 def _snap_ends(lines, crossing, snap_px: float):
     """Extend each line's ends to a crossing ruling that lies just beyond them and spans the line."""
     out = []
-    for x0, y0, x1, y1 in lines:
+    for x0, y0, x1, y1, *rest in lines:
         cy = (y0 + y1) / 2
         xs = [(c[0] + c[2]) / 2 for c in crossing if c[1] - snap_px <= cy <= c[3] + snap_px]
         left = [x for x in xs if x0 - snap_px <= x < x0]
         right = [x for x in xs if x1 < x <= x1 + snap_px]
-        out.append((min(left) if left else x0, y0, max(right) if right else x1, y1))
+        out.append((min(left) if left else x0, y0, max(right) if right else x1, y1, *rest))
     return out
+
+
+def _trim_overhang(lines, crossing, snap_px: float, keep_px: float):
+    """Cut a line back to its outermost crossings (with two or more): what lies beyond was joined from text
+    strokes in line with it (a column ruling running on into the title above the table)."""
+    out = []
+    for x0, y0, x1, y1, *rest in lines:
+        cy = (y0 + y1) / 2
+        xs = sorted((c[0] + c[2]) / 2 for c in crossing
+                    if c[1] - snap_px <= cy <= c[3] + snap_px and x0 - snap_px <= (c[0] + c[2]) / 2 <= x1 + snap_px)
+        if len(xs) >= 2:
+            x0, x1 = max(x0, xs[0] - keep_px), min(x1, xs[-1] + keep_px)
+        out.append((x0, y0, x1, y1, *rest))
+    return out
+
+
+def _kept(lines, crossing, o: RasterRulingOptions, px: float):
+    """Rulings that touch a crossing one need min_coverage; a lone one must be long and nearly solid."""
+    tol = o.snap_pt * px
+    return [b for b in lines
+            if (b[4] >= o.min_coverage and _touches(b, crossing, tol))
+            or (b[4] >= o.lone_coverage and b[2] - b[0] >= o.isolated_pt * px)]
 
 
 def _touches(b, crossing, tol: float) -> bool:
@@ -94,18 +135,20 @@ def find_raster_rulings(grey: np.ndarray, dpi: float, options: RasterRulingOptio
     o = options or RasterRulingOptions()
     px = dpi / 72.0
     binary = binarize(grey, o)
-    piece, thick = int(round(o.piece_pt * px)), o.max_thickness_pt * px + 1
+    short, piece, thick = int(round(o.short_piece_pt * px)), int(round(o.piece_pt * px)), o.max_thickness_pt * px + 1
     align, gap, snap = o.align_pt * px, o.max_gap_pt * px, o.snap_pt * px
-    h = _join_collinear(_horizontal_pieces(binary, piece, thick), align, gap)
-    v = _transpose(_join_collinear(_horizontal_pieces(np.ascontiguousarray(binary.T), piece, thick), align, gap))
-    min_len = o.min_length_pt * px
-    h = [b[:4] for b in h if b[2] - b[0] >= min_len and b[4] >= o.min_coverage * (b[2] - b[0])]
-    v = [b[:4] for b in v if b[3] - b[1] >= min_len and b[4] >= o.min_coverage * (b[3] - b[1])]
-    h2 = _snap_ends(h, v, snap)
-    v2 = _transpose(_snap_ends(_transpose(v), _transpose(h), snap))
-    lone = o.isolated_pt * px
-    h2 = [b for b in h2 if b[2] - b[0] >= lone or _touches(b, v2, snap)]
-    v2 = [b for b in v2 if b[3] - b[1] >= lone or _touches(b, h2, snap)]
+    binary_t = np.ascontiguousarray(binary.T)
+    h = _join_collinear(_horizontal_pieces(binary, short, piece, thick), align, gap)
+    v = _join_collinear(_horizontal_pieces(binary_t, short, piece, thick), align, gap)
+    min_len, joined_thick = o.min_length_pt * px, thick + align
+    h = _with_coverage(_opened(binary, short), h, min_len, joined_thick)
+    v = _transpose(_with_coverage(_opened(binary_t, short), v, min_len, joined_thick))
+    h = _snap_ends(h, v, snap)
+    v = _transpose(_snap_ends(_transpose(v), _transpose(h), snap))
+    h2, v2 = _kept(h, v, o, px), _transpose(_kept(_transpose(v), _transpose(h), o, px))
+    keep = o.align_pt * px
+    h2 = _trim_overhang(h2, v2, snap, keep)
+    v2 = _transpose(_trim_overhang(_transpose(v2), _transpose(h2), snap, keep))
     scale = 72.0 / dpi
     rulings = [Ruling(orientation="h", bbox=_scaled(b, scale), source="raster") for b in sorted(h2, key=lambda b: b[1])]
     rulings += [Ruling(orientation="v", bbox=_scaled(b, scale), source="raster") for b in sorted(v2, key=lambda b: b[0])]
