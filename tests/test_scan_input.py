@@ -55,13 +55,7 @@ def test_blank_page_reads_to_nothing():
     assert page.info.kind == "scanned" and page.info.rotation == 0
 
 
-TRUNCATED_PNG_BUG = pytest.mark.xfail(
-    strict=True, raises=OSError,
-    reason="extract.document: a truncated PNG opens fine and fails at render with PIL's raw OSError "
-           "('image file is truncated') instead of an InputError; owner of document.py to fix")
-
-
-@pytest.mark.parametrize("maker", [pytest.param("truncated_png", marks=TRUNCATED_PNG_BUG), "bomb_png", "zero_byte"])
+@pytest.mark.parametrize("maker", ["truncated_png", "bomb_png", "zero_byte"])
 def test_bad_image_files_give_an_input_error(tmp_path, maker):
     """File-level problems are the loader's (extract.document.InputError); scans must hit them, not crash."""
     from PIL import Image
