@@ -26,6 +26,11 @@ TARGET_TEXT_PX = 26.0
 # A character box that a ruling cuts this far from both its edges (share of its width) straddles the ruling.
 STRADDLE_SHARE = 0.25
 STRADDLE_PENALTY = 0.8
+# Line confidence: score x (weakest character score ** WEAKEST_CHAR_WEIGHT); a gap wider than HOLE_SHARE of
+# the CJK character pitch between two CJK characters (a full-width comma is one pitch wide) x HOLE_PENALTY.
+WEAKEST_CHAR_WEIGHT = 0.5
+HOLE_SHARE = 0.6
+HOLE_PENALTY = 0.7
 # A horizontal ruling whose centre lies in a text line's box (less this share of its height at top and bottom)
 # along at least TEXT_RULING_SHARE of its length is that line's strokes, not a ruling.
 TEXT_BAND_MARGIN = 0.2
@@ -148,8 +153,28 @@ def lines_to_spans(lines: list[OcrLine], rulings: list[Ruling], scale: float) ->
         cy = (bbox[1] + bbox[3]) / 2
         cuts = sorted((v[0] + v[2]) / 2 for v in verticals
                       if v[1] <= cy <= v[3] and bbox[0] < (v[0] + v[2]) / 2 < bbox[2])
-        spans.extend(_split_line(line.text, chars, cuts, line.score, known=line.char_boxes is not None))
+        spans.extend(_split_line(line.text, chars, cuts, line_confidence(line), known=line.char_boxes is not None))
     return spans
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def line_confidence(line: OcrLine) -> float:
+    """The recogniser's line score, lowered by its least sure character and by a character-sized hole
+    between two CJK characters (where a dropped full-width comma or character was)."""
+    conf = line.score
+    if line.char_scores:
+        conf *= min(line.char_scores) ** WEAKEST_CHAR_WEIGHT
+    boxes = line.char_boxes
+    if boxes and len(boxes) > 2:
+        pitch = float(np.median([b[2] - b[0] for b, ch in zip(boxes, line.text) if _is_cjk(ch)] or [0.0]))
+        pairs = zip(line.text, line.text[1:], boxes, boxes[1:])
+        if pitch > 0 and any(_is_cjk(a) and _is_cjk(b) and nb[0] - pb[2] > HOLE_SHARE * pitch
+                             for a, b, pb, nb in pairs):
+            conf *= HOLE_PENALTY
+    return round(conf, 4)
 
 
 def _even_char_boxes(text: str, bbox) -> tuple[BBox, ...]:

@@ -91,3 +91,17 @@ def test_a_line_across_a_ruling_is_split_at_it():
     # a ruling that does not reach the line's height cuts nothing
     short = Ruling(orientation="v", bbox=(99.5, 30, 100.5, 40), source="raster")
     assert [s.text for s in lines_to_spans([line], [short], scale=1.0)] == [text]
+
+
+def test_line_confidence_drops_for_a_weak_character_or_a_hole():
+    from extract.scan import line_confidence
+
+    boxes = tuple((10.0 + 12 * k, 0.0, 21.0 + 12 * k, 12.0) for k in range(6))
+    line = OcrLine(text="推进培训委托", bbox=(10, 0, 82, 12), score=0.99, char_boxes=boxes, char_scores=(0.99,) * 6)
+    sure = line_confidence(line)
+    assert sure > 0.97
+    weak = line_confidence(line.model_copy(update={"char_scores": (0.99, 0.99, 0.99, 0.36, 0.99, 0.99)}))
+    assert weak < 0.65
+    # a one-character hole after 培训 (where a full-width comma was not read)
+    holed = tuple(b if k < 4 else (b[0] + 12, b[1], b[2] + 12, b[3]) for k, b in enumerate(boxes))
+    assert line_confidence(line.model_copy(update={"char_boxes": holed})) < 0.75 * sure

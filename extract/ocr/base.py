@@ -22,6 +22,7 @@ class OcrLine(Frozen):
     score: float = Field(ge=0.0, le=1.0)
     quad: Quad | None = Field(None, description="the detector's polygon (tl, tr, br, bl) when the line is tilted")
     char_boxes: tuple[BBox, ...] | None = Field(None, description="one box per character of text, when known")
+    char_scores: tuple[float, ...] | None = Field(None, description="one score per character, with char_boxes")
 
 
 @runtime_checkable

@@ -59,8 +59,9 @@ class RapidOcrEngine:
         lines = []
         for box, text, score, word in zip(res.boxes, res.txts, res.scores, words):
             quad = tuple((float(x), float(y)) for x, y in box)
+            boxes, char_scores = _char_boxes(text, word)
             lines.append(OcrLine(text=text, bbox=quad_to_bbox(quad), score=_unit(score), quad=quad,
-                                 char_boxes=_char_boxes(text, word)))
+                                 char_boxes=boxes, char_scores=char_scores))
         return lines
 
     def recognize_crops(self, images: list[np.ndarray]) -> list[OcrLine]:
@@ -109,27 +110,31 @@ def _unit(score) -> float:
     return 0.0 if s != s else min(max(s, 0.0), 1.0)
 
 
-def _char_boxes(text: str, word) -> tuple[BBox, ...] | None:
-    """Align RapidOCR's single-character boxes to the characters of text (spaces get a gap box)."""
+def _char_boxes(text: str, word) -> tuple[tuple[BBox, ...] | None, tuple[float, ...] | None]:
+    """Align RapidOCR's single-character boxes and scores to the characters of text (a space gets a gap box)."""
     if not word:
-        return None
-    items = [(str(ch), quad_to_bbox(box)) for ch, _score, box in word if box is not None]
-    if "".join(ch for ch, _ in items) != text.replace(" ", ""):
-        return None
+        return None, None
+    items = [(str(ch), quad_to_bbox(box), _unit(sc)) for ch, sc, box in word if box is not None]
+    if "".join(ch for ch, _, _ in items) != text.replace(" ", ""):
+        return None, None
     boxes: list[BBox] = []
+    scores: list[float] = []
     it = iter(items)
-    for k, ch in enumerate(text):
+    for ch in text:
         if ch == " ":
             prev = boxes[-1] if boxes else None
             boxes.append((prev[2], prev[1], prev[2], prev[3]) if prev else (0.0, 0.0, 0.0, 0.0))
+            scores.append(1.0)
             continue
-        boxes.append(next(it)[1])
+        _, box, sc = next(it)
+        boxes.append(box)
+        scores.append(sc)
     # a leading space borrows the next box's left edge
     for k, ch in enumerate(text):
         if ch == " " and boxes[k] == (0.0, 0.0, 0.0, 0.0) and k + 1 < len(boxes):
             nb = boxes[k + 1]
             boxes[k] = (nb[0], nb[1], nb[0], nb[3])
-    return tuple(boxes)
+    return tuple(boxes), tuple(scores)
 
 
 def model_dir() -> Path:
