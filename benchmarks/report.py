@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from benchmarks.methods import UNAVAILABLE
 from benchmarks.sets import REPO, SETS
 
 COLUMNS = {
@@ -69,7 +70,7 @@ def set_table(set_name: str, entry: dict[str, Any]) -> str:
     for method, result in entry["methods"].items():
         figures = result.get("figures") or {}
         lines.append(f"| {method} | " + " | ".join(_fmt(figures.get(k), k) for k, _ in columns) + " |")
-    notes = [f"- {m}: {r['note']}" for m, r in entry["methods"].items() if r.get("note")]
+    notes = [f"- {m}: {r['note']}" for m, r in entry["methods"].items() if r.get("note") and m not in UNAVAILABLE]
     return "\n".join(lines + ([""] + notes if notes else []))
 
 
@@ -80,6 +81,8 @@ def markdown(record: dict[str, Any]) -> str:
             f"Python {record['machine']['python']}; {record.get('duration_s', 0):.0f} s in all.", "",
             "A dash means the method cannot run that set (input kind it does not take, or not installed) "
             "or the metric does not apply; it is never a zero. ↓ marks lower-is-better.", ""]
+    head += [f"Not run: {m}: {reason}" for m, reason in UNAVAILABLE.items()
+             if any(m in e["methods"] for e in record["sets"].values())] + [""]
     for name, entry in record["sets"].items():
         head += [f"## {SETS[name].title if name in SETS else name} — {entry['docs']} documents", "",
                  set_table(name, entry), ""]

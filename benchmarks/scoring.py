@@ -21,7 +21,7 @@ def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 
 
-def table_html(table: Table | None, n_rows: int | None = None, cells=None) -> str:
+def table_html(table: Table | None) -> str:
     if table is None:
         return "<html><body><table></table></body></html>"
     return cells_to_html(table.n_rows, [(c.row, c.col, c.row_span, c.col_span, c.text) for c in table.cells])

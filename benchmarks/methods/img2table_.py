@@ -1,5 +1,5 @@
 """img2table on images and scanned PDFs with Tesseract (chi_sim); merged cells are the repeated
-cell objects it returns. Its own ``min_confidence`` filter stays at the library default (50). It looks
+cell objects it returns. Scanned documents (PDF, TIFF) are straightened by its ``detect_rotation``. Its own ``min_confidence`` filter stays at the library default (50). It looks
 for ruled tables first and, on a page where it finds none, for borderless ones (PubTabNet is unruled)."""
 from __future__ import annotations
 
@@ -42,29 +42,36 @@ def _predict_pdf(path: str) -> Prediction:
              for i in range(len(doc))]
     doc.close()
     ocr = _ocr()
-    found = PDF(src=path, pdf_text_extraction=False).extract_tables(ocr=ocr)
+    document = PDF(src=path, pdf_text_extraction=False, detect_rotation=True)
+    found = document.extract_tables(ocr=ocr)
     if not any(found.values()):  # nothing ruled: let it look for borderless tables too
-        found = PDF(src=path, pdf_text_extraction=False).extract_tables(ocr=ocr, borderless_tables=True)
+        found = document.extract_tables(ocr=ocr, borderless_tables=True)
     tables = [t for index, ts in sorted(found.items()) for t in _to_tables(ts, index + 1, 72.0 / PDF_DPI)]
     return Prediction(tables=tables, pages=pages)
 
 
 def _predict_image(path: str) -> Prediction:
-    """Pixel coordinates (a page is its image size), every frame of a multi-page TIFF."""
+    """Pixel coordinates (a page is its image size), every frame of a multi-page TIFF.
+
+    A TIFF is a scanned document, so img2table straightens it first (``detect_rotation``); PNG and JPEG
+    inputs here are upright crops and pages, where a rotation guess could only move the cells.
+    """
     from img2table.document import Image
     from PIL import Image as PILImage, ImageSequence
 
     tables: list[Table] = []
     pages = []
     ocr = _ocr()
+    scanned = path.lower().endswith((".tif", ".tiff"))
     with PILImage.open(path) as img:
         for number, frame in enumerate(ImageSequence.Iterator(img), 1):
             buf = io.BytesIO()
             frame.convert("RGB").save(buf, format="PNG")
             pages.append(PageInfo(page=number, width=float(frame.width), height=float(frame.height), kind="scanned"))
-            found = Image(src=buf.getvalue()).extract_tables(ocr=ocr)
+            image = Image(src=buf.getvalue(), detect_rotation=scanned)
+            found = image.extract_tables(ocr=ocr)
             if not found:  # nothing ruled: let it look for borderless tables too
-                found = Image(src=buf.getvalue()).extract_tables(ocr=ocr, borderless_tables=True)
+                found = image.extract_tables(ocr=ocr, borderless_tables=True)
             tables.extend(_to_tables(found, number, 1.0))
     return Prediction(tables=tables, pages=pages)
 
