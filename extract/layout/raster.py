@@ -21,6 +21,8 @@ class RasterRulingOptions(BaseModel):
                                   "that has a long one: the bits of a worn line between two breaks")
     min_length_pt: float = Field(30.0, description="shortest ruling after joining pieces (points)")
     max_thickness_pt: float = Field(3.0, description="thicker pieces are ink blobs, not rulings (points)")
+    glyph_pt: float = Field(40.0, description="ink blobs up to this tall (points) may be characters or a line "
+                            "of them: their short strokes do not join rulings")
     min_coverage: float = Field(0.6, description="share of a joined ruling's length that is ink; strokes of "
                                 "a text line chained together cover far less")
     max_gap_pt: float = Field(36.0, description="collinear pieces closer than this are one broken ruling; "
@@ -42,14 +44,28 @@ def binarize(grey: np.ndarray, options: RasterRulingOptions) -> np.ndarray:
                                  options.block_px | 1, options.offset)
 
 
-def _horizontal_pieces(binary: np.ndarray, short_px: int, long_px: int, max_thick_px: float) -> list[tuple]:
-    """Thin horizontal ink pieces at least short_px long: (x0, y0, x1, y1, inked length, is long)."""
+def _horizontal_pieces(binary: np.ndarray, short_px: int, long_px: int, max_thick_px: float,
+                       glyph_px: float) -> list[tuple]:
+    """Thin horizontal ink pieces: (x0, y0, x1, y1, inked length, is long).
+
+    A long piece (a ruling's run) is kept as it is. A short one is kept only when the ink it belongs to is
+    itself thin (a bit of a worn ruling between two breaks) or far taller than a glyph (joined to a crossing
+    ruling); a stroke of a character belongs to a blob as tall as the character, and kept, such strokes would
+    chain down a column of text (or across a heading between two tables) into a false ruling.
+    """
     lines = _opened(binary, short_px)
     n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
+    _, ink_labels, ink_stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
     pieces = []
     for x, y, w, h, _area in stats[1:n]:
-        if h <= max_thick_px:
-            pieces.append((float(x), float(y), float(x + w), float(y + h), float(w), float(w >= long_px)))
+        if h > max_thick_px:
+            continue
+        long = w >= long_px
+        if not long:
+            blob = ink_stats[ink_labels[y + h // 2, x + w // 2]]
+            if 2 * max_thick_px < blob[3] <= glyph_px:
+                continue
+        pieces.append((float(x), float(y), float(x + w), float(y + h), float(w), float(long)))
     return pieces
 
 
@@ -67,24 +83,35 @@ def _with_coverage(lines: np.ndarray, joined, min_len: float, max_thick: float) 
     return out
 
 
-def _join_collinear(pieces, align_px: float, gap_px: float):
-    """Join pieces on one line (centres within align_px) whose gap is at most gap_px.
+def _walled(lo: float, hi: float, cy: float, walls, tol: float) -> bool:
+    """Crossing lines at two or more places inside the gap (lo, hi): the end of one table, the start of the next."""
+    at = sorted((w[0] + w[2]) / 2 for w in walls if lo < (w[0] + w[2]) / 2 < hi and w[1] - tol <= cy <= w[3] + tol)
+    return sum(b - a > tol for a, b in zip(at, at[1:])) >= 1
+
+
+def _join_collinear(pieces, align_px: float, gap_px: float, walls=()):
+    """Join pieces on one line (centres within align_px) whose gap is at most gap_px and not walled.
 
     Pieces are (x0, y0, x1, y1, inked length, has a long piece); the result sums the ink and ORs the flag.
+    walls are the crossing (perpendicular) pieces, in the same frame.
     """
-    joined: list[tuple[float, float, float, float, float]] = []
+    joined: list[tuple] = []
     for p in sorted(pieces, key=lambda b: ((b[1] + b[3]) / 2, b[0])):
         cy = (p[1] + p[3]) / 2
         for k, q in enumerate(joined):
             qy = (q[1] + q[3]) / 2
-            if abs(qy - cy) <= align_px and p[0] <= q[2] + gap_px and q[0] <= p[2] + gap_px:
-                joined[k] = (min(p[0], q[0]), min(p[1], q[1]), max(p[2], q[2]), max(p[3], q[3]), p[4] + q[4],
-                             max(p[5], q[5]))
-                break
+            if abs(qy - cy) > align_px or p[0] > q[2] + gap_px or q[0] > p[2] + gap_px:
+                continue
+            lo, hi = (q[2], p[0]) if p[0] > q[2] else (p[2], q[0])
+            if lo < hi and _walled(lo, hi, cy, walls, align_px):
+                continue
+            joined[k] = (min(p[0], q[0]), min(p[1], q[1]), max(p[2], q[2]), max(p[3], q[3]), p[4] + q[4],
+                         max(p[5], q[5]))
+            break
         else:
             joined.append(p)
     # one more pass: joins can chain (a-b, then b-c on the other side)
-    return joined if len(joined) == len(pieces) else _join_collinear(joined, align_px, gap_px)
+    return joined if len(joined) == len(pieces) else _join_collinear(joined, align_px, gap_px, walls)
 
 
 def _snap_ends(lines, crossing, snap_px: float):
@@ -138,8 +165,11 @@ def find_raster_rulings(grey: np.ndarray, dpi: float, options: RasterRulingOptio
     short, piece, thick = int(round(o.short_piece_pt * px)), int(round(o.piece_pt * px)), o.max_thickness_pt * px + 1
     align, gap, snap = o.align_pt * px, o.max_gap_pt * px, o.snap_pt * px
     binary_t = np.ascontiguousarray(binary.T)
-    h = _join_collinear(_horizontal_pieces(binary, short, piece, thick), align, gap)
-    v = _join_collinear(_horizontal_pieces(binary_t, short, piece, thick), align, gap)
+    glyph = o.glyph_pt * px
+    h_pieces = _horizontal_pieces(binary, short, piece, thick, glyph)
+    v_pieces = _horizontal_pieces(binary_t, short, piece, thick, glyph)
+    h = _join_collinear(h_pieces, align, gap, _transpose([b for b in v_pieces if b[5]]))
+    v = _join_collinear(v_pieces, align, gap, _transpose([b for b in h_pieces if b[5]]))
     min_len, joined_thick = o.min_length_pt * px, thick + align
     h = _with_coverage(_opened(binary, short), h, min_len, joined_thick)
     v = _transpose(_with_coverage(_opened(binary_t, short), v, min_len, joined_thick))
