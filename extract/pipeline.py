@@ -113,7 +113,7 @@ def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRe
     from extract.scan import choose_dpi, read_scanned_page as read_scan
     from extract.structure.build import build_page_tables
 
-    dpi = choose_dpi(page.info)
+    dpi = choose_dpi(page.info, getattr(page, "native_dpi", None))
     image = page.render(dpi)
     scanned = read_scan(image, page.info, dpi, engines.ocr, engines.layout)
     built = build_page_tables(scanned.info, scanned.spans, scanned.rulings, id_prefix=f"p{page.info.page}")
@@ -126,6 +126,18 @@ def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRe
     return PageRead(info=scanned.info, tables=tables, lines=lines)
 
 
+def _reread_garbled(page, read: PageRead, engines: Engines) -> None:
+    """Mixed evidence: OCR only the cells whose text-layer characters are garbled."""
+    from extract.mixed import reread_garbled_cells
+    from extract.scan import choose_dpi
+
+    dpi = choose_dpi(page.info)
+    read.tables, n = reread_garbled_cells(read.tables, page.info.page, page.render(dpi), dpi, engines.ocr)
+    if n:
+        read.issues.append(Issue(stage="ocr", page=page.info.page, severity="info",
+                                 message=f"text layer garbled in {n} cell(s); those cells were OCR'd"))
+
+
 def stem_of(page) -> str:
     return f"page{page.info.page:04d}"
 
@@ -136,6 +148,8 @@ def read_page(page, options: ExtractOptions, engines: Engines) -> PageRead:
     if _needs_ocr(page, options):
         return read_scanned_page(page, options, engines)
     read = read_text_page(page, options)
+    if options.ocr != "never" and getattr(page, "garbled_share", 0.0) > 0:
+        _reread_garbled(page, read, engines)
     if page.info.kind == "scanned":
         read.issues.append(Issue(stage="load", page=page.info.page, message="scanned page not OCR'd (--ocr never)"))
     if options.debug_dir is not None:

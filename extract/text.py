@@ -105,6 +105,20 @@ def is_cjk(ch: str) -> bool:
             or 0xFF00 <= cp <= 0xFFEF or 0x20000 <= cp <= 0x3FFFF)
 
 
+def is_garbled_code_point(cp: int) -> bool:
+    """A character a text layer gives when it has no real mapping: U+FFFD, NUL, private use, controls."""
+    if cp in (0, 0xFFFD, 0xFFFE, 0xFFFF):
+        return True
+    if 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000:
+        return True
+    return unicodedata.category(chr(cp)) == "Cc" and cp not in (0x09, 0x0A, 0x0D)
+
+
+def looks_garbled(text: str) -> bool:
+    """Text a reader can't trust as printed: garbled code points or pdfminer-style ``(cid:NN)``."""
+    return "(cid:" in text or any(is_garbled_code_point(ord(ch)) for ch in text)
+
+
 def repair_text(text: str) -> tuple[str, int]:
     """Return the repaired text and how many look-alike characters were repaired.
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import pypdfium2.raw as pdfium_c
 
 from extract.geometry import PageFrame
-from extract.text import is_cjk, repair_text
+from extract.text import is_cjk, is_garbled_code_point, repair_text
 from extract.types import BBox, TextSpan
 
 # Split a line into spans where the gap exceeds this many character (loose box) heights, ~0.7 em.
@@ -49,14 +49,6 @@ class CharBox(NamedTuple):
 # Glyphs within this many degrees of a quarter turn count as turned by it; others are diagonal
 # (watermarks, stamps) and are kept out of the line spans.
 TURN_TOL_DEG = 5.0
-
-
-def _is_garbled(cp: int) -> bool:
-    if cp in (0, 0xFFFD, 0xFFFE, 0xFFFF):
-        return True
-    if 0xE000 <= cp <= 0xF8FF or cp >= 0xF0000:
-        return True
-    return unicodedata.category(chr(cp)) == "Cc"
 
 
 def _code_points(raw, n: int) -> list[int]:
@@ -97,7 +89,7 @@ def read_chars(textpage, frame: PageFrame) -> list[CharBox]:
             if out and not blank and cp > 0x20:
                 out.append(out[-1]._replace(ch=chr(cp), index=i, space_before=False))
             continue
-        garbled = _is_garbled(cp) or map_error(raw, i) == 1
+        garbled = is_garbled_code_point(cp) or map_error(raw, i) == 1
         if cp < 0x20 or 0x7F <= cp < 0xA0:  # NUL/control: no mapping; show it as U+FFFD
             cp = 0xFFFD
         left, bottom, right, top = rect.left, rect.bottom, rect.right, rect.top
