@@ -281,3 +281,17 @@ def test_label_printed_on_both_sides_of_the_break_is_one_cell():
     label = t.cell_at(4, 0)
     assert (label.row, label.row_span, label.text) == (1, 4, "产出指标")
     assert t.cell_at(5, 0).text == "效益指标"
+
+
+def test_label_cut_with_its_text_under_the_repeated_header_joins_the_blank_above():
+    # regression gen-0-0035: the last row of page 1 has an empty label cell of its own; page 2 repeats
+    # the header and the label (2 rows) goes on under it with the text: one 3-row label cell
+    p1 = draw_table(COLS, _rows(3, top=600), [(1, 0, 1, 1, "甲块")],
+                    texts={**HEADER, (1, 1): "a", (1, 2): "1", (2, 1): "b", (2, 2): "2"})
+    p2 = draw_table(COLS, _rows(3), [(1, 0, 2, 1, "乙块")],
+                    texts={**HEADER, (1, 1): "c", (1, 2): "3", (2, 1): "d", (2, 2): "4"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 5
+    label = t.cell_at(2, 0)
+    assert (label.row, label.row_span, label.text) == (2, 3, "乙块")
+    assert [t.cell_at(r, 1).text for r in range(1, 5)] == ["a", "b", "c", "d"]

@@ -46,6 +46,7 @@ class _Entry:
     top_open: bool = False
     bottom_open: bool = False
     under_header: bool = False  # spanned a repeated header that was dropped: a label going on
+    after_header: bool = False  # starts right under a repeated header that was dropped
 
 
 def _col_edges(t: Table, tol: float) -> list[float]:
@@ -201,7 +202,8 @@ def _drop_rows(part: list[_Entry], k: int) -> list[_Entry]:
             out.append(replace(e, cell=c.model_copy(update={"row": 0, "row_span": c.row_span - (k - c.row)}),
                                under_header=True))
         else:
-            out.append(replace(e, cell=c.model_copy(update={"row": c.row - k}), top_open=False))
+            out.append(replace(e, cell=c.model_copy(update={"row": c.row - k}), top_open=False,
+                               after_header=c.row == k))
     return out
 
 
@@ -217,7 +219,9 @@ def _joins(above: _Entry, below: _Entry) -> bool:
     if a_text and not b_text:  # a label going on, empty, on the next page
         return a.row_span > 1 or b.row_span > 1 or below.under_header
     if b_text and not a_text:  # a label whose text was printed on the part below the break
-        return a.row_span > 1 or below.under_header
+        # a one-row blank above a merged label that goes on under the repeated header: the label was
+        # cut and its text centred in the larger part (regression: gen-0-0035, 可持续影响指标)
+        return a.row_span > 1 or below.under_header or (below.after_header and b.row_span > 1)
     return False
 
 
