@@ -19,7 +19,8 @@ class RasterRulingOptions(BaseModel):
                             "than a CJK stroke (a 一 at 12pt is ~11pt wide)")
     short_piece_pt: float = Field(4.0, description="shorter pieces (down to this, points) only join a ruling "
                                   "that has a long one: the bits of a worn line between two breaks")
-    min_length_pt: float = Field(30.0, description="shortest ruling after joining pieces (points)")
+    min_length_pt: float = Field(30.0, description="shortest ruling after joining pieces (points); a one-row "
+                                 "table's column rulings are shorter and are missed (measured: 12pt lets strokes in)")
     max_thickness_pt: float = Field(3.0, description="thicker pieces are ink blobs, not rulings (points)")
     glyph_pt: float = Field(40.0, description="ink blobs up to this tall (points) may be characters or a line "
                             "of them: their short strokes do not join rulings")
@@ -85,7 +86,8 @@ def _with_coverage(lines: np.ndarray, joined, min_len: float, max_thick: float) 
 
 def _walled(lo: float, hi: float, cy: float, walls, tol: float) -> bool:
     """Crossing lines at two or more places inside the gap (lo, hi): the end of one table, the start of the next."""
-    at = sorted((w[0] + w[2]) / 2 for w in walls if lo < (w[0] + w[2]) / 2 < hi and w[1] - tol <= cy <= w[3] + tol)
+    at = sorted((w[0] + w[2]) / 2 for w in walls
+                if lo - tol < (w[0] + w[2]) / 2 < hi + tol and w[1] - tol <= cy <= w[3] + tol)
     return sum(b - a > tol for a, b in zip(at, at[1:])) >= 1
 
 
