@@ -4,11 +4,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from pathlib import Path
 
 from benchmarks.floor import FLOOR_PATH, QUICK_RECORD, below_floor, raise_floor, read_floor
-from benchmarks.methods import UNAVAILABLE, registry
 from benchmarks.sets import SETS
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -34,11 +32,18 @@ def main(argv: list[str] | None = None) -> int:
                      "(default 150 quick, 420 full); documents not reached count as failures")
     run.add_argument("--out", type=Path, default=None, help="output folder (default benchmarks/results, "
                      "or benchmarks/results/tmp for --quick)")
+    rerender = sub.add_parser("report", help="write the tables and plots again from a run's JSON record")
+    rerender.add_argument("record", type=Path, nargs="?", default=RESULTS / "latest.json")
     floor = sub.add_parser("floor", help="show the regression floor against the latest quick run")
     floor.add_argument("--raise", dest="raise_", action="store_true", help="lift the floor to the latest quick figures")
     args = parser.parse_args(argv)
     if args.command == "floor":
         return _floor(args.raise_)
+    if args.command == "report":
+        from benchmarks.bench import write_outputs
+
+        write_outputs(json.loads(args.record.read_text()), args.record.parent)
+        return 0
     from benchmarks.bench import run_benchmark
 
     out = args.out or (RESULTS / "tmp" if args.quick else RESULTS)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.methods import UNAVAILABLE, Prediction, registry
-from benchmarks.report import markdown, new_record, plot, reliability_bins
+from benchmarks.report import headline, markdown, new_record, plot, reliability_bins
 from benchmarks.runner import MethodSetRun, SampleRun, run_method_on_set
 from benchmarks.sets import SETS
 
@@ -86,5 +86,6 @@ def write_outputs(record: dict, out_dir: Path) -> None:
     stem = "quick" if record["quick"] else "latest"
     (out_dir / f"{stem}.json").write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
     (out_dir / f"{stem}.md").write_text(markdown(record) + "\n")
+    (out_dir / f"{stem}_headline.md").write_text(headline(record) + "\n")
     plot(record, out_dir)
     print(markdown(record))

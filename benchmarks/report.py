@@ -125,20 +125,50 @@ def plot(record: dict[str, Any], out_dir: Path) -> list[Path]:
         plt.close(fig)
     sets = list(record["sets"].items())
     if sets:
-        fig, axes = plt.subplots(1, len(sets), figsize=(3.2 * len(sets), 3.4), squeeze=False)
-        for ax, (name, entry) in zip(axes[0], sets):
+        from matplotlib.ticker import FormatStrFormatter, NullFormatter
+
+        n_cols = min(3, len(sets))
+        n_rows = -(-len(sets) // n_cols)
+        fig, axes = plt.subplots(n_rows, n_cols, figsize=(4.2 * n_cols, 3.4 * n_rows), squeeze=False)
+        for ax in axes.flat[len(sets):]:
+            ax.set_visible(False)
+        for ax, (name, entry) in zip(axes.flat, sets):
             key = HEADLINE[name.split("-")[0]]
-            for method, result in entry["methods"].items():
-                f = result.get("figures") or {}
-                if f.get(key) is not None and f.get("sec_per_page"):
-                    ax.scatter(f["sec_per_page"], f[key], s=30)
-                    ax.annotate(method, (f["sec_per_page"], f[key]), fontsize=7)
+            points = [(m, (r.get("figures") or {}).get("sec_per_page"), (r.get("figures") or {}).get(key))
+                      for m, r in entry["methods"].items()]
+            points = [(m, x, y) for m, x, y in points if x and y is not None]
+            for method, x, y in points:
+                ax.scatter(x, y, s=30)
+                ax.annotate(method, (x, y), fontsize=7, xytext=(3, 3), textcoords="offset points")
             ax.set_xscale("log")
+            if points:
+                xs = [x for _, x, _ in points]
+                ax.set_xlim(min(xs) / 2, max(xs) * 3)
+            ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+            ax.xaxis.set_minor_formatter(NullFormatter())
             ax.set_title(name, fontsize=9)
-            ax.set_xlabel("s/page (log)", fontsize=8)
+            ax.set_xlabel("seconds per page (log)", fontsize=8)
             ax.set_ylabel(key, fontsize=8)
         fig.tight_layout()
         paths.append(out_dir / "accuracy_vs_speed.png")
         fig.savefig(paths[-1], dpi=110)
         plt.close(fig)
     return paths
+
+
+def headline(record: dict[str, Any]) -> str:
+    """One compact table for the project README: each set's headline figure and speed per method."""
+    sets = list(record["sets"])
+    methods = list(dict.fromkeys(m for e in record["sets"].values() for m in e["methods"] if m not in UNAVAILABLE))
+    cols = [f"{s} {HEADLINE[s.split('-')[0]].replace('_', ' ')}" for s in sets]
+    lines = ["| method | " + " | ".join(cols) + " |", "|---|" + "---|" * len(cols)]
+    for m in methods:
+        cells = []
+        for s in sets:
+            f = (record["sets"][s]["methods"].get(m) or {}).get("figures") or {}
+            value = f.get(HEADLINE[s.split("-")[0]])
+            cells.append("–" if value is None else f"{value:.3f} ({f['sec_per_page']:.2f} s/p)")
+        lines.append(f"| {m} | " + " | ".join(cells) + " |")
+    docs = ", ".join(f"{s}: {record['sets'][s]['docs']}" for s in sets)
+    return "\n".join(lines + ["", f"Documents per set: {docs}. Commit `{record['commit'][:10]}`, "
+                                  f"{record['machine']['cores']} cores, {record.get('duration_s', 0) / 60:.0f} min."])

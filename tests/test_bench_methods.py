@@ -9,7 +9,7 @@ from benchmarks.methods import UNAVAILABLE, registry
 from benchmarks.methods.grid import boxes_to_table
 from benchmarks.metrics.merged import merged_cell_hits
 from benchmarks.metrics.teds import teds
-from benchmarks.report import markdown
+from benchmarks.report import headline, markdown
 from benchmarks.sets import SETS
 from benchmarks.sets.ctdar import truth_cells
 from benchmarks.sets.pubtabnet import truth_html
@@ -84,3 +84,5 @@ def test_markdown_shows_a_dash_not_a_zero():
     text = markdown(record)
     assert "| ours | 0.000 |" in text
     assert "| pdfplumber | – | – |" in text
+    short = headline(record)
+    assert "| ours | 0.000 (1.00 s/p) |" in short and "| pdfplumber | – |" in short
