@@ -5,7 +5,9 @@ clone needs nothing but the repository.
 """
 from __future__ import annotations
 
+import hashlib
 import importlib.util
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,20 +26,44 @@ def _documents(folder: Path) -> list[Path]:
                   and (folder / f"{p.stem}.truth.json").exists())
 
 
+STAMP = ".generator"
+
+
+def generator_fingerprint() -> str:
+    """Hash of the corpus generator's code: documents made by another version are stale (their truth
+    follows that version's rules) and are made again."""
+    h = hashlib.sha256()
+    for path in sorted((REPO / "corpus").glob("*.py")):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _fresh(folder: Path, fingerprint: str) -> bool:
+    stamp = folder / STAMP
+    return stamp.exists() and stamp.read_text().strip() == fingerprint
+
+
 def ensure_generated(folder_name: str, wanted: int | None = None) -> Path:
-    """The folder, generated first when it holds fewer documents than wanted (any, when None):
-    born-digital first, then scans of its first ``wanted`` documents (of all, when None)."""
+    """The folder, generated first when it holds fewer documents than wanted (any, when None) or was
+    made by another version of the generator: born-digital first, then scans of its first ``wanted``
+    documents (of all, when None)."""
     folder = GENERATED / folder_name
+    fingerprint = generator_fingerprint()
     have = len(_documents(folder))
-    if have and (wanted is None or have >= wanted):
+    if have and (wanted is None or have >= wanted) and _fresh(folder, fingerprint):
         return folder
     born = GENERATED / "born_digital"
-    if not _documents(born):
+    if not _documents(born) or not _fresh(born, fingerprint):
+        shutil.rmtree(born, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "corpus", "generate", "--out", str(born)], cwd=REPO, check=True)
+        (born / STAMP).write_text(fingerprint)
+    if folder_name in SCAN_PROFILES and not _fresh(folder, fingerprint):
+        shutil.rmtree(folder, ignore_errors=True)
     if folder_name in SCAN_PROFILES and importlib.util.find_spec("corpus.scan") is not None:
         subprocess.run([sys.executable, "-m", "corpus.scan", "--src", str(born), "--out", str(folder),
                         "--profile", SCAN_PROFILES[folder_name]] + (["--limit", str(wanted)] if wanted else []),
                        cwd=REPO, check=True)
+        (folder / STAMP).write_text(fingerprint)
     return folder
 
 
