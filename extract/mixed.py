@@ -45,3 +45,40 @@ def reread_garbled_cells(tables: Sequence[Table], page: int, image: np.ndarray, 
     fixed = [(i, c.model_copy(update={"confidence": round(c.confidence * MIXED_FACTOR, 4)}))
              for (i, _), c in zip(targets, read)]
     return replace_cells(tables, fixed), len(fixed)
+
+
+# A scanned cell read twice (the whole page, then its own crop) whose readings disagree is where OCR
+# slips hide: a dropped comma, ≥ read as =, a digit lost to a seal. Agreement says little more than the
+# OCR score did; disagreement is strong evidence, so it only ever lowers confidence.
+DISAGREE_FACTOR = 0.5
+
+
+def _comparable(text: str) -> str:
+    from extract.text import normalize_label
+
+    return normalize_label(text).replace(",", "").replace("，", "").replace(".", "").replace("。", "")
+
+
+def _disagree_kind(page_text: str, crop_text: str) -> int:
+    """0: same reading; 1: only punctuation differs; 2: characters differ."""
+    if page_text == crop_text or "".join(page_text.split()) == "".join(crop_text.split()):
+        return 0
+    return 1 if _comparable(page_text) == _comparable(crop_text) else 2
+
+
+def second_opinion(tables: Sequence[Table], page: int, image: np.ndarray, dpi: float, engine) -> tuple[list[Table], int]:
+    """Re-read every non-empty cell of ``page`` from its own crop; lower the confidence where the two
+    readings differ. Returns the tables and how many cells disagreed."""
+    from extract.scan import ocr_cells
+
+    targets = [(i, c) for i, t in enumerate(tables) for c in t.cells if c.page == page and c.text.strip()]
+    if not targets:
+        return list(tables), 0
+    crops = ocr_cells(image, [c for _, c in targets], engine, dpi)
+    changed = []
+    for (i, cell), crop in zip(targets, crops):
+        kind = _disagree_kind(cell.text, crop.text)
+        if kind:
+            factor = DISAGREE_FACTOR if kind == 2 else (1 + DISAGREE_FACTOR) / 2
+            changed.append((i, cell.model_copy(update={"confidence": round(cell.confidence * factor, 4)})))
+    return replace_cells(tables, changed), len(changed)

@@ -119,10 +119,14 @@ def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRe
     built = build_page_tables(scanned.info, scanned.spans, scanned.rulings, id_prefix=f"p{page.info.page}")
     tables = reread_ruled_tables(scanned.info, list(scanned.spans), list(scanned.rulings), list(built.tables))
     tables, lines = _add_unruled(scanned.info, list(built.outside_spans), scanned.rulings, tables)
+    from extract.mixed import second_opinion
+
+    tables, _ = second_opinion(tables, page.info.page, scanned.image, scanned.dpi, engines.ocr)
     if options.debug_dir is not None:
         from extract.debug import draw_page
 
-        draw_page(scanned.image, dpi, scanned.info, scanned.rulings, tables, options.debug_dir, stem_of(page))
+        draw_page(scanned.image, scanned.dpi, scanned.info, scanned.rulings, tables, options.debug_dir,
+                  stem_of(page))
     return PageRead(info=scanned.info, tables=tables, lines=lines)
 
 

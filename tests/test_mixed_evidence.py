@@ -55,3 +55,20 @@ def test_only_garbled_cells_are_ocrd(tmp_path):
     assert 0 < cell.confidence < 1.0  # OCR'd text is less sure than a clean text layer
     assert fixed.cell_at(0, 1).text == "东莞市应急管理局" and fixed.cell_at(0, 1).confidence == 1.0
     assert fixed.confidence <= cell.confidence
+
+
+def test_second_opinion_lowers_only_cells_whose_readings_disagree(tmp_path):
+    from extract.mixed import second_opinion
+
+    pdf = tmp_path / "clean.pdf"
+    _make_pdf(pdf)
+    (table,) = extract_file(pdf, ExtractOptions(form="none")).tables
+    misread = table.cell_at(1, 1).model_copy(update={"text": "8,864.18"})  # what a page-level OCR slip looks like
+    table = table.model_copy(update={"cells": tuple(misread if (c.row, c.col) == (1, 1) else c for c in table.cells)})
+    with open_document(pdf) as doc:
+        page = next(doc.iter_pages())
+        dpi = choose_dpi(page.info)
+        (checked,), n = second_opinion([table], 1, page.render(dpi), dpi, RapidOcrEngine())
+    assert n == 1
+    assert checked.cell_at(1, 1).confidence <= 0.5 and checked.cell_at(1, 1).text == "8,864.18"
+    assert all(checked.cell_at(r, k).confidence == 1.0 for r, k in [(0, 0), (0, 1), (2, 1)])
