@@ -104,3 +104,18 @@ def test_missing_required_label_is_not_a_confident_blank():
     doc = _map(_replace(seed_lines(DONGGUAN), "财政供养人员数", "某某某某某某某"))
     staff = doc.data["staff_count"]
     assert staff["source"] is None and staff["confidence"] < 0.5
+
+
+def test_rows_of_another_table_run_into_the_indicator_grid_end_it():
+    # regression (harsh scans): a 部门收支总表 under the form was read into the same grid and its rows
+    # became indicators with confidence ~1.0
+    base = seed_lines(DONGGUAN)
+    n = len(_map(base).data["indicators"])
+    doc = _map(base + ["\t收入\t预算数\t支出\t预算数\t合计", "\t\t\t一般公共预算拨款\t100\t100"])
+    assert len(doc.data["indicators"]) == n
+
+
+def test_level_label_outside_the_vocabulary_is_doubtful():
+    doc = _map(_replace(seed_lines(DONGGUAN), "\t质量指标\t", "\t质量措施\t"))
+    levels = {i["level2"]["value"]: i["level2"]["confidence"] for i in doc.data["indicators"]}
+    assert levels["质量措施"] <= 0.5 and levels["数量指标"] == 1.0

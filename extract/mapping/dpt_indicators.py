@@ -76,7 +76,25 @@ def _level(row: Row, header: IndicatorHeader, key: str, cell: Cell | None, last:
     fld = text_field(row.table, cell, header.quality.get(key, 1.0))
     if fld.value is None and last is not None and last.value is not None:
         return last.model_copy(update={"confidence": round(last.confidence * FILL_DOWN_QUALITY, 4)})
+    if fld.value is not None and not _level_like(fld.value):
+        # 一级/二级指标 come from a fixed national vocabulary, all "…指标": anything else is a misread
+        # or a row of something else (measured: a heading of the next table read into the grid on scans)
+        return fld.model_copy(update={"confidence": round(fld.confidence * UNKNOWN_LEVEL_QUALITY, 4)})
     return fld
+
+
+UNKNOWN_LEVEL_QUALITY = 0.5
+
+
+def _level_like(text: str) -> bool:
+    return "".join(text.split()).endswith("指标")
+
+
+def _foreign_row(cells: dict[str, Cell | None]) -> bool:
+    """Both level cells hold text with no trace of 指标: a row of another table (收入/支出, 部门收支总表)
+    run into the indicator grid, not an indicator."""
+    texts = [c.text for c in (cells.get("level1"), cells.get("level2")) if c is not None and c.text.strip()]
+    return len(texts) == 2 and not any("指" in t or "标" in t for t in texts)
 
 
 def _row_cells(row: Row, header: IndicatorHeader) -> dict[str, Cell | None]:
@@ -86,6 +104,14 @@ def _row_cells(row: Row, header: IndicatorHeader) -> dict[str, Cell | None]:
         if aligned is not None:
             return {k: aligned.get(k) for k in header.roles}
     return {k: row.at(c) for k, c in header.roles.items()}
+
+
+OCR_SYMBOL_QUALITY = 0.85
+OCR_IMPLIED_QUALITY = 0.9
+
+
+def _read_by_ocr(cell: Cell | None) -> bool:
+    return cell is not None and any(sp.source == "ocr" for sp in cell.spans)
 
 
 def _targets(row: Row, header: IndicatorHeader, cells: dict[str, Cell | None]) -> dict[str, Field[str]]:
@@ -105,8 +131,13 @@ def _targets(row: Row, header: IndicatorHeader, cells: dict[str, Cell | None]) -
     else:
         unit_field = value_field(table, target_cell, parsed.unit, tq)
     cmp_source = cmp_cell if printed_cmp is not None else target_cell
+    cmp_quality = q.get("comparator", tq)
+    if _read_by_ocr(cmp_source):
+        # OCR confuses ≥/≤/= with high scores (measured on harsh scans): a symbol read, or one implied
+        # by its absence, is less sure than the score says
+        cmp_quality *= OCR_SYMBOL_QUALITY if printed_cmp is not None else OCR_IMPLIED_QUALITY
     return {
-        "comparator": value_field(table, cmp_source, comparator, q.get("comparator", tq)),
+        "comparator": value_field(table, cmp_source, comparator, cmp_quality),
         "value_min": value_field(table, target_cell, vmin, tq),
         "value_max": value_field(table, target_cell, vmax, tq),
         "unit": unit_field,
@@ -120,6 +151,9 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
         return
     table = row.table
     cells = _row_cells(row, header)
+    if _foreign_row(cells):
+        state.header = None  # the indicator grid ended; what follows belongs to another table
+        return
     state.level1 = _level(row, header, "level1", cells.get("level1"), state.level1)
     state.level2 = _level(row, header, "level2", cells.get("level2"), state.level2)
     level3 = text_field(table, cells.get("level3"), header.quality.get("level3", 1.0))
