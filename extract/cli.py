@@ -59,10 +59,14 @@ def summarize(result: Result, n_lowest: int = 5) -> RichTable:
         fields = list(flatten_form(d.data))
         passed = sum(1 for c in d.checks if c.passed)
         t.add_row(f"form {d.form}", f"{len(fields)} fields, checks {passed}/{len(d.checks)} passed", f"{d.confidence:.2f}")
-        for key in ("department", "year"):
-            f = d.data.get(key) or {}
+        for key in ("department", "year", "budget.basic_expenditure", "budget.project_expenditure",
+                    "budget.fiscal_appropriation"):
+            f = dict(fields).get(key) or {}
             t.add_row(f"  {key}", str(f.get("value")), f"{f.get('confidence', 0):.2f}")
-        for path, f in sorted(fields, key=lambda pf: pf[1].get("confidence", 0))[:n_lowest]:
+        t.add_row("  indicators / tasks", f"{len(d.data.get('indicators') or [])} / "
+                  f"{len(d.data.get('key_tasks') or []) + len(d.data.get('other_tasks') or [])}", "")
+        printed = [(p, f) for p, f in fields if f.get("source") is not None or f.get("value") is not None]
+        for path, f in sorted(printed, key=lambda pf: pf[1].get("confidence", 0))[:n_lowest]:
             t.add_row(f"  low: {path}", str(f.get("value"))[:60], f"{f.get('confidence', 0):.2f}")
         for c in d.checks:
             if not c.passed:
