@@ -119,3 +119,10 @@ def test_level_label_outside_the_vocabulary_is_doubtful():
     doc = _map(_replace(seed_lines(DONGGUAN), "\t质量指标\t", "\t质量措施\t"))
     levels = {i["level2"]["value"]: i["level2"]["confidence"] for i in doc.data["indicators"]}
     assert levels["质量措施"] <= 0.5 and levels["数量指标"] == 1.0
+
+
+def test_budget_blocks_a_form_variant_lacks_are_confident_blanks():
+    b = _map(jieyang_lines()).data["budget"]  # no 事业发展性支出 / 按预算级次划分 blocks on this form
+    for key in ("special_funds", "other_development_expenditure", "municipal_funds", "transfer_funds"):
+        assert b[key]["value"] is None and b[key]["confidence"] >= 0.9
+    assert b["basic_expenditure"]["source"] is not None  # printed, left blank: keeps its cell

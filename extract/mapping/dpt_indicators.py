@@ -163,8 +163,32 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
         return
     if "period_target" in header.roles and "annual_target" not in header.roles:
         annual, period = period, Field[str]()  # one value column, whatever its label says
-    state.items.append(Indicator(
+    item = Indicator(
         level1=state.level1, level2=state.level2, level3=level3,
         explanation=text_field(table, cells.get("explanation"), header.quality.get("explanation", 1.0)),
         annual_target=annual, period_target=period, **_targets(row, header, cells),
-    ))
+    )
+    state.items.append(_doubt_shared_cells(item, cells))
+
+
+# One cell under two columns of different roles (三级指标 and a target, say) means a ruling between them
+# was lost: what it holds belongs to both and to neither (measured on harsh scans: '理赔额达标率≥85%').
+SHARED_CELL_QUALITY = 0.5
+_TEXT_ROLES = ("level3", "explanation", "annual_target", "period_target", "comparator", "unit")
+
+
+def _doubt_shared_cells(item: Indicator, cells: dict[str, Cell | None]) -> Indicator:
+    seen: dict[tuple[int, int], int] = {}
+    for role in _TEXT_ROLES:
+        c = cells.get(role)
+        if c is not None and c.text.strip():
+            seen[(c.row, c.col)] = seen.get((c.row, c.col), 0) + 1
+    shared = [list(pos) for pos, n in seen.items() if n > 1]
+    if not shared:
+        return item
+    update = {}
+    for name, fld in item:
+        src = fld.source
+        if src is not None and any(list(cell) in shared for cell in src.cells) and name not in ("level1", "level2"):
+            update[name] = fld.model_copy(update={"confidence": round(fld.confidence * SHARED_CELL_QUALITY, 4)})
+    return item.model_copy(update=update)

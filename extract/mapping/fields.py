@@ -71,7 +71,9 @@ def money_field(table: Table, cell: Cell | None, unit: str | None, quality: floa
 # label was never found stays at 0.0, so it can't pass for a confident blank.
 UNPRINTED_CONFIDENCE = 0.95
 OPTIONAL_KEYS = frozenset({"explanation", "period_target", "expected_outcome", "competent_department",
-                           "subordinate_units"})
+                           "subordinate_units",
+                           # the 事业发展性支出 / 按预算级次划分 blocks: Dongguan prints them, Jieyang does not
+                           "special_funds", "other_development_expenditure", "municipal_funds", "transfer_funds"})
 
 
 def settle_unprinted(data: Any, key: str = "") -> Any:
