@@ -79,20 +79,20 @@ def _needs_ocr(page, options: ExtractOptions) -> bool:
     return page.info.kind == "scanned"
 
 
-def read_text_page(page, options: ExtractOptions) -> PageRead:
+def tables_from_evidence(info: PageInfo, spans: list[TextSpan], rulings) -> tuple[list[Table], list[TextSpan]]:
+    """The same structure path for text-layer and OCR evidence: ruled grids, partly ruled grids re-read
+    from alignment, then unruled tables among the lines left over. Returns the tables and those lines."""
     from extract.structure.build import build_page_tables
+    from extract.structure.unruled_refine import reread_ruled_tables
 
-    built = build_page_tables(page.info, page.spans, page.rulings, id_prefix=f"p{page.info.page}")
-    tables = reread_ruled_tables(page.info, list(page.spans), list(page.rulings), list(built.tables))
-    tables, lines = _add_unruled(page.info, list(built.outside_spans), page.rulings, tables)
+    built = build_page_tables(info, spans, rulings, id_prefix=f"p{info.page}")
+    tables = reread_ruled_tables(info, list(spans), list(rulings), list(built.tables))
+    return _add_unruled(info, list(built.outside_spans), rulings, tables)
+
+
+def read_text_page(page, options: ExtractOptions) -> PageRead:
+    tables, lines = tables_from_evidence(page.info, page.spans, page.rulings)
     return PageRead(info=page.info, tables=tables, lines=lines)
-
-
-def reread_ruled_tables(info: PageInfo, spans: list[TextSpan], rulings, tables: list[Table]) -> list[Table]:
-    """Ruled grids that hide rows or columns (partly ruled tables) re-read from text alignment."""
-    from extract.structure.unruled_refine import reread_ruled_tables as reread
-
-    return reread(info, spans, rulings, tables)
 
 
 def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Table]):
@@ -110,17 +110,12 @@ def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Ta
 
 
 def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRead:
+    from extract.mixed import second_opinion
     from extract.scan import choose_dpi, read_scanned_page as read_scan
-    from extract.structure.build import build_page_tables
 
     dpi = choose_dpi(page.info, getattr(page, "native_dpi", None))
-    image = page.render(dpi)
-    scanned = read_scan(image, page.info, dpi, engines.ocr, engines.layout)
-    built = build_page_tables(scanned.info, scanned.spans, scanned.rulings, id_prefix=f"p{page.info.page}")
-    tables = reread_ruled_tables(scanned.info, list(scanned.spans), list(scanned.rulings), list(built.tables))
-    tables, lines = _add_unruled(scanned.info, list(built.outside_spans), scanned.rulings, tables)
-    from extract.mixed import second_opinion
-
+    scanned = read_scan(page.render(dpi), page.info, dpi, engines.ocr, engines.layout)
+    tables, lines = tables_from_evidence(scanned.info, scanned.spans, scanned.rulings)
     tables, _ = second_opinion(tables, page.info.page, scanned.image, scanned.dpi, engines.ocr)
     if options.debug_dir is not None:
         from extract.debug import draw_page
@@ -132,9 +127,11 @@ def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRe
 
 def _reread_garbled(page, read: PageRead, engines: Engines) -> None:
     """Mixed evidence: OCR only the cells whose text-layer characters are garbled."""
-    from extract.mixed import reread_garbled_cells
+    from extract.mixed import garbled_cells, reread_garbled_cells
     from extract.scan import choose_dpi
 
+    if not garbled_cells(read.tables, page.info.page):
+        return  # the garbled characters lie outside every table: nothing to render and OCR
     dpi = choose_dpi(page.info)
     read.tables, n = reread_garbled_cells(read.tables, page.info.page, page.render(dpi), dpi, engines.ocr)
     if n:
