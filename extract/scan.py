@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 from pydantic import Field
 
-from extract.cleanup import clean_page, to_grey
+from extract.cleanup import clean_page, reads_better_turned, rotate_quarter, to_grey
 from extract.layout.model import LayoutModel
 from extract.layout.raster import find_raster_rulings
 from extract.layout.regions import combine_regions, rulings_to_regions
@@ -103,14 +103,20 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
     rgb = check_page_image(image)
     if dpi > WORK_DPI:
         rgb, dpi = _resize(rgb, WORK_DPI / dpi), WORK_DPI
-    clean = clean_page(rgb, engine)
+    clean = clean_page(rgb, engine, vote=False)  # upside down or not is settled below, on the read page
     grey = clean.image
     text_px = clean.line_height / 1.45 if clean.line_height else None  # det boxes are padded ~1.45x text
     if text_px and text_px < MIN_TEXT_PX:
         f = min(2.0, TARGET_TEXT_PX / text_px)
         grey, dpi = _resize(grey, f), dpi * f
+        text_px *= f
     rulings = find_raster_rulings(grey, dpi)
-    lines = engine.recognize(grey)
+    lines = engine.recognize(grey, text_height=text_px)
+    rotation = clean.rotation
+    if reads_better_turned(grey, lines, engine):
+        grey, rotation = rotate_quarter(grey, 180), (rotation + 180) % 360
+        rulings = find_raster_rulings(grey, dpi)
+        lines = engine.recognize(grey, text_height=text_px)
     scale = 72.0 / dpi
     rulings = drop_rulings_inside_text(rulings, lines, scale)
     spans = lines_to_spans(lines, rulings, scale)
@@ -120,7 +126,7 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
     h, w = grey.shape[:2]
     info = page_info.model_copy(update={
         "kind": "scanned", "width": round(w * scale, 2), "height": round(h * scale, 2),
-        "rotation": (page_info.rotation + clean.rotation) % 360})
+        "rotation": (page_info.rotation + rotation) % 360})
     return ScannedPage(info=info, spans=spans, rulings=rulings, regions=combine_regions(model, ruled),
                        image=page_rgb, dpi=dpi, skew=clean.skew)
 

@@ -82,3 +82,24 @@ def test_clean_page_turns_and_levels(page):
     assert clean.rotation == 180
     assert abs(clean.skew - 2.0) <= 0.3
     assert clean.image.ndim == 2 and clean.image.shape == to_grey(rgb).shape
+
+
+def test_the_read_page_settles_upside_down_and_an_upright_read_costs_nothing(page):
+    from extract.cleanup import reads_better_turned
+
+    engine = ocr_engine()
+
+    class Counting:
+        crops = 0
+
+        def recognize_crops(self, images):
+            Counting.crops += len(images)
+            return engine.recognize_crops(images)
+
+    grey = to_grey(page[1])
+    upright = engine.recognize(grey)
+    assert not reads_better_turned(grey, upright, Counting())
+    assert Counting.crops == 0  # read this well, nothing is read again
+    down = rotate_quarter(grey, 180)
+    assert reads_better_turned(down, engine.recognize(down), Counting())
+    assert Counting.crops > 0

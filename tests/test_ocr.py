@@ -58,8 +58,8 @@ def test_cell_crops_read_the_same_and_skip_empty_cells():
         def detect(self, image):
             return self.inner.detect(image)
 
-        def recognize(self, image):
-            return self.inner.recognize(image)
+        def recognize(self, image, text_height=None):
+            return self.inner.recognize(image, text_height)
 
         def recognize_crops(self, images):
             self.crops += len(images)
@@ -105,3 +105,38 @@ def test_line_confidence_drops_for_a_weak_character_or_a_hole():
     # a one-character hole after 培训 (where a full-width comma was not read)
     holed = tuple(b if k < 4 else (b[0] + 12, b[1], b[2] + 12, b[3]) for k, b in enumerate(boxes))
     assert line_confidence(line.model_copy(update={"char_boxes": holed})) < 0.75 * sure
+
+
+def test_parallel_recogniser_reads_like_one_session_in_input_order():
+    from rapidocr import RapidOCR
+    from rapidocr.ch_ppocr_rec import TextRecInput
+
+    from extract.ocr.rapid import _ParallelRecognizer
+
+    engine = ocr_engine()
+    tp, rgb = table_image(DPI)
+    lines = [ln for ln in engine.recognize(rgb) if ln.text.strip()]
+    crops = [rgb[int(b[1]):int(b[3]) + 1, int(b[0]):int(b[2]) + 1, ::-1].copy() for b in (ln.bbox for ln in lines)]
+    params = {"Global.log_level": "error", "Rec.rec_batch_num": 1,
+              "EngineConfig.onnxruntime.intra_op_num_threads": 1}
+    single = RapidOCR(params=params)._load_rec_model()
+    parallel = _ParallelRecognizer([RapidOCR(params=params)._load_rec_model() for _ in range(2)])
+    one = single(TextRecInput(img=crops, return_word_box=True))
+    two = parallel(TextRecInput(img=crops, return_word_box=True))
+    assert len(crops) > 10 and list(two.txts) == list(one.txts)
+    assert [round(s, 4) for s in two.scores] == [round(s, 4) for s in one.scores]
+    assert [repr(w) for w in two.word_results] == [repr(w) for w in one.word_results]
+
+
+def test_detection_on_a_smaller_copy_finds_the_same_lines():
+    engine = ocr_engine()
+    _, rgb = table_image(200.0)
+    full = engine.recognize(rgb)
+    heights = sorted(ln.bbox[3] - ln.bbox[1] for ln in full)
+    text_px = heights[len(heights) // 2] / 1.45
+    assert text_px > 16  # the copy the detector sees is really smaller
+    small = engine.recognize(rgb, text_height=text_px)
+    assert sorted(ln.text for ln in small) == sorted(ln.text for ln in full)
+    for a in full:  # each line where it was (the nearest line of the same text)
+        b = min((b for b in small if b.text == a.text), key=lambda b: abs(b.bbox[1] - a.bbox[1]) + abs(b.bbox[0] - a.bbox[0]))
+        assert max(abs(u - v) for u, v in zip(a.bbox, b.bbox)) < 0.3 * (a.bbox[3] - a.bbox[1])

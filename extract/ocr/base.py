@@ -31,8 +31,11 @@ class OcrEngine(Protocol):
         """Text-line polygons on the whole image (no recognition), in reading order."""
         ...
 
-    def recognize(self, image: np.ndarray) -> list[OcrLine]:
-        """Detect and recognise every text line of an RGB or grey uint8 image."""
+    def recognize(self, image: np.ndarray, text_height: float | None = None) -> list[OcrLine]:
+        """Detect and recognise every text line of an RGB or grey uint8 image.
+
+        text_height: the page's median text height in pixels when the caller knows it; an engine may then look
+        for lines on a smaller copy (detection needs far fewer pixels than recognition)."""
         ...
 
     def recognize_crops(self, images: list[np.ndarray]) -> list[OcrLine]:

@@ -14,6 +14,13 @@ from extract.types import BBox
 
 # onnxruntime intra-op threads: 2 matches the 2-core CI machines; 0 lets onnxruntime pick.
 DEFAULT_THREADS = 2
+# RapidOCR reads a page at most this many pixels on its longer side (its own default, kept explicit).
+MAX_SIDE = 2000
+# The detector finds lines as surely with text this many pixels high as with more (measured on 150-300 dpi
+# scans: same lines, same text) and costs with the pixel count, so a page with larger text is detected on a
+# smaller copy; recognition still reads crops at full resolution. Never below DET_MIN_SIDE on the longer side.
+DET_TEXT_PX = 16.0
+DET_MIN_SIDE = 960
 
 
 def _missing(exc: Exception) -> RuntimeError:
@@ -34,11 +41,14 @@ class RapidOcrEngine:
         params = {
             "Global.log_level": "error",
             "Global.text_score": 0.0,  # keep every line; confidence is carried, triage decides
+            "Global.max_side_len": MAX_SIDE,
             "Global.use_cls": use_cls,
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
+        self._params = params
         self._ocr = RapidOCR(params=params)
+        self._threads = max(1, threads)
         self._rec = None
         self._det = None
 
@@ -51,7 +61,9 @@ class RapidOcrEngine:
             return []
         return [tuple((float(x), float(y)) for x, y in box) for box in out.boxes]  # type: ignore[misc]
 
-    def recognize(self, image: np.ndarray) -> list[OcrLine]:
+    def recognize(self, image: np.ndarray, text_height: float | None = None) -> list[OcrLine]:
+        self._recognizer()
+        self._set_det_side(image.shape[:2], text_height)
         res = self._ocr(_as_bgr(image), return_word_box=True, return_single_char_box=True)
         if res.boxes is None or res.txts is None or len(res.txts) == 0:
             return []
@@ -77,10 +89,30 @@ class RapidOcrEngine:
             lines.append(OcrLine(text=text, bbox=(0.0, 0.0, float(w), float(h)), score=_unit(score)))
         return lines
 
+    def _set_det_side(self, shape: tuple[int, int], text_height: float | None) -> None:
+        """Detection resolution for this image: the longer side shrunk so text is DET_TEXT_PX high."""
+        det = self._ocr._load_det_model()
+        side = min(MAX_SIDE, max(shape))
+        if text_height and text_height > 0:
+            f = min(1.0, DET_TEXT_PX / (text_height * side / max(shape)))
+            side = max(DET_MIN_SIDE, int(side * f))
+        det.limit_type, det.limit_side_len = "max", side
+
     # -- model access: the same sessions RapidOCR itself uses --------------------------------------
     def _recognizer(self):
+        """The recogniser RapidOCR's own pipeline calls too: one single-threaded session per thread, each
+        reading its share of the lines at once (text lines are small inputs, so one session on two threads
+        leaves cores idle between its small kernels; measured 15% faster on a page's 83 lines)."""
         if self._rec is None:
-            self._rec = self._ocr._load_rec_model()
+            from rapidocr import RapidOCR
+
+            # one line per run: no padding to the widest line of a batch (8% faster here), and a line reads
+            # the same whatever lines it is read with
+            one = dict(self._params, **{"EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                                        "Rec.rec_batch_num": 1})
+            sessions = [RapidOCR(params=one)._load_rec_model() for _ in range(self._threads)]
+            self._rec = sessions[0] if len(sessions) == 1 else _ParallelRecognizer(sessions)
+            self._ocr.text_rec = self._rec  # RapidOCR loads lazily and keeps what is set here
         return self._rec
 
     def _detector(self):
@@ -96,6 +128,40 @@ class RapidOcrEngine:
             cfg.limit_type, cfg.limit_side_len = "max", 4096
             self._det = TextDetector(cfg)
         return self._det
+
+
+class _ParallelRecognizer:
+    """Stands in for RapidOCR's TextRecognizer: the lines are dealt, widest first, to several sessions that
+    run side by side (onnxruntime lets go of the GIL while it computes); results come back in input order."""
+
+    def __init__(self, sessions) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self.sessions = sessions
+        self._pool = ThreadPoolExecutor(len(sessions), thread_name_prefix="rec")
+
+    def __getattr__(self, name):  # rec_batch_num, cfg, ... as the first session has them
+        return getattr(self.sessions[0], name)
+
+    def __call__(self, args):
+        from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
+
+        imgs = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)
+        k = min(len(self.sessions), len(imgs))
+        if k <= 1:
+            return self.sessions[0](args)
+        order = sorted(range(len(imgs)), key=lambda i: -imgs[i].shape[1] / max(imgs[i].shape[0], 1))
+        shares = [order[j::k] for j in range(k)]
+        futures = [self._pool.submit(sess, TextRecInput(img=[imgs[i] for i in share],
+                                                        return_word_box=args.return_word_box))
+                   for sess, share in zip(self.sessions, shares)]
+        outs = [f.result() for f in futures]
+        txts, scores, words = [None] * len(imgs), [0.0] * len(imgs), [None] * len(imgs)
+        for share, out in zip(shares, outs):
+            for j, i in enumerate(share):
+                txts[i], scores[i], words[i] = out.txts[j], out.scores[j], out.word_results[j]
+        return TextRecOutput(imgs, tuple(txts), scores, tuple(words), max(o.elapse or 0.0 for o in outs),
+                             viser=outs[0].viser)
 
 
 def _as_bgr(image: np.ndarray) -> np.ndarray:
