@@ -126,3 +126,34 @@ def test_budget_blocks_a_form_variant_lacks_are_confident_blanks():
     for key in ("special_funds", "other_development_expenditure", "municipal_funds", "transfer_funds"):
         assert b[key]["value"] is None and b[key]["confidence"] >= 0.9
     assert b["basic_expenditure"]["source"] is not None  # printed, left blank: keeps its cell
+
+
+def _map_as_ocr(lines: list[str]):
+    """Map the lines as if every cell had been read by OCR."""
+    from extract.types import TextSpan
+
+    tables, spans = seed_to_tables(lines)
+    ocr = [t.model_copy(update={"cells": tuple(
+        c.model_copy(update={"spans": (TextSpan(text=c.text, bbox=c.bbox, source="ocr"),) if c.text else ()})
+        for c in t.cells)}) for t in tables]
+    (doc,) = map_documents(ocr, spans)
+    return doc
+
+
+def test_an_ocr_read_comparator_a_faded_ge_could_have_left_is_doubtful():
+    # regression (harsh scans): PP-OCR reads a faded ≥ as > or = with scores near 1.0; those readings
+    # ranked with the sure ones and escaped review
+    base = seed_lines(DONGGUAN)
+    row = next(ln for ln in base if "培训对象的满意度" in ln)
+
+    def comparator(doc):
+        (ind,) = [i for i in doc.data["indicators"] if i["level3"]["value"] and "培训对象的满意度" in i["level3"]["value"]]
+        return ind["comparator"]
+
+    sure = comparator(_map_as_ocr(base))
+    assert sure["value"] == "≥" and sure["confidence"] >= 0.8
+    for faded in ("=", ">"):
+        got = comparator(_map_as_ocr(_replace(base, row, row.replace("≥", faded))))
+        assert got["value"] == faded and got["confidence"] <= 0.65 * sure["confidence"]
+    printed = comparator(_map(_replace(base, row, row.replace("≥", "="))))  # the text layer is not doubted
+    assert printed["value"] == "=" and printed["confidence"] >= 0.9
