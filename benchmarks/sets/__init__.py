@@ -63,8 +63,8 @@ class BenchSet:
 
 SETS: dict[str, BenchSet] = {s.name: s for s in (
     BenchSet("corpus-born", "Corpus, born-digital PDFs", "pdf_text", 3),
-    BenchSet("corpus-mild", "Corpus, mild scans", "pdf_scan", 1, 3),
-    BenchSet("corpus-harsh", "Corpus, harsh scans", "pdf_scan", 1, 3),
+    BenchSet("corpus-mild", "Corpus, mild scans", "pdf_scan", 1, 6),
+    BenchSet("corpus-harsh", "Corpus, harsh scans", "pdf_scan", 1, 10),
     BenchSet("icdar2013", "ICDAR 2013 table competition (67 PDFs)", "pdf_text", 3),
     BenchSet("ctdar2019", "cTDaR 2019 modern Chinese pages (cell content boxes)", "image", 2),
     BenchSet("pubtabnet", "PubTabNet examples (table images, HTML truth)", "image", 2),
