@@ -67,3 +67,20 @@ def test_model_only_region_kept_for_an_unruled_table():
     ruled = rulings_to_regions([Ruling(orientation="h", bbox=(60, 100, 500, 101), source="raster")], page=1)
     assert ruled == []
     assert combine_regions(model, ruled) == model
+
+
+def test_a_scanners_shadow_band_at_the_page_edge_is_no_ruling():
+    # regression (harsh scans): the edge of a grey band along the paper's edge was read as a vertical ruling
+    # and, met by one row line that ran on into the band, widened the table by an empty column, so the form's
+    # start row ("部门名称" in the first cell) was missed and two forms ran together
+    tp, rgb = table_image(DPI)
+    page = rgb.copy()
+    px = DPI / 72.0
+    band = int(8 * px)
+    page[:, :band] = 200  # a shadow band along the left edge, its edge a long straight dark-to-light step
+    page[:, band:band + 2] = 120
+    y = int(tp.row_edges[2] * px)
+    page[y - 1:y + 1, band:int(tp.col_edges[0] * px)] = 0  # one row line running on into the band
+    rulings = find_raster_rulings(remove_red_seals(normalize_illumination(page)), DPI)
+    _check_full_grid(rulings, tp)
+    assert all(r.bbox[0] > 18 for r in rulings if r.orientation == "v")

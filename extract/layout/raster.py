@@ -33,6 +33,8 @@ class RasterRulingOptions(BaseModel):
                                "(points) ...")
     lone_coverage: float = Field(0.9, description="... and this solid: strokes of a title chained together are "
                                  "long but gappy")
+    edge_pt: float = Field(18.0, description="... and this far (points) from the image's edge at least: nearer, "
+                           "it is the paper's edge or a scanner's shadow band (no form prints within 6 mm of it)")
     snap_pt: float = Field(20.0, description="a ruling end this close to a crossing ruling is extended to it")
     block_px: int = Field(31, description="adaptive-threshold window: faint rulings count against local paper")
     offset: int = Field(12, description="adaptive-threshold offset: how much darker than local paper is ink")
@@ -142,16 +144,26 @@ def _trim_overhang(lines, crossing, snap_px: float, keep_px: float):
     return out
 
 
-def _kept(lines, crossing, o: RasterRulingOptions, px: float):
-    """Rulings that touch a crossing one need min_coverage; a lone one must be long and nearly solid."""
-    tol = o.snap_pt * px
-    return [b for b in lines
-            if (b[4] >= o.min_coverage and _touches(b, crossing, tol))
-            or (b[4] >= o.lone_coverage and b[2] - b[0] >= o.isolated_pt * px)]
+def _kept(lines, crossing, o: RasterRulingOptions, px: float, extent: int):
+    """Rulings that touch a crossing one need min_coverage; a lone one must be long and nearly solid. Near the
+    image's edges (extent: the image's size across the lines) a lone one is the paper's edge or a scanner's
+    shadow, and one crossing is not enough either: a stray line runs into a shadow band as easily; a table's
+    border there meets every row's ruling."""
+    tol, edge = o.snap_pt * px, o.edge_pt * px
+    out = []
+    for b in lines:
+        at_edge = min(b[1], extent - b[3]) < edge
+        touching = _touches(b, crossing, tol)
+        if b[4] >= o.min_coverage and touching >= (2 if at_edge else 1):
+            out.append(b)
+        elif not at_edge and b[4] >= o.lone_coverage and b[2] - b[0] >= o.isolated_pt * px:
+            out.append(b)
+    return out
 
 
-def _touches(b, crossing, tol: float) -> bool:
-    return any(c[0] - tol <= b[2] and b[0] <= c[2] + tol and c[1] - tol <= b[3] and b[1] <= c[3] + tol
+def _touches(b, crossing, tol: float) -> int:
+    """How many crossing lines b meets."""
+    return sum(c[0] - tol <= b[2] and b[0] <= c[2] + tol and c[1] - tol <= b[3] and b[1] <= c[3] + tol
                for c in crossing)
 
 
@@ -177,7 +189,8 @@ def find_raster_rulings(grey: np.ndarray, dpi: float, options: RasterRulingOptio
     v = _transpose(_with_coverage(_opened(binary_t, short), v, min_len, joined_thick))
     h = _snap_ends(h, v, snap)
     v = _transpose(_snap_ends(_transpose(v), _transpose(h), snap))
-    h2, v2 = _kept(h, v, o, px), _transpose(_kept(_transpose(v), _transpose(h), o, px))
+    h2 = _kept(h, v, o, px, binary.shape[0])
+    v2 = _transpose(_kept(_transpose(v), _transpose(h), o, px, binary.shape[1]))
     keep = o.align_pt * px
     h2 = _trim_overhang(h2, v2, snap, keep)
     v2 = _transpose(_trim_overhang(_transpose(v2), _transpose(h2), snap, keep))
