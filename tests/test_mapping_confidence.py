@@ -153,7 +153,10 @@ def test_an_ocr_read_comparator_a_faded_ge_could_have_left_is_doubtful():
     sure = comparator(_map_as_ocr(base))
     assert sure["value"] == "≥" and sure["confidence"] >= 0.8
     for faded in ("=", ">"):
-        got = comparator(_map_as_ocr(_replace(base, row, row.replace("≥", faded))))
+        doc = _map_as_ocr(_replace(base, row, row.replace("≥", faded)))
+        got = comparator(doc)
         assert got["value"] == faded and got["confidence"] <= 0.65 * sure["confidence"]
+        (ind,) = [i for i in doc.data["indicators"] if "培训对象的满意度" in (i["level3"]["value"] or "")]
+        assert ind["annual_target"]["value"].startswith(faded) and ind["annual_target"]["confidence"] <= 0.65
     printed = comparator(_map(_replace(base, row, row.replace("≥", "="))))  # the text layer is not doubted
     assert printed["value"] == "=" and printed["confidence"] >= 0.9

@@ -354,3 +354,15 @@ def test_a_level_filled_down_through_a_blank_scanned_cell_is_doubtful():
     first, filled = (i["level2"]["confidence"] for i in scanned.data["indicators"])
     assert filled <= 0.8 * first
     assert printed.data["indicators"][1]["level2"]["confidence"] >= 0.9
+
+
+def test_a_section_label_alone_behind_a_blank_cell_starts_its_section():
+    # regression (harsh scan): the grid missed the ruling under the 其他需完成的任务 label column, so the
+    # 绩效指标 row read "| 绩效指标" and became a second other task with confidence 1.0
+    lines = seed_lines(DONGGUAN)
+    i = next(k for k, ln in enumerate(lines) if ln.startswith("其他需完成的任务"))
+    n = len(map_documents(*seed_to_tables(lines))[0].data["indicators"])
+    lines[i + 1:i + 1] = ["\t任务X\t内容X\t100.00\t", "\t绩效指标"]
+    (doc,) = map_documents(*seed_to_tables(lines))
+    assert [t["name"] for t in _values(doc.data)["other_tasks"]] == ["任务X"]
+    assert len(doc.data["indicators"]) == n

@@ -180,6 +180,13 @@ def _row_section(row: Row, current: str | None, state: FormState) -> tuple[str |
     """(section, first content column) of ``row``; a section label cell is skipped, 部门名称 kept."""
     key = first_label(row)
     first = row.cells[0]
+    own = [c for c in row.cells if c.text.strip() and c.row == row.index]
+    if (not first.text.strip() or first.row != row.index) and len(own) == 1:
+        # a section label alone on its row behind a blank cell or the label cell of the section above (a
+        # scan's grid missed the ruling that closed that label): it starts its section, it is no row of that one
+        m = match_label(own[0].text, SECTIONS)
+        if m is not None and m.key != "department":
+            key, first = m.key, own[0]
     if key == "department":
         return "department", first.col
     header = indicator_header(row, state.indicators.header)

@@ -158,6 +158,14 @@ def _targets(row: Row, header: IndicatorHeader, cells: dict[str, Cell | None]) -
     }
 
 
+def _target_text(table, cell: Cell | None, quality: float) -> Field[str]:
+    """A target as printed; OCR'd, one that opens with what a faded ≥/≤ leaves is as doubtful as that symbol."""
+    fld = text_field(table, cell, quality)
+    if fld.value and _read_by_ocr(cell) and fld.value.lstrip()[:1] in OCR_STROKE_LOSS:
+        return fld.model_copy(update={"confidence": round(fld.confidence * OCR_STROKE_LOSS_QUALITY, 4)})
+    return fld
+
+
 def read_indicator_row(row: Row, state: IndicatorState) -> None:
     """One data row under ``state.header``; rows with no 三级指标 and no target only move the levels."""
     header = state.header
@@ -171,8 +179,8 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
     state.level1 = _level(row, header, "level1", cells.get("level1"), state.level1)
     state.level2 = _level(row, header, "level2", cells.get("level2"), state.level2)
     level3 = text_field(table, cells.get("level3"), header.quality.get("level3", 1.0))
-    annual = text_field(table, cells.get("annual_target"), header.quality.get("annual_target", 1.0))
-    period = text_field(table, cells.get("period_target"), header.quality.get("period_target", 1.0))
+    annual = _target_text(table, cells.get("annual_target"), header.quality.get("annual_target", 1.0))
+    period = _target_text(table, cells.get("period_target"), header.quality.get("period_target", 1.0))
     if level3.value is None and annual.value is None and period.value is None:
         return
     if "period_target" in header.roles and "annual_target" not in header.roles:
