@@ -366,3 +366,20 @@ def test_a_section_label_alone_behind_a_blank_cell_starts_its_section():
     (doc,) = map_documents(*seed_to_tables(lines))
     assert [t["name"] for t in _values(doc.data)["other_tasks"]] == ["任务X"]
     assert len(doc.data["indicators"]) == n
+
+
+def test_a_task_whose_name_and_content_are_one_cell_is_doubtful():
+    # regression (mild scan): a '绩效指标' label read '绩效指' spanned 名称 and 内容 and became a task, confidence 1.0
+    cells = _cells(1, [
+        [(0, 100, "部门名称"), (100, 500, "某某局")],
+        [(0, 100, "年度重点工作任务"), (100, 200, "名称"), (200, 300, "主要实施内容"), (300, 400, "拟投入的资金(元)"),
+         (400, 500, "期望达到的目标")],
+        [(0, 100, ""), (100, 200, "任务A"), (200, 300, "内容A"), (300, 400, "100.00"), (400, 500, "成效A")],
+        [(0, 100, ""), (100, 300, "绩效指"), (300, 400, ""), (400, 500, "")],
+    ])
+    (doc,) = map_documents([Table(id="t1", pages=(1,), n_rows=4, n_cols=5, cells=cells)], {1: []},
+                           form="department_performance_targets")
+    a, b = doc.data["key_tasks"]
+    assert a["name"]["confidence"] >= 0.9 and a["content"]["confidence"] >= 0.9
+    assert b["name"]["value"] == b["content"]["value"] == "绩效指"
+    assert b["name"]["confidence"] <= 0.5 and b["content"]["confidence"] <= 0.5

@@ -215,7 +215,20 @@ def read_task_row(row: Row, start_col: int, header: TaskHeader | None, last: Tas
     else:
         task = _task_inferred(row, start_col, last.unit if last else None)
     if task is not None:
-        out.tasks.append(task)
+        out.tasks.append(_doubt_shared_cell(task))
+
+
+# One cell under both the 名称 and the 内容 column: a ruling between them was lost, or the row is no task at
+# all (measured on a mild scan: a '绩效指标' label read '绩效指' and taken as a task, confidence 1.0).
+SHARED_CELL_QUALITY = 0.5
+
+
+def _doubt_shared_cell(task: Task) -> Task:
+    name, content = task.name, task.content
+    if name.value is None or content.value is None or name.source is None or name.source != content.source:
+        return task
+    return task.model_copy(update={k: f.model_copy(update={"confidence": round(f.confidence * SHARED_CELL_QUALITY, 4)})
+                                   for k, f in (("name", name), ("content", content))})
 
 
 def number_tasks(tasks: list[Task]) -> list[Task]:
