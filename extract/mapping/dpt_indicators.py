@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extract.mapping.coerce import is_blank, normalise_comparator, parse_target
-from extract.mapping.fields import text_field, value_field
+from extract.mapping.fields import SHARED_CELL_QUALITY, text_field, value_field
 from extract.mapping.labels import INDICATOR_COLUMNS, match_label
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
 from extract.types import Cell
@@ -193,9 +193,6 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
     state.items.append(_doubt_shared_cells(item, cells))
 
 
-# One cell under two columns of different roles (三级指标 and a target, say) means a ruling between them
-# was lost: what it holds belongs to both and to neither (measured on harsh scans: '理赔额达标率≥85%').
-SHARED_CELL_QUALITY = 0.5
 _TEXT_ROLES = ("level3", "explanation", "annual_target", "period_target", "comparator", "unit")
 
 

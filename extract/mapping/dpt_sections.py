@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_value, split_goals
 from extract.mapping.fields import (
-    INFERRED_QUALITY, clamp, count_field, money_field, source_of, text_field,
+    INFERRED_QUALITY, SHARED_CELL_QUALITY, clamp, count_field, money_field, source_of, text_field,
 )
 from extract.mapping.labels import (
     KV_FIELDS, KV_GROUPS, SECTIONS, TASK_COLUMNS, label_unit, match_label,
@@ -216,11 +216,6 @@ def read_task_row(row: Row, start_col: int, header: TaskHeader | None, last: Tas
         task = _task_inferred(row, start_col, last.unit if last else None)
     if task is not None:
         out.tasks.append(_doubt_shared_cell(task))
-
-
-# One cell under both the 名称 and the 内容 column: a ruling between them was lost, or the row is no task at
-# all (measured on a mild scan: a '绩效指标' label read '绩效指' and taken as a task, confidence 1.0).
-SHARED_CELL_QUALITY = 0.5
 
 
 def _doubt_shared_cell(task: Task) -> Task:

@@ -11,6 +11,10 @@ from models.fields import Field, Money, Source
 INFERRED_QUALITY = 0.9
 # A money value whose unit the form does not state anywhere: read as 元, flagged by lower confidence.
 UNKNOWN_UNIT_QUALITY = 0.7
+# One cell under two columns of different roles (三级指标 and a target; a task's 名称 and 内容): a ruling between
+# them was lost, or the row is not what the columns say. What it holds belongs to both and to neither
+# (measured on scans: '理赔额达标率≥85%' under two indicator columns; a '绩效指' label read as a task).
+SHARED_CELL_QUALITY = 0.5
 
 
 def clamp(x: float) -> float:
