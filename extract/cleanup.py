@@ -158,21 +158,28 @@ def reads_better_turned(grey: np.ndarray, lines, engine: OcrEngine) -> bool:
     scores = [ln.score for ln in lines if ln.text.strip()]
     if len(scores) >= UPRIGHT_MIN_LINES and float(np.median(scores)) >= UPRIGHT_MEDIAN_SCORE:
         return False  # read this well, the page is upright: nothing to read again
-    picked = [ln for ln in lines if ln.text.strip() and ln.bbox[2] - ln.bbox[0] > 1.5 * (ln.bbox[3] - ln.bbox[1])]
-    picked.sort(key=lambda ln: -min((ln.bbox[2] - ln.bbox[0]) / max(ln.bbox[3] - ln.bbox[1], 1.0),
-                                    ORIENTATION_MAX_ASPECT))
-    picked = [ln for ln in picked[:ORIENTATION_LINES] if _crop(grey, ln.bbox).size]
-    if not picked:
+    voters = [(ln, _crop(grey, ln.bbox)) for ln in _voters([ln for ln in lines if ln.text.strip()], lambda ln: ln.bbox)]
+    voters = [(ln, c) for ln, c in voters if c.size]
+    if not voters:
         return False
-    turned = engine.recognize_crops([np.ascontiguousarray(_crop(grey, ln.bbox)[::-1, ::-1]) for ln in picked])
-    return sum(t.score for t in turned) > sum(ln.score for ln in picked)
+    turned = engine.recognize_crops([np.ascontiguousarray(c[::-1, ::-1]) for _, c in voters])
+    return sum(t.score for t in turned) > sum(ln.score for ln, _ in voters)
+
+
+def _voters(items, box):
+    """The ORIENTATION_LINES items whose boxes are the longest text lines (length counted up to
+    ORIENTATION_MAX_ASPECT: longer ones vote no better and cost more to read)."""
+    def aspect(b) -> float:
+        return (b[2] - b[0]) / max(b[3] - b[1], 1.0)
+
+    lines = [it for it in items if box(it)[2] - box(it)[0] > 1.5 * (box(it)[3] - box(it)[1])]
+    lines.sort(key=lambda it: -min(aspect(box(it)), ORIENTATION_MAX_ASPECT))
+    return lines[:ORIENTATION_LINES]
 
 
 def _vote_crops(image: np.ndarray, boxes) -> list[np.ndarray]:
     """Full-resolution crops of a few text lines of moderate length (the recogniser's cost grows with length)."""
-    lines = [b for b in boxes if b[2] - b[0] > 1.5 * (b[3] - b[1])]
-    lines.sort(key=lambda b: -min((b[2] - b[0]) / max(b[3] - b[1], 1.0), ORIENTATION_MAX_ASPECT))
-    crops = [_crop(image, b) for b in lines[:ORIENTATION_LINES]]
+    crops = [_crop(image, b) for b in _voters(boxes, lambda b: b)]
     return [c for c in crops if c.size]
 
 

@@ -110,13 +110,12 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
         f = min(2.0, TARGET_TEXT_PX / text_px)
         grey, dpi = _resize(grey, f), dpi * f
         text_px *= f
-    rulings = find_raster_rulings(grey, dpi)
     lines = engine.recognize(grey, text_height=text_px)
     rotation = clean.rotation
     if reads_better_turned(grey, lines, engine):
         grey, rotation = rotate_quarter(grey, 180), (rotation + 180) % 360
-        rulings = find_raster_rulings(grey, dpi)
         lines = engine.recognize(grey, text_height=text_px)
+    rulings = find_raster_rulings(grey, dpi)  # once, on the page as it finally stands
     scale = 72.0 / dpi
     rulings = drop_rulings_inside_text(rulings, lines, scale)
     spans = lines_to_spans(lines, rulings, scale)
