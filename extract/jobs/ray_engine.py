@@ -15,7 +15,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from extract.jobs.runner import JobOptions, OnOutcome, Outcome, describe_error, process_document
+from extract.jobs.runner import (TICK_S, JobOptions, OnOutcome, Outcome, WorkSource, as_source, describe_error,
+                                 process_document)
 from extract.jobs.store import DocRow
 
 
@@ -55,6 +56,13 @@ def ray_failure_reason(exc: BaseException) -> str:
     return describe_error(exc)
 
 
+def killed_by_system(exc: BaseException) -> bool:
+    """A worker or node that died, or Ray's memory monitor: not the document's fault on its own (retried once)."""
+    import ray.exceptions as rex
+
+    return isinstance(exc, (rex.OutOfMemoryError, rex.WorkerCrashedError, rex.LocalRayletDiedError, rex.NodeDiedError))
+
+
 @dataclass
 class RayEngine:
     options: JobOptions
@@ -71,29 +79,33 @@ class RayEngine:
             ray.init(num_cpus=self.options.workers, include_dashboard=False, log_to_driver=False)
         return True
 
-    def run(self, docs: list[DocRow], on_outcome: OnOutcome) -> None:
+    def run(self, docs, on_outcome: OnOutcome) -> None:
         import ray
 
         started_here = self._init()
         try:
-            self._run(ray, docs, on_outcome)
+            self._run(ray, as_source(docs), on_outcome)
         finally:
             if started_here:
                 ray.shutdown()
 
-    def _run(self, ray, docs: list[DocRow], on_outcome: OnOutcome) -> None:
+    def _run(self, ray, source: WorkSource, on_outcome: OnOutcome) -> None:
         o = self.options
         task = ray.remote(num_cpus=1, max_retries=0, max_calls=o.docs_per_worker)(process_with_limit)
         cpus = max(int(ray.cluster_resources().get("CPU", 1)), 1)
         limit_in_flight = cpus  # a task's time limit runs from its submission, so submit no more than can run
-        queue = list(reversed(docs))
         flight: dict = {}  # ObjectRef -> (doc, started)
-        while queue or flight:
-            while queue and len(flight) < limit_in_flight:
-                doc = queue.pop()
+        while True:
+            for doc in source.take(limit_in_flight - len(flight)):
                 flight[task.remote(doc.path, o.extractor, o.extract_options, o.memory_mb)] = (doc, time.perf_counter())
+            source.tick()
+            if not flight:
+                if not source.waiting():
+                    return
+                time.sleep(1.0)
+                continue
             now = time.perf_counter()
-            wait_s = max(0.0, min(started + o.timeout_s - now for _, started in flight.values()))
+            wait_s = max(0.0, min(TICK_S, min(started + o.timeout_s - now for _, started in flight.values())))
             ready, _ = ray.wait(list(flight), num_returns=1, timeout=wait_s)
             for ref in ready:
                 doc, started = flight.pop(ref)
@@ -110,6 +122,6 @@ class RayEngine:
         try:
             kind, payload = ray.get(ref)
         except Exception as exc:  # noqa: BLE001 - a crashed or killed task is a failed document
-            return Outcome(doc, False, None, ray_failure_reason(exc), seconds)
+            return Outcome(doc, False, None, ray_failure_reason(exc), seconds, retryable=killed_by_system(exc))
         return Outcome(doc, kind == "ok", payload if kind == "ok" else None,
                        None if kind == "ok" else payload, seconds)
