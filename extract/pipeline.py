@@ -219,8 +219,9 @@ def _iter_pages_safely(doc, wanted, issues: list[Issue], unloaded: list[int] | N
         def note(n: int, exc: Exception) -> None:
             from extract.document import BudgetError
 
-            if isinstance(exc, BudgetError):
-                issues.append(Issue(stage="load", page=n, message=str(exc), severity="error"))
+            if isinstance(exc, BudgetError) or doc.kind != "pdf":
+                issues.append(Issue(stage="load", page=n, message=str(exc) if isinstance(exc, BudgetError)
+                                    else f"page failed to load: {exc}", severity="error"))
             else:
                 unloaded.append(n)
 

@@ -120,6 +120,9 @@ def _limit_self(memory_mb: int) -> None:
 
 def worker_main(conn: Connection, extractor: str, extract_options: dict, memory_mb: int) -> None:
     _limit_self(memory_mb)
+    import warnings
+
+    warnings.filterwarnings("ignore", module=r"PIL\.")  # damaged images: the result's issues say it once
     while True:
         try:
             task = conn.recv()
