@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 from typing import List, Optional
 
@@ -73,9 +72,6 @@ def summarize(result: Result, n_lowest: int = 5) -> RichTable:
     for i in result.issues:
         add(f"issue ({i.stage}{', p' + str(i.page) if i.page else ''})", i.message[:100], "")
     return t
-
-
-BUDGET_HELP = "time, memory, pages and pixels per file: the same budgets in run and batch"
 
 
 @app.command()
