@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -138,8 +139,16 @@ def export_command(
     try:
         written = export_store(store, to)
     except ValueError as exc:
-        console.print(f"[red]error[/]: {exc}")
+        console.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2)
+    except (sqlite3.Error, OSError) as exc:  # a damaged store, a full disk: one line, what to do
+        from extract.jobs.sqlite_store import store_error
+
+        mapped = store_error(exc, str(store))
+        if mapped is None and not isinstance(exc, OSError):
+            raise
+        console.print(f"[red]error[/]: {escape(str(mapped or exc))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(3)
     for path in written:
         console.print(f"wrote {path}")
 
