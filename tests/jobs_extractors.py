@@ -2,28 +2,49 @@
 
 ``faulty_extract`` runs the real ``extract.extract_file`` except on files whose name asks for a fault:
 ``*crash*`` aborts the process, ``*hang*`` never returns, ``*hog*`` allocates without bound, ``*raise*``
-raises. The runner is the component under test here; the faults are what real bad documents do to it.
+raises, ``*sigkill*`` is killed with SIGKILL (as the system's OOM killer does) and ``*killonce*`` only the
+first time. The runner is the component under test here; the faults are what real bad documents do to it.
+``slow_extract`` logs each computation to ``$EXTRACT_LOG`` (so a test can count documents computed twice).
 """
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
 
 def faulty_extract(path, options):
-    _fault(Path(path).name)
+    _fault(Path(path))
     from extract import extract_file
 
     return extract_file(path, options)
 
 
 def faulty_hand_extract(path, options):
-    _fault(Path(path).name)
+    _fault(Path(path))
     return hand_extract(path, options)
 
 
-def _fault(name: str) -> None:
+def slow_extract(path, options):
+    log = os.environ.get("EXTRACT_LOG")
+    if log:
+        with open(log, "a") as fh:
+            fh.write(f"{os.getpid()} {Path(path).name}\n")
+    _fault(Path(path))
+    time.sleep(float(os.environ.get("EXTRACT_SLEEP", "0.2")))
+    return hand_extract(path, options)
+
+
+def _fault(path: Path) -> None:
+    name = path.name
+    if "killonce" in name:
+        marker = path.with_name(name + ".killed")
+        if not marker.exists():
+            marker.write_text("1")
+            os.kill(os.getpid(), signal.SIGKILL)
+    if "sigkill" in name:
+        os.kill(os.getpid(), signal.SIGKILL)
     if "crash" in name:
         os.abort()
     if "hang" in name:

@@ -1,15 +1,21 @@
-"""A batch run: discover inputs, register them in the store, process what is pending, write outcomes."""
+"""A batch run: discover inputs, register them in the store, process what is pending, write outcomes.
+
+Work is pulled from the store one lease at a time (``LeaseQueue``), so several batches on one store share
+the pending documents; a batch ends when no pending document is left that it could take (those leased by
+live batches elsewhere are waited for: their leases may expire and come back to this one).
+"""
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Literal
 
-from extract.jobs import store
 from extract.jobs.discover import discover_inputs, file_sha256
 from extract.jobs.runner import JobOptions, LocalEngine, Outcome
+from extract.jobs.sqlite_store import open_store
+from extract.jobs.store import result_failed
+from extract.jobs.store_base import DEFAULT_LEASE_S, DocRow, JobStore, make_owner
 
 
 @dataclass
@@ -21,18 +27,48 @@ class BatchProgress:
     failed: int = 0
     pages: int = 0
     started: float = 0.0
+    retried: int = 0
 
     @property
     def finished(self) -> int:
         return self.done + self.failed
 
 
-def register_inputs(con: sqlite3.Connection, inputs: list[str]) -> tuple[int, list[str]]:
+class LeaseQueue:
+    """The engine's ``WorkSource`` over a store: claims, renews and releases this batch's leases."""
+
+    def __init__(self, st: JobStore, owner: str | None = None, lease_s: float = DEFAULT_LEASE_S):
+        self.store, self.owner, self.lease_s = st, owner or make_owner(), lease_s
+        self.held: dict[int, DocRow] = {}
+        self._renewed = time.monotonic()
+
+    def take(self, n: int) -> list[DocRow]:
+        docs = self.store.claim(self.owner, n, self.lease_s)
+        self.held.update((d.id, d) for d in docs)
+        return docs
+
+    def waiting(self) -> bool:
+        return self.store.leased_elsewhere(self.owner) > 0
+
+    def tick(self) -> None:
+        if self.held and time.monotonic() - self._renewed >= self.lease_s / 3:
+            self.store.renew(self.owner, list(self.held), self.lease_s)
+            self._renewed = time.monotonic()
+
+    def finished(self, doc: DocRow) -> None:
+        self.held.pop(doc.id, None)
+
+    def release(self) -> None:
+        self.store.release(self.owner)
+        self.held.clear()
+
+
+def register_inputs(st: JobStore, inputs: list[str]) -> tuple[int, list[str]]:
     """Hash and register every input file; return (new documents, inputs that matched nothing)."""
     paths, unmatched = discover_inputs(inputs)
-    known = {r[0] for r in con.execute("SELECT path FROM files")}
+    known = st.known_paths()
     fresh = [(str(p), file_sha256(p)) for p in paths if str(p) not in known]
-    return (store.register_files(con, fresh) if fresh else 0), unmatched
+    return (st.register_files(fresh) if fresh else 0), unmatched
 
 
 def make_engine(engine: Literal["local", "ray"], options: JobOptions, ray_address: str | None):
@@ -43,14 +79,19 @@ def make_engine(engine: Literal["local", "ray"], options: JobOptions, ray_addres
     return LocalEngine(options)
 
 
-def record_outcome(con: sqlite3.Connection, outcome: Outcome, progress: BatchProgress) -> None:
+def record_outcome(st: JobStore, outcome: Outcome, progress: BatchProgress) -> None:
     """Write one outcome in one transaction and update the running figures."""
     if outcome.ok:
-        written = store.save_result(con, outcome.doc.id, outcome.result, outcome.seconds)
-        failed = outcome.result.get("status") == "failed"
+        written = st.save_result(outcome.doc.id, outcome.result, outcome.seconds)
+        failed = result_failed(outcome.result)
         pages = len(outcome.result.get("pages", ()))
+    elif outcome.retryable and st.requeue(outcome.doc.id, outcome.reason or "worker killed", outcome.seconds):
+        progress.retried += 1
+        return
     else:
-        written = store.save_failure(con, outcome.doc.id, outcome.reason or "failed", outcome.seconds)
+        reason = outcome.reason or "failed"
+        written = st.save_failure(outcome.doc.id, f"{reason} (twice)" if outcome.retryable else reason,
+                                  outcome.seconds)
         failed, pages = True, 0
     if written:
         progress.failed += failed
@@ -60,28 +101,37 @@ def record_outcome(con: sqlite3.Connection, outcome: Outcome, progress: BatchPro
 
 def run_batch(store_path: str | Path, inputs: list[str], options: JobOptions, *,
               engine: Literal["local", "ray"] = "local", ray_address: str | None = None,
-              retry_failed: bool = False,
+              retry_failed: bool = False, lease_s: float = DEFAULT_LEASE_S,
               on_start: Callable[[BatchProgress], None] | None = None,
               on_update: Callable[[BatchProgress], None] | None = None) -> dict:
-    """Process every pending document of the store (after adding ``inputs``); return the store summary."""
-    con = store.connect(store_path)
+    """Process every pending document of the store (after adding ``inputs``); return the store summary.
+
+    Raises ``FileNotFoundError`` when an input matches nothing and ``StoreError`` when the store cannot be
+    used (deleted, replaced, damaged, disk full): the summary is only returned when it was read back."""
+    st = open_store(store_path)
+    queue = LeaseQueue(st, lease_s=lease_s)
     try:
-        _, unmatched = register_inputs(con, inputs)
+        _, unmatched = register_inputs(st, inputs)
         if unmatched:
             raise FileNotFoundError(f"no input files match: {', '.join(unmatched)}")
         if retry_failed:
-            store.reset_failed(con)
-        docs = store.pending_documents(con)
-        progress = BatchProgress(total=len(docs), started=time.perf_counter())
+            st.reset_failed()
+        progress = BatchProgress(total=st.status_counts()["pending"], started=time.perf_counter())
         if on_start:
             on_start(progress)
-        if docs:
-            def on_outcome(outcome: Outcome) -> None:
-                record_outcome(con, outcome, progress)
-                if on_update:
-                    on_update(progress)
 
-            make_engine(engine, options, ray_address).run(docs, on_outcome)
-        return store.summary(con)
+        def on_outcome(outcome: Outcome) -> None:
+            record_outcome(st, outcome, progress)
+            queue.finished(outcome.doc)
+            if on_update:
+                on_update(progress)
+
+        if progress.total:
+            make_engine(engine, options, ray_address).run(queue, on_outcome)
+        return st.summary()
     finally:
-        con.close()
+        try:
+            queue.release()  # a stopped batch frees its documents at once for the next run or a peer
+        except Exception:  # noqa: BLE001 - the store may be the thing that failed; leases expire anyway
+            pass
+        st.close()

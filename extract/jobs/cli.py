@@ -20,6 +20,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from extract.jobs.batch import BatchProgress, run_batch
 from extract.jobs.runner import JobOptions
+from extract.jobs.store_base import StoreError
 
 console = Console(stderr=True)
 
@@ -93,17 +94,22 @@ def batch_command(
     except FileNotFoundError as exc:
         console.print(f"[red]error[/]: {exc}")
         raise typer.Exit(2)
+    except StoreError as exc:
+        if bar:
+            bar.stop()
+        console.print(f"[red]store error[/]: {exc}", soft_wrap=True)
+        raise typer.Exit(3)
     finally:
         if bar:
             bar.stop()
     print_summary(summary, time.perf_counter() - t0)
     if summary["failed"]:
-        from extract.jobs.store import connect, failures
+        from extract.jobs.sqlite_store import open_store
 
-        con = connect(store)
-        for path, error in failures(con)[:20]:
-            console.print(f"  [red]failed[/] {path}: {error}")
-        con.close()
+        st = open_store(store)
+        for path, error in st.failures()[:20]:
+            console.print(f"  [red]failed[/] {path}: {error}", soft_wrap=True)
+        st.close()
 
 
 def export_command(

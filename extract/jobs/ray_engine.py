@@ -8,7 +8,8 @@ transaction per document). Limits per document:
   ``memory_mb`` for the duration of the document (a Ray worker maps a lot up front, so an absolute cap
   would starve it), and restores it afterwards; Ray's own memory monitor still kills runaway workers;
 - workers are recycled after ``docs_per_worker`` documents (``max_calls``) so memory stays flat.
-A task that raises, crashes its worker or is killed becomes a failed document with the reason.
+A task that raises, crashes its worker or is killed becomes a failed document with the reason (a worker
+killed by the system is retried once, see ``store_base.MAX_SYSTEM_KILLS``).
 
 A task lost with its node (``NodeDiedError``, or its result object lost) is not the document's fault: it is
 submitted again, up to ``NODE_RETRIES`` times, so a worker machine that dies mid-run loses no document, and
@@ -22,7 +23,8 @@ from dataclasses import dataclass
 
 NODE_RETRIES = 3  # resubmissions of a document whose node died under it; a 4th loss fails it with the reason
 
-from extract.jobs.runner import JobOptions, OnOutcome, Outcome, describe_error, process_document
+from extract.jobs.runner import (TICK_S, JobOptions, OnOutcome, Outcome, WorkSource, as_source, describe_error,
+                                 process_document)
 from extract.jobs.store import DocRow
 
 
@@ -62,6 +64,13 @@ def ray_failure_reason(exc: BaseException) -> str:
     return describe_error(exc)
 
 
+def killed_by_system(exc: BaseException) -> bool:
+    """A worker or node that died, or Ray's memory monitor: not the document's fault on its own (retried once)."""
+    import ray.exceptions as rex
+
+    return isinstance(exc, (rex.OutOfMemoryError, rex.WorkerCrashedError, rex.LocalRayletDiedError, rex.NodeDiedError))
+
+
 @dataclass
 class RayEngine:
     options: JobOptions
@@ -78,37 +87,45 @@ class RayEngine:
             ray.init(num_cpus=self.options.workers, include_dashboard=False, log_to_driver=False)
         return True
 
-    def run(self, docs: list[DocRow], on_outcome: OnOutcome) -> None:
+    def run(self, docs, on_outcome: OnOutcome) -> None:
         import ray
 
         started_here = self._init()
         try:
-            self._run(ray, docs, on_outcome)
+            self._run(ray, as_source(docs), on_outcome)
         finally:
             if started_here:
                 ray.shutdown()
 
-    def _run(self, ray, docs: list[DocRow], on_outcome: OnOutcome) -> None:
+    def _run(self, ray, source: WorkSource, on_outcome: OnOutcome) -> None:
         o = self.options
         task = ray.remote(num_cpus=1, max_retries=0, max_calls=o.docs_per_worker)(process_with_limit)
-        queue = list(reversed(docs))
-        lost: dict[int, int] = {}  # doc id -> times its node died under it
         flight: dict = {}  # ObjectRef -> (doc, started)
-        while queue or flight:
+        lost: dict[int, int] = {}  # doc id -> times its node died under it
+        resubmit: list = []
+        while True:
             # a task's time limit runs from its submission, so submit no more than the live nodes can run
             limit_in_flight = max(int(ray.cluster_resources().get("CPU", 1)), 1)
-            while queue and len(flight) < limit_in_flight:
-                doc = queue.pop()
+            while resubmit and len(flight) < limit_in_flight:
+                doc = resubmit.pop()
                 flight[task.remote(doc.path, o.extractor, o.extract_options, o.memory_mb)] = (doc, time.perf_counter())
+            for doc in source.take(limit_in_flight - len(flight)):
+                flight[task.remote(doc.path, o.extractor, o.extract_options, o.memory_mb)] = (doc, time.perf_counter())
+            source.tick()
+            if not flight and not resubmit:
+                if not source.waiting():
+                    return
+                time.sleep(1.0)
+                continue
             now = time.perf_counter()
-            wait_s = min(max(0.0, min(started + o.timeout_s - now for _, started in flight.values())), 5.0)
+            wait_s = max(0.0, min(TICK_S, min(started + o.timeout_s - now for _, started in flight.values())))
             ready, _ = ray.wait(list(flight), num_returns=1, timeout=wait_s)
             for ref in ready:
                 doc, started = flight.pop(ref)
                 outcome = self._outcome(ray, ref, doc, time.perf_counter() - started)
                 if outcome is None and lost.get(doc.id, 0) < NODE_RETRIES:
                     lost[doc.id] = lost.get(doc.id, 0) + 1
-                    queue.append(doc)  # its node died: run it again on a live one
+                    resubmit.append(doc)  # its node died: run it again on a live one (its lease is still ours)
                     continue
                 on_outcome(outcome or Outcome(doc, False, None, f"node died {NODE_RETRIES + 1} times under it",
                                               time.perf_counter() - started))
@@ -129,6 +146,6 @@ class RayEngine:
         except (rex.NodeDiedError, rex.ObjectLostError):
             return None
         except Exception as exc:  # noqa: BLE001 - a crashed or killed task is a failed document
-            return Outcome(doc, False, None, ray_failure_reason(exc), seconds)
+            return Outcome(doc, False, None, ray_failure_reason(exc), seconds, retryable=killed_by_system(exc))
         return Outcome(doc, kind == "ok", payload if kind == "ok" else None,
                        None if kind == "ok" else payload, seconds)

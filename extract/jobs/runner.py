@@ -4,6 +4,9 @@ Workers are long-lived (models load once per worker, not once per document) and 
 documents so memory stays flat. Each worker caps its own address space with ``RLIMIT_AS``; a document that
 raises, crashes the worker, blows the memory limit or runs past its time limit is reported as failed with
 the reason, the worker is replaced, and the job goes on. Only the parent writes to the store.
+
+Engines pull documents from a ``WorkSource`` (the batch's leases on the store) as workers free up, and call
+its ``tick`` at least every ``TICK_S`` so the leases of documents in flight are renewed.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable
+from typing import Any, Callable, Iterable, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -41,9 +44,44 @@ class Outcome:
     result: dict | None  # the Result as JSON when ok
     reason: str | None  # why it failed when not ok
     seconds: float
+    retryable: bool = False  # not the document's fault (its worker was killed from outside): retry it
 
 
 OnOutcome = Callable[[Outcome], None]
+
+TICK_S = 5.0
+"""Engines call ``WorkSource.tick`` at least this often while documents are in flight."""
+
+
+class WorkSource(Protocol):
+    def take(self, n: int) -> list[DocRow]:
+        """Up to ``n`` documents to start now (leased to this batch)."""
+
+    def waiting(self) -> bool:
+        """True while documents that may still come our way are held by other batches: ask again later."""
+
+    def tick(self) -> None:
+        """Periodic upkeep (lease renewal); cheap when called often."""
+
+
+class ListSource:
+    """A fixed list of documents (no store, no leases): tests and one-off runs."""
+
+    def __init__(self, docs: Iterable[DocRow]):
+        self.queue = deque(docs)
+
+    def take(self, n: int) -> list[DocRow]:
+        return [self.queue.popleft() for _ in range(min(n, len(self.queue)))]
+
+    def waiting(self) -> bool:
+        return False
+
+    def tick(self) -> None:
+        pass
+
+
+def as_source(docs: WorkSource | Iterable[DocRow]) -> WorkSource:
+    return docs if hasattr(docs, "take") else ListSource(docs)
 
 
 def resolve_extractor(spec: str) -> Callable:
@@ -103,6 +141,10 @@ def worker_main(conn: Connection, extractor: str, extract_options: dict, memory_
             return
 
 
+def killed_from_outside(exitcode: int | None) -> bool:
+    return exitcode == -signal.SIGKILL
+
+
 def exit_reason(exitcode: int | None, memory_mb: int) -> str:
     if exitcode is not None and exitcode < 0:
         name = signal.Signals(-exitcode).name
@@ -140,18 +182,32 @@ class LocalEngine:
         child.close()
         return _Worker(proc, parent)
 
-    def run(self, docs: list[DocRow], on_outcome: OnOutcome) -> None:
-        queue = deque(docs)
-        workers = [self._start_worker() for _ in range(min(self.options.workers, max(len(docs), 1)))]
+    def run(self, docs: WorkSource | Iterable[DocRow], on_outcome: OnOutcome) -> None:
+        source = as_source(docs)
+        workers: list[_Worker] = []
         try:
-            while queue or any(w.doc for w in workers):
-                for i, w in enumerate(workers):
-                    if w.doc is None and queue:
+            while True:
+                idle = [i for i, w in enumerate(workers) if w.doc is None]
+                free = len(idle) + self.options.workers - len(workers)
+                fresh = source.take(free) if free else []
+                for doc in fresh:
+                    if idle:
+                        i = idle.pop(0)
+                        w = workers[i]
                         if w.served >= self.options.docs_per_worker or not w.proc.is_alive():
                             w.kill()
-                            workers[i] = w = self._start_worker()
-                        workers[i] = self._assign(w, queue.popleft())
+                            w = self._start_worker()
+                        workers[i] = self._assign(w, doc)
+                    else:
+                        workers.append(self._assign(self._start_worker(), doc))
+                if not any(w.doc for w in workers):
+                    if not source.waiting():
+                        break
+                    source.tick()
+                    time.sleep(min(TICK_S, 1.0))
+                    continue
                 self._collect(workers, on_outcome)
+                source.tick()
         finally:
             for w in workers:
                 try:
@@ -176,7 +232,7 @@ class LocalEngine:
     def _collect(self, workers: list[_Worker], on_outcome: OnOutcome) -> None:
         busy = [w for w in workers if w.doc is not None]
         now = time.perf_counter()
-        timeout = max(0.0, min(w.started + self.options.timeout_s - now for w in busy))
+        timeout = max(0.0, min(TICK_S, min(w.started + self.options.timeout_s - now for w in busy)))
         ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=timeout))
         for i, w in enumerate(workers):
             if w.doc is None:
@@ -190,7 +246,9 @@ class LocalEngine:
                                       None if kind == "ok" else payload, seconds)
                 except (EOFError, OSError):
                     w.proc.join(5)
-                    outcome = Outcome(doc, False, None, exit_reason(w.proc.exitcode, self.options.memory_mb), seconds)
+                    code = w.proc.exitcode
+                    outcome = Outcome(doc, False, None, exit_reason(code, self.options.memory_mb), seconds,
+                                      retryable=killed_from_outside(code))
             elif seconds >= self.options.timeout_s:
                 outcome = Outcome(doc, False, None, f"timed out after {self.options.timeout_s:g} s", seconds)
             if outcome is None:

@@ -1,9 +1,10 @@
-"""The results store of a bulk job: one SQLite file, written by one process, one transaction per document.
+"""The results store of a bulk job: one SQLite file, one transaction per document.
 
 A document is keyed by the sha256 of its bytes, so identical files are processed once (``files`` keeps
 every path that pointed at it). A document is ``pending`` until the transaction that writes its whole
 result (or its failure) commits; a job killed at any moment leaves each document either fully written or
-still pending, and the next run picks up exactly the pending ones.
+still pending, and the next run picks up exactly the pending ones. Several batches may share one store:
+``SqliteStore`` leases pending documents to each (the contract is in ``store_base``).
 """
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, NamedTuple
+from typing import Any, Iterator
 
+from extract.jobs.store_base import DocRow  # noqa: F401 - re-exported: the runner imports it from here
 from extract.review import CELL_QUEUE_SQL, FIELD_QUEUE_SQL, field_name, iter_fields
 
 SCHEMA = """
@@ -25,6 +27,9 @@ CREATE TABLE IF NOT EXISTS documents (
   result_status TEXT,
   error TEXT,
   attempts INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT,
+  lease_expires REAL,
+  requeues INTEGER NOT NULL DEFAULT 0,
   page_count INTEGER,
   seconds REAL,
   timings TEXT,
@@ -86,11 +91,7 @@ CREATE INDEX IF NOT EXISTS cells_page ON cells(doc_id, page);
 
 RESULT_TABLES = ("pages", "tables", "cells", "forms", "fields", "issues")
 
-
-class DocRow(NamedTuple):
-    id: int
-    path: str
-    sha256: str
+LEASE_COLUMNS = {"lease_owner": "TEXT", "lease_expires": "REAL", "requeues": "INTEGER NOT NULL DEFAULT 0"}
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -101,6 +102,10 @@ def connect(path: str | Path) -> sqlite3.Connection:
     con.execute("PRAGMA synchronous=NORMAL")
     con.execute("PRAGMA foreign_keys=ON")
     con.executescript(SCHEMA)
+    have = {r[1] for r in con.execute("PRAGMA table_info(documents)")}
+    for column, decl in LEASE_COLUMNS.items():  # a store written before leases existed
+        if column not in have:
+            con.execute(f"ALTER TABLE documents ADD COLUMN {column} {decl}")
     return con
 
 
@@ -139,7 +144,8 @@ def pending_documents(con: sqlite3.Connection) -> list[DocRow]:
 def reset_failed(con: sqlite3.Connection) -> int:
     """Put failed documents back in the queue (``--retry-failed``)."""
     with transaction(con):
-        return con.execute("UPDATE documents SET status = 'pending', error = NULL WHERE status = 'failed'").rowcount
+        return con.execute("UPDATE documents SET status = 'pending', error = NULL, requeues = 0, lease_owner = NULL"
+                           " WHERE status = 'failed'").rowcount
 
 
 def _claim(con: sqlite3.Connection, doc_id: int) -> bool:
@@ -152,29 +158,46 @@ def _claim(con: sqlite3.Connection, doc_id: int) -> bool:
     return True
 
 
+def write_failure(con: sqlite3.Connection, doc_id: int, reason: str, seconds: float) -> bool:
+    """Inside a transaction: mark a pending document failed. False when it was already written."""
+    if not _claim(con, doc_id):
+        return False
+    con.execute("UPDATE documents SET status = 'failed', error = ?, seconds = ?, finished_at = ?,"
+                " attempts = attempts + 1, lease_owner = NULL WHERE id = ?", (reason, seconds, time.time(), doc_id))
+    return True
+
+
+def write_result(con: sqlite3.Connection, doc_id: int, result: dict, seconds: float) -> bool:
+    """Inside a transaction: write one pending document's whole result. False when it was already written."""
+    if not _claim(con, doc_id):
+        return False
+    _insert_result(con, doc_id, result)
+    status = "failed" if result_failed(result) else "done"
+    error = "; ".join(i["message"] for i in result.get("issues", ()) if i.get("severity") == "error") or None
+    if status == "failed" and not error:
+        error = "no page could be read"
+    con.execute("UPDATE documents SET status = ?, result_status = ?, error = ?, page_count = ?, seconds = ?,"
+                " timings = ?, finished_at = ?, attempts = attempts + 1, lease_owner = NULL WHERE id = ?",
+                (status, result.get("status"), error if status == "failed" else None,
+                 (result.get("source") or {}).get("page_count"), seconds, dumps(result.get("timings", {})),
+                 time.time(), doc_id))
+    return True
+
+
+def result_failed(result: dict) -> bool:
+    """A failed result, or a partial one that read no page at all, counts as a failed document."""
+    return result.get("status") == "failed" or (result.get("status") == "partial" and not result.get("pages"))
+
+
 def save_failure(con: sqlite3.Connection, doc_id: int, reason: str, seconds: float) -> bool:
     with transaction(con):
-        if not _claim(con, doc_id):
-            return False
-        con.execute("UPDATE documents SET status = 'failed', error = ?, seconds = ?, finished_at = ?,"
-                    " attempts = attempts + 1 WHERE id = ?", (reason, seconds, time.time(), doc_id))
-        return True
+        return write_failure(con, doc_id, reason, seconds)
 
 
 def save_result(con: sqlite3.Connection, doc_id: int, result: dict, seconds: float) -> bool:
     """Write one document's whole result in one transaction. False when it was already written."""
     with transaction(con):
-        if not _claim(con, doc_id):
-            return False
-        _insert_result(con, doc_id, result)
-        status = "failed" if result.get("status") == "failed" else "done"
-        error = "; ".join(i["message"] for i in result.get("issues", ()) if i.get("severity") == "error") or None
-        con.execute("UPDATE documents SET status = ?, result_status = ?, error = ?, page_count = ?, seconds = ?,"
-                    " timings = ?, finished_at = ?, attempts = attempts + 1 WHERE id = ?",
-                    (status, result.get("status"), error if status == "failed" else None,
-                     (result.get("source") or {}).get("page_count"), seconds, dumps(result.get("timings", {})),
-                     time.time(), doc_id))
-        return True
+        return write_result(con, doc_id, result, seconds)
 
 
 def _insert_result(con: sqlite3.Connection, doc_id: int, result: dict) -> None:
