@@ -52,7 +52,8 @@ def print_summary(summary: dict, seconds: float) -> None:
 
 def batch_command(
     inputs: list[str] = typer.Argument(None, help="files, folders (searched recursively) or glob patterns"),
-    store: Path = typer.Option(..., "--store", help="SQLite results store (created if missing)"),
+    store: str = typer.Option(..., "--store", help="results store: a SQLite file (created if missing) or a "
+                                                    "postgresql://user@host/db URL"),
     workers: int = typer.Option(1, "--workers", min=1, help="worker processes"),
     engine: str = typer.Option("local", "--engine", help="local | ray"),
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="existing Ray cluster (default: start a local one)"),
@@ -72,7 +73,9 @@ def batch_command(
     """Extract many documents into a results store; run again to resume after a stop or a crash."""
     if engine not in ("local", "ray"):
         raise typer.BadParameter("--engine must be local or ray")
-    if not inputs and not retry_failed and not store.exists():
+    from extract.jobs.pg_store import is_pg_url
+
+    if not inputs and not retry_failed and not is_pg_url(store) and not Path(store).exists():
         raise typer.BadParameter("give INPUTS (or --retry-failed on an existing store)")
     try:
         options = JobOptions(workers=workers, timeout_s=timeout, memory_mb=memory_mb, extractor=extractor,
@@ -96,7 +99,7 @@ def batch_command(
 
     t0 = time.perf_counter()
     try:
-        summary = run_batch(store, list(inputs or ()), options, engine=engine, ray_address=ray_address,
+        summary = run_batch(store if is_pg_url(store) else Path(store), list(inputs or ()), options, engine=engine, ray_address=ray_address,
                             retry_failed=retry_failed, on_start=on_start, on_update=on_update)
     except KeyboardInterrupt:
         if bar:
@@ -120,7 +123,7 @@ def batch_command(
     if summary["failed"]:
         from extract.jobs.sqlite_store import open_store
 
-        st = open_store(store)
+        st = open_store(store if is_pg_url(store) else Path(store))
         for path, error in st.failures()[:20]:
             console.print(f"  [red]failed[/] {escape(path)}: {escape(error or '')}", soft_wrap=True, highlight=False)
         st.close()

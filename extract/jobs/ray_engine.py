@@ -8,12 +8,20 @@ transaction per document). Limits per document:
   ``memory_mb`` for the duration of the document (a Ray worker maps a lot up front, so an absolute cap
   would starve it), and restores it afterwards; Ray's own memory monitor still kills runaway workers;
 - workers are recycled after ``docs_per_worker`` documents (``max_calls``) so memory stays flat.
-A task that raises, crashes its worker or is killed becomes a failed document with the reason.
+A task that raises, crashes its worker or is killed becomes a failed document with the reason (a worker
+killed by the system is retried once, see ``store_base.MAX_SYSTEM_KILLS``).
+
+A task lost with its node (``NodeDiedError``, or its result object lost) is not the document's fault: it is
+submitted again, up to ``NODE_RETRIES`` times, so a worker machine that dies mid-run loses no document, and
+since the driver alone writes the store (one transaction per document, written once) none is duplicated.
+The number of tasks in flight follows the CPUs of the nodes alive now.
 """
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+
+NODE_RETRIES = 3  # resubmissions of a document whose node died under it; a 4th loss fails it with the reason
 
 from extract.jobs.runner import (TICK_S, JobOptions, OnOutcome, Outcome, WorkSource, as_source, describe_error,
                                  process_document)
@@ -92,14 +100,19 @@ class RayEngine:
     def _run(self, ray, source: WorkSource, on_outcome: OnOutcome) -> None:
         o = self.options
         task = ray.remote(num_cpus=1, max_retries=0, max_calls=o.docs_per_worker)(process_with_limit)
-        cpus = max(int(ray.cluster_resources().get("CPU", 1)), 1)
-        limit_in_flight = cpus  # a task's time limit runs from its submission, so submit no more than can run
         flight: dict = {}  # ObjectRef -> (doc, started)
+        lost: dict[int, int] = {}  # doc id -> times its node died under it
+        resubmit: list = []
         while True:
+            # a task's time limit runs from its submission, so submit no more than the live nodes can run
+            limit_in_flight = max(int(ray.cluster_resources().get("CPU", 1)), 1)
+            while resubmit and len(flight) < limit_in_flight:
+                doc = resubmit.pop()
+                flight[task.remote(doc.path, o.extractor, o.extract_options, o.memory_mb)] = (doc, time.perf_counter())
             for doc in source.take(limit_in_flight - len(flight)):
                 flight[task.remote(doc.path, o.extractor, o.extract_options, o.memory_mb)] = (doc, time.perf_counter())
             source.tick()
-            if not flight:
+            if not flight and not resubmit:
                 if not source.waiting():
                     return
                 time.sleep(1.0)
@@ -109,7 +122,13 @@ class RayEngine:
             ready, _ = ray.wait(list(flight), num_returns=1, timeout=wait_s)
             for ref in ready:
                 doc, started = flight.pop(ref)
-                on_outcome(self._outcome(ray, ref, doc, time.perf_counter() - started))
+                outcome = self._outcome(ray, ref, doc, time.perf_counter() - started)
+                if outcome is None and lost.get(doc.id, 0) < NODE_RETRIES:
+                    lost[doc.id] = lost.get(doc.id, 0) + 1
+                    resubmit.append(doc)  # its node died: run it again on a live one (its lease is still ours)
+                    continue
+                on_outcome(outcome or Outcome(doc, False, None, f"node died {NODE_RETRIES + 1} times under it",
+                                              time.perf_counter() - started))
             for ref, (doc, started) in list(flight.items()):
                 if time.perf_counter() - started >= o.timeout_s:
                     ray.cancel(ref, force=True)
@@ -118,9 +137,14 @@ class RayEngine:
                                        time.perf_counter() - started))
 
     @staticmethod
-    def _outcome(ray, ref, doc: DocRow, seconds: float) -> Outcome:
+    def _outcome(ray, ref, doc: DocRow, seconds: float) -> Outcome | None:
+        """The document's outcome, or None when the task was lost with its node (not the document's fault)."""
+        import ray.exceptions as rex
+
         try:
             kind, payload = ray.get(ref)
+        except (rex.NodeDiedError, rex.ObjectLostError):
+            return None
         except Exception as exc:  # noqa: BLE001 - a crashed or killed task is a failed document
             return Outcome(doc, False, None, ray_failure_reason(exc), seconds, retryable=killed_by_system(exc))
         return Outcome(doc, kind == "ok", payload if kind == "ok" else None,

@@ -206,6 +206,10 @@ class SqliteStore:
             pass
 
 
-def open_store(location: str | Path) -> SqliteStore:
-    """The store at ``location`` (a file path; other backends add their URL schemes here)."""
+def open_store(location: str | Path):
+    """The store at ``location``: a file path (SQLite) or a ``postgresql://`` URL (``pg_store.PgStore``)."""
+    if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
+        from extract.jobs.pg_store import PgStore
+
+        return PgStore(location)
     return SqliteStore(location)

@@ -103,7 +103,13 @@ name that is not UTF-8 (NULL otherwise), so the file can be opened again."""
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
-    """Open (and create) a store: WAL journal, so readers (review, export) never block the writer."""
+    """Open (and create) a store: WAL journal, so readers (review, export) never block the writer.
+
+    A ``postgresql://`` URL opens the PostgreSQL store instead, as a connection with the same calls."""
+    if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+        from extract.jobs.pg_store import pg_connection
+
+        return pg_connection(path)  # type: ignore[return-value]
     con = sqlite3.connect(str(path), timeout=30.0, isolation_level=None, check_same_thread=False)
     con.row_factory = sqlite3.Row
     con.execute("PRAGMA journal_mode=WAL")
