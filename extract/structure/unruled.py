@@ -166,8 +166,17 @@ def body_start(lines: list[Line]) -> int:
 _YEAR = re.compile(r"^(19|20)\d\d\*?$")
 
 
+_ENUMERATOR = re.compile(r"^[(\[]?(\d{1,3}(\.\d{1,3}){0,3}|[a-zA-Z]|[ivxIVX]{1,5})[.):\]]?$")
+
+
 def _is_prose(lines: list[Line], gaps: list[Gap], opts: UnruledOptions) -> bool:
+    """Two columns of running text; enumerators ("1.", "3.2.1", "(a)") do not count as cells, so a
+    numbered list or numbered paragraphs and section headings read as the prose they are (ICDAR tuning
+    half: paragraphs "33." "34." and steps "1." "2." became two-column tables)."""
     segs = [s for ln in lines for s in ln.segments]
+    enumerated = [s for s in segs if _ENUMERATOR.match(s.text.strip())]
+    if len(gaps) == 1 and len(enumerated) * 2 >= len(lines) and len(segs) > len(enumerated):
+        segs = [s for s in segs if not _ENUMERATOR.match(s.text.strip())]  # the list's markers
     words = sorted(len(s.words) for s in segs)
     numeric = sum(1 for s in segs if s.numeric) / max(len(segs), 1)
     return len(gaps) == 1 and numeric < 0.3 and words[len(words) // 2] > opts.prose_words
