@@ -65,3 +65,26 @@ def test_a_short_numbered_list_with_values_is_still_a_table():
         spans += [span(n, 72, y), span(name, 100, y), right(v, 300, y)]
     tables = find_unruled_tables(PAGE, spans, [], [])
     assert len(tables) == 1 and tables[0].n_cols == 3
+
+
+def test_an_empty_ruled_grid_is_a_chart_and_its_axis_labels_make_no_table():
+    rulings = []
+    for i in range(10):  # 9 x 5 gridlines, no text inside
+        rulings.append(Ruling(orientation="h", bbox=(150, 210 + 20 * i, 475, 210.5 + 20 * i)))
+    for k in range(6):
+        rulings.append(Ruling(orientation="v", bbox=(150 + 65 * k, 210, 150.5 + 65 * k, 390)))
+    ticks = []
+    for i, v in enumerate(["140", "120", "100", "80", "60", "40"]):
+        ticks += [right(v, 142, 205 + 30 * i), span(["Cases per", "100,000", "people", "in the", "region", "in 2008"][i], 60, 205 + 30 * i)]
+    tables, lines = tables_from_evidence(PAGE, ticks, rulings)
+    assert tables == []
+    assert len(lines) == len(ticks)
+
+
+def test_header_lines_half_a_line_apart_do_not_chain_into_one_line():
+    from extract.structure.unruled_lines import spans_to_words, words_to_lines
+
+    # three header words stepping down by half a line each: the first and last are a whole line apart
+    spans = [span("Total", 72, 100), span("Domestic", 150, 105), span("Imported", 230, 110)]
+    lines = words_to_lines(spans_to_words(spans, []))
+    assert len(lines) == 2
