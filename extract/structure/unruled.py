@@ -206,7 +206,10 @@ def _extend_up(lines: list[Line], top: int, block_box: BBox, h: float, rulings: 
     while i - 1 >= 0 and (i - 1) not in taken and top - (i - 1) <= opts.max_header_lines:
         ln = lines[i - 1]
         text = ln.text.strip()
-        if not _close_enough(ln, lines[i], h, rulings, opts) or CAPTION.match(text):
+        if CAPTION.match(text) and _close_enough(ln, lines[i], h, rulings, opts):
+            i = _after_caption(lines, i - 1, top, h)
+            break
+        if not _close_enough(ln, lines[i], h, rulings, opts):
             break
         if UNITS.match(text):
             notes.append(text)
@@ -218,6 +221,17 @@ def _extend_up(lines: list[Line], top: int, block_box: BBox, h: float, rulings: 
             break
         i -= 1
     return i, notes
+
+
+def _after_caption(lines: list[Line], caption: int, top: int, h: float) -> int:
+    """The first line below a caption that is not its wrapped continuation: one segment, starting where the
+    caption starts (ICDAR tuning half: a caption's second line, "to three questions on the ... task",
+    became the table's first row)."""
+    i, x0 = caption + 1, lines[caption].bbox[0]
+    while i < top and len(lines[i].segments) == 1 and abs(lines[i].bbox[0] - x0) <= h \
+            and lines[i].bbox[1] - lines[i - 1].bbox[3] <= 0.8 * h:
+        i += 1
+    return i
 
 
 def _notes_below(lines: list[Line], bottom: int, h: float) -> list[str]:
