@@ -88,7 +88,8 @@ def tables_from_evidence(info: PageInfo, spans: list[TextSpan], rulings) -> tupl
 
     built = build_page_tables(info, spans, rulings, id_prefix=f"p{info.page}")
     tables = reread_ruled_tables(info, list(spans), list(rulings), list(built.tables))
-    tables, outside, frames = drop_frames(tables, built.outside_spans, spans)
+    tables, outside, frames = drop_frames(tables, built.outside_spans, spans, vector=not any(
+        r.source == "raster" for r in rulings))
     return _add_unruled(info, outside, rulings, tables, frames)
 
 
@@ -112,12 +113,14 @@ def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Ta
 
 
 def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRead:
+    from extract.layout.regions import layout_veto
     from extract.mixed import second_opinion
     from extract.scan import choose_dpi, read_scanned_page as read_scan
 
     dpi = choose_dpi(page.info, getattr(page, "native_dpi", None))
     scanned = read_scan(page.render(dpi), page.info, dpi, engines.ocr, engines.layout)
     tables, lines = tables_from_evidence(scanned.info, scanned.spans, scanned.rulings)
+    tables, lines = layout_veto(tables, lines, scanned.spans, scanned.layout)
     tables, _ = second_opinion(tables, page.info.page, scanned.image, scanned.dpi, engines.ocr)
     if options.debug_dir is not None:
         from extract.debug import draw_page

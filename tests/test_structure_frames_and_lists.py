@@ -88,3 +88,14 @@ def test_header_lines_half_a_line_apart_do_not_chain_into_one_line():
     spans = [span("Total", 72, 100), span("Domestic", 150, 105), span("Imported", 230, 110)]
     lines = words_to_lines(spans_to_words(spans, []))
     assert len(lines) == 2
+
+
+def test_a_mostly_empty_raster_grid_is_left_to_the_reread():
+    from extract.structure.frames import drop_frames
+    from extract.types import Cell, Table
+
+    cells = tuple(Cell(row=r, col=c, text="8,022" if (r, c) == (0, 0) else "", bbox=(c * 50, r * 20, c * 50 + 50, r * 20 + 20))
+                  for r in range(6) for c in range(6))
+    grid = Table(id="t", pages=(1,), n_rows=6, n_cols=6, cells=cells, bbox=(0, 0, 300, 120))
+    assert drop_frames([grid], [], [], vector=True)[0] == []
+    assert drop_frames([grid], [], [], vector=False)[0] == [grid]
