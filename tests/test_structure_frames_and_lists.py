@@ -67,20 +67,6 @@ def test_a_short_numbered_list_with_values_is_still_a_table():
     assert len(tables) == 1 and tables[0].n_cols == 3
 
 
-def test_an_empty_ruled_grid_is_a_chart_and_its_axis_labels_make_no_table():
-    rulings = []
-    for i in range(10):  # 9 x 5 gridlines, no text inside
-        rulings.append(Ruling(orientation="h", bbox=(150, 210 + 20 * i, 475, 210.5 + 20 * i)))
-    for k in range(6):
-        rulings.append(Ruling(orientation="v", bbox=(150 + 65 * k, 210, 150.5 + 65 * k, 390)))
-    ticks = []
-    for i, v in enumerate(["140", "120", "100", "80", "60", "40"]):
-        ticks += [right(v, 142, 205 + 30 * i), span(["Cases per", "100,000", "people", "in the", "region", "in 2008"][i], 60, 205 + 30 * i)]
-    tables, lines = tables_from_evidence(PAGE, ticks, rulings)
-    assert tables == []
-    assert len(lines) == len(ticks)
-
-
 def test_header_lines_half_a_line_apart_do_not_chain_into_one_line():
     from extract.structure.unruled_lines import spans_to_words, words_to_lines
 
@@ -90,12 +76,11 @@ def test_header_lines_half_a_line_apart_do_not_chain_into_one_line():
     assert len(lines) == 2
 
 
-def test_a_mostly_empty_raster_grid_is_left_to_the_reread():
+def test_a_raster_frame_is_left_to_the_reread():
     from extract.structure.frames import drop_frames
     from extract.types import Cell, Table
 
-    cells = tuple(Cell(row=r, col=c, text="8,022" if (r, c) == (0, 0) else "", bbox=(c * 50, r * 20, c * 50 + 50, r * 20 + 20))
-                  for r in range(6) for c in range(6))
-    grid = Table(id="t", pages=(1,), n_rows=6, n_cols=6, cells=cells, bbox=(0, 0, 300, 120))
-    assert drop_frames([grid], [], [], vector=True)[0] == []
-    assert drop_frames([grid], [], [], vector=False)[0] == [grid]
+    cells = tuple(Cell(row=r, col=0, text=f"line {r}", bbox=(0, r * 20, 300, r * 20 + 20)) for r in range(4))
+    box = Table(id="t", pages=(1,), n_rows=4, n_cols=1, cells=cells, bbox=(0, 0, 300, 80))
+    assert drop_frames([box], [], [], vector=True)[0] == []
+    assert drop_frames([box], [], [], vector=False)[0] == [box]

@@ -1,5 +1,7 @@
-"""A ruled region that stays one column after the re-read is a frame, not a table; a mostly empty
-ruled grid is a chart's gridlines.
+"""A ruled region that stays one column after the re-read is a frame, not a table.
+
+(A mostly empty ruled grid is not a reliable sign of a chart: held-out ICDAR tables drawn with many
+ruling pieces are 8-18% filled, as empty as the tuning half's chart grids. Tried and withdrawn.)
 
 A boxed paragraph, a chart legend, a framed note or a ruled outer border around an unruled body: the
 rulings make one column and the text shows no columns the re-read (``unruled_refine``) could rebuild.
@@ -34,27 +36,6 @@ def _lines(table: Table) -> int:
     return 1 + sum(b - a > 0.6 * h for a, b in zip(centres, centres[1:]))
 
 
-CHART_FILLED = 0.2  # a ruled grid with fewer of its cells holding text is a chart's gridlines, not a table:
-# ICDAR 2013 tuning half, chart grids 0.00-0.17 filled, the emptiest real table 0.34
-CHART_MIN_CELLS = 12  # ... when it has at least this many cells (a small blank form is not a chart)
-AXIS_MARGIN = (30.0, 15.0)  # points beside / below a chart's grid where its axis labels sit, blocked too
-
-
-def is_chart_grid(table: Table) -> bool:
-    if table.structure != "ruled" or len(table.pages) != 1 or table.bbox is None:
-        return False
-    cells = table.n_rows * table.n_cols
-    return cells >= CHART_MIN_CELLS and sum(1 for c in table.cells if c.text.strip()) < CHART_FILLED * cells
-
-
-def _blocked_box(table: Table):
-    x0, y0, x1, y1 = table.bbox
-    if not is_chart_grid(table):
-        return table.bbox
-    mx, my = AXIS_MARGIN
-    return (x0 - mx, y0, x1 + mx, y1 + my)
-
-
 def drop_frames(tables: Sequence[Table], outside: Sequence[TextSpan], spans: Sequence[TextSpan],
                 vector: bool = True) -> tuple[list[Table], list[TextSpan], list]:
     """(tables that are not frames, the outside lines plus the page spans that lay in a dropped frame,
@@ -65,8 +46,8 @@ def drop_frames(tables: Sequence[Table], outside: Sequence[TextSpan], spans: Seq
     a shaded financial table lost), left to the re-read and the unruled finder as before."""
     if not vector:
         return list(tables), list(outside), []
-    dropped = [t for t in tables if is_frame(t) or is_chart_grid(t)]
-    frames = [_blocked_box(t) for t in dropped]
+    dropped = [t for t in tables if is_frame(t)]
+    frames = [t.bbox for t in dropped]
     if not frames:
         return list(tables), list(outside), []
 
