@@ -10,7 +10,7 @@ from benchmarks.floor import FLOOR_PATH, QUICK_RECORD, below_floor, raise_floor,
 from benchmarks.sets import SETS
 
 RESULTS = Path(__file__).resolve().parent / "results"
-ALL_METHODS = ("ours", "pdfplumber", "camelot-lattice", "camelot-hybrid", "img2table", "paddleocr")
+ALL_METHODS = ("ours", "pdfplumber", "camelot-lattice", "camelot-hybrid", "img2table", "img2table-rapidocr", "paddleocr")
 
 
 def _csv(value: str, allowed: tuple[str, ...] | list[str], what: str) -> list[str]:

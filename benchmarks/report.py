@@ -167,7 +167,8 @@ def headline(record: dict[str, Any]) -> str:
         for s in sets:
             f = (record["sets"][s]["methods"].get(m) or {}).get("figures") or {}
             value = f.get(HEADLINE[s.split("-")[0]])
-            cells.append("–" if value is None else f"{value:.3f} ({f['sec_per_page']:.2f} s/p)")
+            speed = f" ({f['sec_per_page']:.2f} s/p)" if f.get("sec_per_page") is not None else ""
+            cells.append("–" if value is None else f"{value:.3f}{speed}")
         lines.append(f"| {m} | " + " | ".join(cells) + " |")
     docs = ", ".join(f"{s}: {record['sets'][s]['docs']}" for s in sets)
     return "\n".join(lines + ["", f"Documents per set: {docs}. Commit `{record['commit'][:10]}`, "

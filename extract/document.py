@@ -19,6 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extract.geometry import PageFrame, area
+from extract.imagedpi import DEFAULT_IMAGE_DPI, image_dpi  # a stated dpi, else the paper's, else 200
 from extract.layout.rulings import page_rulings
 from extract.textlayer import CharBox, chars_to_spans, diagonal_count, garbled_share, read_chars
 from extract.types import PageInfo, Ruling, TextSpan
@@ -35,9 +36,6 @@ SCAN_TEXT_COVER = 0.01
 # low-resolution render is ink; otherwise it is empty.
 INK_SHARE = 0.002
 INK_DPI = 24.0
-# dpi assumed for an image whose metadata gives none, or an implausible one.
-DEFAULT_IMAGE_DPI = 200.0
-PLAUSIBLE_DPI = (100.0, 1200.0)
 
 
 class InputError(Exception):
@@ -149,8 +147,7 @@ def _image_dpi(img) -> float:
         value = float(dpi[0]) if dpi else 0.0
     except (TypeError, ValueError, IndexError):
         value = 0.0
-    lo, hi = PLAUSIBLE_DPI
-    return value if lo <= value <= hi else DEFAULT_IMAGE_DPI
+    return image_dpi(value, *img.size)
 
 
 class Page:

@@ -83,11 +83,14 @@ def tables_from_evidence(info: PageInfo, spans: list[TextSpan], rulings) -> tupl
     """The same structure path for text-layer and OCR evidence: ruled grids, partly ruled grids re-read
     from alignment, then unruled tables among the lines left over. Returns the tables and those lines."""
     from extract.structure.build import build_page_tables
+    from extract.structure.frames import drop_frames
     from extract.structure.unruled_refine import reread_ruled_tables
 
     built = build_page_tables(info, spans, rulings, id_prefix=f"p{info.page}")
     tables = reread_ruled_tables(info, list(spans), list(rulings), list(built.tables))
-    return _add_unruled(info, list(built.outside_spans), rulings, tables)
+    tables, outside, frames = drop_frames(tables, built.outside_spans, spans, vector=not any(
+        r.source == "raster" for r in rulings))
+    return _add_unruled(info, outside, rulings, tables, frames)
 
 
 def read_text_page(page, options: ExtractOptions) -> PageRead:
@@ -95,11 +98,11 @@ def read_text_page(page, options: ExtractOptions) -> PageRead:
     return PageRead(info=page.info, tables=tables, lines=lines)
 
 
-def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Table]):
-    """Tables implied by alignment, found among the lines that no ruled table took."""
+def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Table], blocked=()):
+    """Tables implied by alignment, found among the lines that no ruled table took (nor a frame holds)."""
     from extract.structure.unruled import find_unruled_tables
 
-    extra = find_unruled_tables(info, lines, rulings, exclude=[t.bbox for t in tables if t.bbox])
+    extra = find_unruled_tables(info, lines, rulings, exclude=[t.bbox for t in tables if t.bbox] + list(blocked))
     if not extra:
         return tables, lines
     from extract.geometry import center, contains_point
@@ -110,12 +113,14 @@ def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Ta
 
 
 def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRead:
+    from extract.layout.regions import layout_veto
     from extract.mixed import second_opinion
     from extract.scan import choose_dpi, read_scanned_page as read_scan
 
     dpi = choose_dpi(page.info, getattr(page, "native_dpi", None))
     scanned = read_scan(page.render(dpi), page.info, dpi, engines.ocr, engines.layout)
     tables, lines = tables_from_evidence(scanned.info, scanned.spans, scanned.rulings)
+    tables, lines = layout_veto(tables, lines, scanned.spans, scanned.layout)
     tables, _ = second_opinion(tables, page.info.page, scanned.image, scanned.dpi, engines.ocr)
     if options.debug_dir is not None:
         from extract.debug import draw_page

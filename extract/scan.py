@@ -51,6 +51,8 @@ class ScannedPage(Frozen):
     image: np.ndarray = Field(exclude=True, repr=False, description="cleaned upright RGB page, for drawings")
     dpi: float = Field(description="resolution of image (pixels per inch)")
     skew: float = 0.0
+    layout: list[tuple[str, tuple[float, float, float, float], float]] = Field(
+        [], description="every CDLA layout box (class, bbox in points, score): text, figure, header, table ...")
 
 
 def check_page_image(image, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -121,13 +123,14 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
     spans = lines_to_spans(lines, rulings, scale)
     page_rgb = np.repeat(grey[:, :, None], 3, axis=2)
     ruled = rulings_to_regions(rulings, page_info.page)
-    model = layout.find_tables(page_rgb, dpi, page_info.page) if layout is not None else []
+    boxes = layout.find_layout(page_rgb, dpi) if layout is not None else []
+    model = layout.find_tables(page_rgb, dpi, page_info.page, boxes) if layout is not None else []
     h, w = grey.shape[:2]
     info = page_info.model_copy(update={
         "kind": "scanned", "width": round(w * scale, 2), "height": round(h * scale, 2),
         "rotation": (page_info.rotation + rotation) % 360})
     return ScannedPage(info=info, spans=spans, rulings=rulings, regions=combine_regions(model, ruled),
-                       image=page_rgb, dpi=dpi, skew=clean.skew)
+                       image=page_rgb, dpi=dpi, skew=clean.skew, layout=boxes)
 
 
 def drop_rulings_inside_text(rulings: list[Ruling], lines: list[OcrLine], scale: float) -> list[Ruling]:

@@ -64,7 +64,9 @@ def test_paddleocr_is_listed_with_its_reason():
 
 
 def test_evaluation_sets_load():
-    assert len(SETS["icdar2013"].samples()) == 67
+    held, tune = SETS["icdar2013"].samples(), SETS["icdar2013-tune"].samples()
+    assert len(held) + len(tune) == 67 and not {s.sample_id for s in held} & {s.sample_id for s in tune}
+    assert len(SETS["ctdar2019-b2"].samples()) == 86
     ctdar = SETS["ctdar2019"].samples()
     assert len(ctdar) == 14 and all(Path(s.path).exists() for s in ctdar)
     xml = Path(ctdar[0].truth).read_text()

@@ -17,7 +17,8 @@ def registry() -> dict[str, Method]:
     """Every runnable method by name (imports are lazy: a peer's package loads only when it runs)."""
     from benchmarks.methods import camelot_, img2table_, ours, pdfplumber_
 
-    return {m.name: m for m in (ours.METHOD, pdfplumber_.METHOD, camelot_.LATTICE, camelot_.HYBRID, img2table_.METHOD)}
+    return {m.name: m for m in (ours.METHOD, pdfplumber_.METHOD, camelot_.LATTICE, camelot_.HYBRID, img2table_.METHOD,
+                                    img2table_.RAPIDOCR)}
 
 
 __all__ = ["INPUT_KINDS", "Method", "Prediction", "UNAVAILABLE", "registry"]

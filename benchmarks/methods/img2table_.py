@@ -1,4 +1,5 @@
-"""img2table on images and scanned PDFs with Tesseract (chi_sim); merged cells are the repeated
+"""img2table on images and scanned PDFs with Tesseract (chi_sim) or RapidOCR (PP-OCR, the same OCR
+models as ours, through img2table's own ``RapidOCR`` interface); merged cells are the repeated
 cell objects it returns. Scanned documents (PDF, TIFF) are straightened by its ``detect_rotation``. Its own ``min_confidence`` filter stays at the library default (50). It looks
 for ruled tables first and, on a page where it finds none, for borderless ones (PubTabNet is unruled)."""
 from __future__ import annotations
@@ -13,7 +14,20 @@ PDF_DPI = 200.0  # img2table renders PDF pages at 200 dpi (img2table/document/pd
 TESSERACT_LANG = "chi_sim"  # as the issue specifies; it also reads Latin letters and digits
 
 
+OCR_KIND = {"name": "tesseract"}  # set per method below; a worker process runs one method only
+
+
 def _ocr():
+    if OCR_KIND["name"] == "rapidocr":
+        import logging
+
+        from img2table.ocr import RapidOCR
+        from rapidocr import LangRec
+
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+        # Chinese recogniser (reads Latin and digits too); one ONNX thread, as Tesseract gets one.
+        return RapidOCR(params={"Rec.lang_type": LangRec.CH, "Global.log_level": "error",
+                                "EngineConfig.onnxruntime.intra_op_num_threads": 1})
     from img2table.ocr import TesseractOCR
 
     return TesseractOCR(n_threads=1, lang=TESSERACT_LANG)
@@ -84,5 +98,12 @@ def predict(path: str) -> Prediction:
     return prediction.model_copy(update={"tables": tables, "documents": documents})
 
 
+def predict_rapidocr(path: str) -> Prediction:
+    OCR_KIND["name"] = "rapidocr"
+    return predict(path)
+
+
 METHOD = Method("img2table", frozenset({"pdf_scan", "image"}), predict,
                 note="Tesseract chi_sim; scans and images only")
+RAPIDOCR = Method("img2table-rapidocr", frozenset({"pdf_scan", "image"}), predict_rapidocr,
+                  note="RapidOCR (PP-OCR, Chinese recogniser); scans and images only")

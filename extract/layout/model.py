@@ -54,9 +54,14 @@ class LayoutModel:
         return [(str(name).lower(), tuple(float(v) for v in box), float(s))  # type: ignore[misc]
                 for box, name, s in zip(out.boxes, out.class_names, out.scores)]
 
-    def find_tables(self, image: np.ndarray, dpi: float, page: int) -> list[TableRegion]:
-        """Table boxes on a page image, in PDF points."""
+    def find_layout(self, image: np.ndarray, dpi: float) -> list[tuple[str, tuple[float, float, float, float], float]]:
+        """Every layout box in PDF points: (class name, bbox, score)."""
         s = 72.0 / dpi
-        return [TableRegion(page=page, bbox=(b[0] * s, b[1] * s, b[2] * s, b[3] * s), score=min(max(sc, 0.0), 1.0),
-                            detector="cdla")
-                for name, b, sc in self.find_regions(image) if name == "table"]
+        return [(name, (b[0] * s, b[1] * s, b[2] * s, b[3] * s), sc) for name, b, sc in self.find_regions(image)]
+
+    def find_tables(self, image: np.ndarray, dpi: float, page: int,
+                    layout: list | None = None) -> list[TableRegion]:
+        """Table boxes on a page image, in PDF points (from ``layout``, find_layout's answer, when given)."""
+        boxes = layout if layout is not None else self.find_layout(image, dpi)
+        return [TableRegion(page=page, bbox=b, score=min(max(sc, 0.0), 1.0), detector="cdla")
+                for name, b, sc in boxes if name == "table"]

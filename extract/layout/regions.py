@@ -79,3 +79,35 @@ def combine_regions(model: list[TableRegion], ruled: list[TableRegion]) -> list[
         if k not in used and not inside:
             out.append(m)
     return sorted(out, key=lambda r: (r.page, r.bbox[1], r.bbox[0]))
+
+
+# Layout classes that are never a table's body, and how sure the model must be. A table mostly (VETO_SHARE
+# of its box) inside one of them, and not mostly inside a model table box, is a running header or a footer
+# read as a grid. "figure" is not among them: CDLA calls a shaded, lightly ruled table a figure (cTDaR B2
+# t10062, score 0.74, a 28 x 4 table of numbers), and vetoing it lost the page (cell F1 0.659 -> 0).
+NOT_TABLE = frozenset({"header", "footer"})
+VETO_SCORE = 0.5
+VETO_SHARE = 0.6
+
+
+def vetoed_by_layout(bbox: BBox, layout: list) -> bool:
+    """True when the layout model puts this box in a figure, page header or footer and not in a table."""
+    inside_not = max((_overlap_share(bbox, b) for name, b, sc in layout if name in NOT_TABLE and sc >= VETO_SCORE),
+                     default=0.0)
+    inside_table = max((_overlap_share(bbox, b) for name, b, _ in layout if name == "table"), default=0.0)
+    return inside_not >= VETO_SHARE and inside_table < SAME_TABLE_OVERLAP
+
+
+def layout_veto(tables: list, lines: list, spans: list, layout: list) -> tuple[list, list]:
+    """(tables the layout model does not veto, lines plus the spans of the vetoed tables)."""
+    gone = [t for t in tables if t.bbox is not None and len(t.pages) == 1 and vetoed_by_layout(t.bbox, layout)]
+    if not gone:
+        return tables, lines
+
+    def inside(s) -> bool:
+        x, y = (s.bbox[0] + s.bbox[2]) / 2, (s.bbox[1] + s.bbox[3]) / 2
+        return any(t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= y <= t.bbox[3] for t in gone)
+
+    freed = [s for s in spans if inside(s)]
+    kept = [t for t in tables if not any(t is g for g in gone)]
+    return kept, sorted(list(lines) + freed, key=lambda s: (s.bbox[1], s.bbox[0]))

@@ -166,8 +166,17 @@ def body_start(lines: list[Line]) -> int:
 _YEAR = re.compile(r"^(19|20)\d\d\*?$")
 
 
+_ENUMERATOR = re.compile(r"^[(\[]?(\d{1,3}(\.\d{1,3}){0,3}|[a-zA-Z]|[ivxIVX]{1,5})[.):\]]?$")
+
+
 def _is_prose(lines: list[Line], gaps: list[Gap], opts: UnruledOptions) -> bool:
+    """Two columns of running text; enumerators ("1.", "3.2.1", "(a)") do not count as cells, so a
+    numbered list or numbered paragraphs and section headings read as the prose they are (ICDAR tuning
+    half: paragraphs "33." "34." and steps "1." "2." became two-column tables)."""
     segs = [s for ln in lines for s in ln.segments]
+    enumerated = [s for s in segs if _ENUMERATOR.match(s.text.strip())]
+    if len(gaps) == 1 and len(enumerated) * 2 >= len(lines) and len(segs) > len(enumerated):
+        segs = [s for s in segs if not _ENUMERATOR.match(s.text.strip())]  # the list's markers
     words = sorted(len(s.words) for s in segs)
     numeric = sum(1 for s in segs if s.numeric) / max(len(segs), 1)
     return len(gaps) == 1 and numeric < 0.3 and words[len(words) // 2] > opts.prose_words
@@ -197,7 +206,10 @@ def _extend_up(lines: list[Line], top: int, block_box: BBox, h: float, rulings: 
     while i - 1 >= 0 and (i - 1) not in taken and top - (i - 1) <= opts.max_header_lines:
         ln = lines[i - 1]
         text = ln.text.strip()
-        if not _close_enough(ln, lines[i], h, rulings, opts) or CAPTION.match(text):
+        if CAPTION.match(text) and _close_enough(ln, lines[i], h, rulings, opts):
+            i = _after_caption(lines, i - 1, top, h)
+            break
+        if not _close_enough(ln, lines[i], h, rulings, opts):
             break
         if UNITS.match(text):
             notes.append(text)
@@ -209,6 +221,17 @@ def _extend_up(lines: list[Line], top: int, block_box: BBox, h: float, rulings: 
             break
         i -= 1
     return i, notes
+
+
+def _after_caption(lines: list[Line], caption: int, top: int, h: float) -> int:
+    """The first line below a caption that is not its wrapped continuation: one segment, starting where the
+    caption starts (ICDAR tuning half: a caption's second line, "to three questions on the ... task",
+    became the table's first row)."""
+    i, x0 = caption + 1, lines[caption].bbox[0]
+    while i < top and len(lines[i].segments) == 1 and abs(lines[i].bbox[0] - x0) <= h \
+            and lines[i].bbox[1] - lines[i - 1].bbox[3] <= 0.8 * h:
+        i += 1
+    return i
 
 
 def _notes_below(lines: list[Line], bottom: int, h: float) -> list[str]:

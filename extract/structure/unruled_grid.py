@@ -212,7 +212,21 @@ def ruled_row_bands(lines: list[Line], rulings: list[Ruling], box: BBox) -> list
     ys = sorted({round((r.bbox[1] + r.bbox[3]) / 2, 1) for r in rulings if r.orientation == "h"
                  and box[1] < (r.bbox[1] + r.bbox[3]) / 2 < box[3]
                  and min(r.bbox[2], box[2]) - max(r.bbox[0], box[0]) > 0.6 * (box[2] - box[0])})
-    return ys if len(ys) >= max(2, len(lines) // 3) else None
+    if len(ys) < max(2, len(lines) // 3):
+        return None
+    return None if _band_hides_rows(lines, ys) else ys
+
+
+def _band_hides_rows(lines: list[Line], ys: list[float]) -> bool:
+    """Two lines of values between the same two rulings: the rulings mark sections (header, total), not
+    rows, and banding would fuse the rows between them (cTDaR B2: faint row rules, 9 rows read as 3).
+    A wrapped label (one segment) under a line of values, or wrapped text beside it, is still one row."""
+    full: dict[int, int] = {}
+    for ln in lines:
+        if len(ln.segments) >= 2 and any(sg.numeric for sg in ln.segments):
+            band = sum(1 for y in ys if y < (ln.bbox[1] + ln.bbox[3]) / 2)
+            full[band] = full.get(band, 0) + 1
+    return any(n >= 2 for n in full.values())
 
 
 def rows_from_bands(lines: list[Line], first: int, gaps: list[Gap], ys: list[float]) -> list[list[Placed]]:

@@ -147,15 +147,18 @@ def _centre_in(box: BBox, region: BBox) -> bool:
 def words_to_lines(words: list[Word]) -> list[Line]:
     """Group words into lines by vertical overlap, top to bottom; each line's words left to right."""
     groups: list[list[Word]] = []
-    bands: list[list[float]] = []  # vertical extent of each group so far
+    # Each group's band is the mean top and mean bottom of its words, not their union: a union grows with
+    # every word, so header lines set half a line apart chained into one line (cTDaR, ICDAR headers).
+    bands: list[list[float]] = []
     for w in sorted(words, key=lambda w: ((w.bbox[1] + w.bbox[3]) / 2, w.bbox[0])):
         placed = False
         for k in range(len(groups) - 1, max(len(groups) - 4, -1), -1):
             top, bottom = bands[k]
             ov = min(bottom, w.bbox[3]) - max(top, w.bbox[1])
             if ov >= SAME_LINE_OVERLAP * min(bottom - top, w.bbox[3] - w.bbox[1]):
+                n = len(groups[k])
                 groups[k].append(w)
-                bands[k] = [min(top, w.bbox[1]), max(bottom, w.bbox[3])]
+                bands[k] = [(top * n + w.bbox[1]) / (n + 1), (bottom * n + w.bbox[3]) / (n + 1)]
                 placed = True
                 break
         if not placed:
