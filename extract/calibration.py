@@ -1,0 +1,82 @@
+"""Stages after mapping: completeness items, then calibrated field confidences.
+
+The mapper's confidence is a product of hand-set factors (cell score x label match x parse quality x check
+outcomes). Here each form field's confidence is replaced by P(the value is right), a logistic model over a
+handful of features that a stored result holds (see ``extract.calibration_features``); its coefficients are
+fitted on a training split of the generated corpus by ``benchmarks/calibrate.py`` and shipped as
+``extract/calibration.json``. Reasons stay with the review queue; the threshold stays in ``review.py``.
+"""
+from __future__ import annotations
+
+import json
+import math
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+from extract.types import FormDocument, Result
+
+COEFFICIENTS = Path(__file__).with_name("calibration.json")
+ENABLED = True
+"""Switch for the benchmark that collects the mapper's own (uncalibrated) results to fit on."""
+
+
+@contextmanager
+def disabled() -> Iterator[None]:
+    global ENABLED
+    saved, ENABLED = ENABLED, False
+    try:
+        yield
+    finally:
+        ENABLED = saved
+
+
+@lru_cache(maxsize=4)
+def load(path: str | None = None) -> dict[str, Any] | None:
+    p = Path(path) if path else COEFFICIENTS
+    try:
+        return json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def _sigmoid(z: float) -> float:
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def predict(model: dict[str, Any], x: dict[str, float]) -> float:
+    """P(right) for one feature vector: logistic over the model's named features."""
+    z = float(model["intercept"]) + sum(float(w) * x.get(name, 0.0) for name, w in model["weights"].items())
+    return _sigmoid(z)
+
+
+def calibrate_document(doc: FormDocument, result: Result, model: dict[str, Any], doc_index: int) -> FormDocument:
+    from extract.calibration_features import document_features, set_confidences
+    from extract.mapping.checks import aggregate_confidence
+
+    feats = document_features(result, doc_index)
+    new = {path: round(min(max(predict(model, x), 0.0), float(model.get("ceiling", 1.0))), 4)
+           for path, x in feats.items()}
+    data = set_confidences(doc.data, new)
+    return doc.model_copy(update={"data": data, "confidence": aggregate_confidence(data)})
+
+
+def calibrate(result: Result, model: dict[str, Any] | None = None) -> Result:
+    model = model if model is not None else load()
+    if not model or not result.documents:
+        return result
+    docs = tuple(calibrate_document(d, result, model, i) for i, d in enumerate(result.documents))
+    return result.model_copy(update={"documents": docs})
+
+
+def after_mapping(result: Result, model: dict[str, Any] | None = None) -> Result:
+    """Completeness items into ``issues``, then calibrated confidences (both skipped when disabled)."""
+    if not ENABLED:
+        return result
+    from extract.completeness import add_completeness
+
+    return calibrate(add_completeness(result), model)
