@@ -73,10 +73,34 @@ def calibrate(result: Result, model: dict[str, Any] | None = None) -> Result:
     return result.model_copy(update={"documents": docs})
 
 
+GAP_CEILING = 0.99
+"""A document with a completeness gap is not certain, whatever its fields say: its confidence is at most
+the mean confidence of the fields of the gap's sections, and below 1 (rounding must not hide the gap)."""
+
+
+def doubt_gapped_documents(result: Result) -> Result:
+    from extract.calibration_features import calibrated_leaf
+    from extract.completeness import _leaves, gaps_of, section_of
+
+    gaps = gaps_of(result)
+    if not gaps:
+        return result
+    docs = list(result.documents)
+    for i, doc in enumerate(docs):
+        sections = {s for g in gaps if g.document == i for s in g.fields}
+        if not sections:
+            continue
+        confs = [float(leaf["confidence"]) for path, leaf in _leaves(doc.data) if calibrated_leaf(leaf)
+                 and ("*" in sections or section_of(path) in sections)]
+        ceiling = min(GAP_CEILING, sum(confs) / len(confs)) if confs else GAP_CEILING
+        docs[i] = doc.model_copy(update={"confidence": round(min(doc.confidence, ceiling), 4)})
+    return result.model_copy(update={"documents": tuple(docs)})
+
+
 def after_mapping(result: Result, model: dict[str, Any] | None = None) -> Result:
     """Completeness items into ``issues``, then calibrated confidences (both skipped when disabled)."""
     if not ENABLED:
         return result
     from extract.completeness import add_completeness
 
-    return calibrate(add_completeness(result), model)
+    return doubt_gapped_documents(calibrate(add_completeness(result), model))

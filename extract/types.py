@@ -178,6 +178,10 @@ class Issue(Frozen):
     page: int | None = None
     message: str
     severity: Literal["info", "warning", "error"] = "warning"
+    bbox: BBox | None = Field(None, description="the page region the issue points at, when it has one")
+    document: int | None = Field(None, description="index into Result.documents of the form it concerns")
+    fields: tuple[str, ...] = Field((), description="form field paths or sections it concerns (key_tasks, indicators)")
+    kind: str | None = Field(None, description="machine-readable kind (completeness: seq_gap, sum_short, ...)")
 
 
 class SourceInfo(Frozen):
