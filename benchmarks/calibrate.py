@@ -8,8 +8,9 @@ Splits (generated corpus, ``corpus/generated/``; scans by ``python -m corpus.sca
 - training: generator seed 0 (``born_digital``, the two seed forms among them), its first 12 documents
   scanned mild (``tr_mild``, scan seed 0) and harsh (``tr_harsh``);
 - held-out: generator seed 1 without the seed forms (``ho_born``: other documents, styles drawn afresh), its
-  first 12 scanned mild and harsh with scan seed 1 (``ho_mild``, ``ho_harsh``); and, when helper "routes"
-  has rendered independent documents, those (``BENCH_ROUTES`` folders) as a further held-out set.
+  first 12 scanned mild and harsh with scan seed 1 (``ho_mild``, ``ho_harsh``); independent renderings of
+  ``corpus.routes`` (LibreOffice/Chromium, its held-out wording split: ``in_born``) and their first 6
+  scanned mild and harsh with scan seed 2 (``in_mild``, ``in_harsh``); further folders by ``BENCH_ROUTES``.
 No constant is tuned on a held-out set: ``fit`` reads the training split only.
 """
 from __future__ import annotations
@@ -25,7 +26,11 @@ GENERATED = REPO / "corpus" / "generated"
 CACHE = REPO / "benchmarks" / "results" / "tmp" / "calibration"
 OUT = REPO / "benchmarks" / "results"
 TRAIN = {"tr_born": "born_digital", "tr_mild": "tr_mild", "tr_harsh": "tr_harsh"}
-HELDOUT = {"ho_born": "ho_born", "ho_mild": "ho_mild", "ho_harsh": "ho_harsh"}
+HELDOUT = {"ho_born": "ho_born", "ho_mild": "ho_mild", "ho_harsh": "ho_harsh",
+           # independent renderings (LibreOffice from XLSX, Chromium from HTML: helper "routes", its held-out
+           # split, made by ``python -m corpus.routes --out corpus/generated/indep --split heldout``), as
+           # printed and scanned (scan seed 2)
+           "in_born": "indep/heldout", "in_mild": "in_mild", "in_harsh": "in_harsh"}
 SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg")
 
 
@@ -55,10 +60,14 @@ def collect(names: list[str]) -> None:
     from extract import calibration
     from extract.pipeline import extract_file
 
-    for name in names:
+    limit = int(os.environ.get("COLLECT_LIMIT", "0")) or None
+    queues = {name: documents(folder_of(name))[:limit] for name in names}
+    order = [(name, queue[i]) for i in range(max((len(q) for q in queues.values()), default=0))
+             for name, queue in queues.items() if i < len(queue)]  # round robin: every set gets documents early
+    for name, doc in order:
         out = CACHE / name
         out.mkdir(parents=True, exist_ok=True)
-        for doc in documents(folder_of(name)):
+        if True:
             target = out / f"{doc.stem}.json"
             if target.exists():
                 continue
@@ -85,60 +94,86 @@ def cached(name: str):
                    DocTruth.model_validate_json(truth.read_text(encoding="utf-8")))
 
 
-def _pointed(gaps, doc_index: int | None, path: str, pages: set[int]) -> bool:
+def _pointing_gap(gaps, doc_index: int | None, path: str, pages: set[int]) -> int | None:
+    """Index of the first completeness item pointing at the absent value at ``path``: one of its
+    document naming its section (or the whole form), or an unmapped form-like table on its pages."""
     from extract.completeness import section_of
 
-    for g in gaps:
+    for n, g in enumerate(gaps):
         if doc_index is not None and g.document == doc_index and (section_of(path) in g.fields or "*" in g.fields):
-            return True
-        if g.kind == "table_unmapped" and (g.page in pages or doc_index is None):
-            return True
-    return False
+            return n
+        if g.kind == "table_unmapped" and (g.page in pages or (doc_index is None and g.document is None)):
+            return n
+    return None
+
+
+GAP_RANK = -1.0
+"""Completeness items come first in the review queue (``extract.review``), before any value."""
 
 
 def score_result(result, truth, model=None) -> dict:
-    """Rows of one document: training rows (features, right) and evaluation items (confidence, wrong);
-    ``model`` None scores the mapper's own confidences (completeness items still added)."""
+    """One document against its truth.
+
+    ``train``: (features, right) per calibrated value; ``values``: (confidence, wrong) per value, an absent
+    one at 1.0, or at 0.0 when a completeness item points at it; ``units``: what a reviewer works through,
+    (confidence, errors found there): one per present value, one per absent value nothing points at, and
+    one per completeness item at 0.0 holding the absent values it points at. ``model`` None scores the
+    mapper's own confidences (completeness items still added)."""
     from benchmarks.metrics.fields import pair_documents
     from corpus.truth import flatten_fields, flatten_values, values_equal
-    from extract.calibration import calibrate
+    from extract.calibration import calibrate, doubt_gapped_documents
     from extract.calibration_features import document_features
-    from extract.completeness import add_completeness, gaps_of
+    from extract.completeness import _leaves, add_completeness, gaps_of
 
     result = add_completeness(result)
     feats = {i: document_features(result, i) for i in range(len(result.documents))}
-    scored = calibrate(result, model) if model else result
+    scored = doubt_gapped_documents(calibrate(result, model)) if model else result
     gaps = gaps_of(result)
-    index = {id(d): i for i, d in enumerate(scored.documents)}
-    docs = [d.model_dump(mode="json") for d in scored.documents]
-    for d, orig in zip(docs, scored.documents):
-        d["_index"] = index[id(orig)]
+    docs = [{**d.model_dump(mode="json"), "_index": i} for i, d in enumerate(scored.documents)]
     forms = [f.model_dump(mode="json") for f in truth.forms]
-    train, items, silent = [], [(0.0, False)] * len(gaps), 0
+    train, values, units, silent = [], [], [], 0
+    gap_errors = [0] * len(gaps)
+
+    def blank(v) -> bool:
+        return v is None or (isinstance(v, str) and not v.strip())
+
     for doc, form in pair_documents(docs, forms):
         want = flatten_values(form["data"])
         got = flatten_fields(doc["data"]) if doc else {}
         di = doc["_index"] if doc else None
         pages = set(form.get("pages", []))
         missed_silently = False
+        leaves = dict(_leaves(doc["data"])) if doc else {}
         for path, value in want.items():
+            leaf = leaves.get(path) or {}
+            if path in got and blank(got[path][0]) and not leaf.get("source"):
+                del got[path]  # a blank the form has no cell for: the queue never shows it, so it is absent
             if path in got:
                 pred, conf = got[path]
                 wrong = not values_equal(pred, value)
-                items.append((conf if conf is not None else 1.0, wrong))
+                conf = conf if conf is not None else 1.0
+                values.append((conf, wrong))
+                units.append((conf, int(wrong)))
                 if di is not None and path in feats[di]:
                     train.append((feats[di][path], not wrong))
-            elif value is not None and not (isinstance(value, str) and not value.strip()):
-                hit = _pointed(gaps, di, path, pages)
-                items.append((0.0 if hit else 1.0, True))
-                missed_silently |= not hit
+            elif not blank(value):
+                n = _pointing_gap(gaps, di, path, pages)
+                values.append((0.0 if n is not None else 1.0, True))
+                if n is None:
+                    units.append((1.0, 1))
+                    missed_silently = True
+                else:
+                    gap_errors[n] += 1
         for path, (pred, conf) in got.items():
-            if path not in want and pred is not None and not (isinstance(pred, str) and not pred.strip()):
-                items.append((conf if conf is not None else 1.0, True))
+            if path not in want and not blank(pred):
+                values.append((conf if conf is not None else 1.0, True))
+                units.append((conf if conf is not None else 1.0, 1))
                 if di is not None and path in feats[di]:
                     train.append((feats[di][path], False))
         silent += missed_silently
-    return {"train": train, "items": items, "silent_docs": silent, "status": result.status, "gaps": len(gaps)}
+    units += [(GAP_RANK, e) for e in gap_errors]
+    return {"train": train, "values": values, "units": units, "silent_docs": silent, "status": result.status,
+            "gaps": len(gaps)}
 
 
 # ---------------------------------------------------------------- fit: L2-regularised logistic (IRLS)
@@ -149,18 +184,19 @@ failing a handful of times from swinging to an extreme weight."""
 
 
 def fit_logistic(rows: list[tuple[dict[str, float], bool]], names: tuple[str, ...], l2: float = L2,
-                 iterations: int = 50) -> dict:
+                 iterations: int = 50, prior: dict[str, float] | None = None) -> dict:
+    """Newton steps on the log-likelihood with a ridge pulling each weight toward ``prior`` (0 if unnamed)."""
     import numpy as np
 
     X = np.array([[1.0] + [x.get(n, 0.0) for n in names] for x, _ in rows])
     y = np.array([1.0 if right else 0.0 for _, right in rows])
-    w = np.zeros(X.shape[1])
-    w[0] = np.log((y.mean() + 1e-3) / (1 - y.mean() + 1e-3))
+    mu = np.array([0.0] + [(prior or {}).get(n, 0.0) for n in names])
+    w = mu.copy()
     reg = np.eye(X.shape[1]) * l2
     reg[0, 0] = 0.0
     for _ in range(iterations):
         p = 1 / (1 + np.exp(-X @ w))
-        grad = X.T @ (y - p) - reg @ w
+        grad = X.T @ (y - p) - reg @ (w - mu)
         hess = (X * (p * (1 - p))[:, None]).T @ X + reg + np.eye(X.shape[1]) * 1e-9
         step = np.linalg.solve(hess, grad)
         w += step
@@ -169,12 +205,13 @@ def fit_logistic(rows: list[tuple[dict[str, float], bool]], names: tuple[str, ..
     return {"intercept": round(float(w[0]), 4), "weights": {n: round(float(v), 4) for n, v in zip(names, w[1:])}}
 
 
-def fit_signed(rows: list[tuple[dict[str, float], bool]], names: tuple[str, ...], signs: dict[str, int]) -> dict:
+def fit_signed(rows: list[tuple[dict[str, float], bool]], names: tuple[str, ...], signs: dict[str, int],
+               prior: dict[str, float] | None = None) -> dict:
     """Logistic fit in which a feature whose weight comes out against its meaning (a doubt signal that
     raises confidence: a handful of training errors can do that) is dropped and the rest refitted."""
     names = tuple(names)
     while True:
-        model = fit_logistic(rows, names)
+        model = fit_logistic(rows, names, prior=prior)
         bad = [n for n in names if signs.get(n, 0) * model["weights"][n] < 0]
         if not bad:
             break
@@ -185,17 +222,17 @@ def fit_signed(rows: list[tuple[dict[str, float], bool]], names: tuple[str, ...]
 
 def fit_and_write(path: Path | None = None) -> dict:
     from extract.calibration import COEFFICIENTS, load
-    from extract.calibration_features import FEATURES, SIGNS
+    from extract.calibration_features import FEATURES, PRIOR, SIGNS
 
     rows, docs = [], 0
     for name in TRAIN:
         for _, result, truth in cached(name):
             rows += score_result(result, truth)["train"]
             docs += 1
-    model = fit_signed(rows, FEATURES, SIGNS)
+    model = fit_signed(rows, FEATURES, SIGNS, PRIOR)
     model.update({"fitted_on": {"sets": list(TRAIN), "documents": docs, "values": len(rows),
                                 "wrong": sum(not r for _, r in rows)},
-                  "l2": L2, "features": "extract/calibration_features.py"})
+                  "l2": L2, "prior": PRIOR, "features": "extract/calibration_features.py"})
     target = path or COEFFICIENTS
     target.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     load.cache_clear()
@@ -214,18 +251,20 @@ def report(names: list[str] | None = None) -> dict:
     record: dict = {"model": model, "sets": {}}
     curves = {}
     for name in names:
-        per = {"calibrated": [], "mapper": []}
+        per = {"calibrated": ([], []), "mapper": ([], [])}
         silent = ok_silent = docs = 0
         for _, result, truth in cached(name):
             docs += 1
             cal = score_result(result, truth, model)
-            per["calibrated"] += cal["items"]
-            per["mapper"] += score_result(result, truth, None)["items"]
+            raw = score_result(result, truth, None)
+            for key, got in (("calibrated", cal), ("mapper", raw)):
+                per[key][0].extend(got["values"])
+                per[key][1].extend(got["units"])
             silent += cal["silent_docs"] > 0
             ok_silent += cal["silent_docs"] > 0 and cal["status"] == "ok"
         record["sets"][name] = {"documents": docs, "silent_docs": silent, "silent_ok_docs": ok_silent,
-                                **{k: forecast_figures(v) for k, v in per.items()}}
-        curves[name] = per["calibrated"]
+                                **{k: forecast_figures(*v) for k, v in per.items()}}
+        curves[name] = per["calibrated"][0]
     OUT.mkdir(parents=True, exist_ok=True)
     plot_reliability(curves, OUT / "confidence_reliability.png")
     (OUT / "confidence.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -58,9 +58,18 @@ def calibrate_document(doc: FormDocument, result: Result, model: dict[str, Any],
     from extract.calibration_features import document_features, set_confidences
     from extract.mapping.checks import aggregate_confidence
 
+    from extract.completeness import _leaves
+
     feats = document_features(result, doc_index)
-    new = {path: round(min(max(predict(model, x), 0.0), float(model.get("ceiling", 1.0))), 4)
-           for path, x in feats.items()}
+    mapped = {path: float(leaf["confidence"]) for path, leaf in _leaves(doc.data)}
+    new = {}
+    for path, x in feats.items():
+        p = predict(model, x)
+        if x.get("check_failed"):
+            # a failed check is the form's own arithmetic disagreeing: rare in any training split, so the fit
+            # cannot weigh it; the calibration may lower such a field, never raise it above the mapper's word
+            p = min(p, mapped.get(path, p))
+        new[path] = round(min(max(p, 0.0), 1.0), 4)
     data = set_confidences(doc.data, new)
     return doc.model_copy(update={"data": data, "confidence": aggregate_confidence(data)})
 

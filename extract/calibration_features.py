@@ -12,10 +12,15 @@ from typing import Any
 
 from extract.types import Cell, Result
 
-FEATURES = ("doubt", "log_conf", "ocr", "weak", "disagree", "cell_doubt", "map_discount", "check_failed",
+FEATURES = ("logit_conf", "ocr", "weak", "disagree", "cell_doubt", "map_discount", "check_failed",
             "check_vouched", "gap", "no_source", "unparsed", "unruled", "long_text")
+# Where the fit starts from and is pulled back to (ridge toward it): the mapper's own confidence, taken at
+# its word (P(right) = conf), until the training split says otherwise. With few training errors (born-digital
+# documents have a handful) the calibration then stays the mapper's ordering instead of swinging.
+PRIOR = {"logit_conf": 1.0}
+LOGIT_CLIP = 1e-3
 # +1: the feature can only raise P(right); -1: only lower it (a doubt signal); 0: either (fitting enforces it).
-SIGNS = {"doubt": -1, "log_conf": 1, "ocr": -1, "weak": -1, "disagree": -1, "cell_doubt": -1, "map_discount": -1,
+SIGNS = {"logit_conf": 1, "ocr": -1, "weak": -1, "disagree": -1, "cell_doubt": -1, "map_discount": -1,
          "check_failed": -1, "check_vouched": 1, "gap": -1, "no_source": -1, "unparsed": -1, "unruled": -1,
          "long_text": 0}
 CROSS_FALLBACK = {"expenditure_equals_income", "level_split_equals_development", "tasks_equal_project_expenditure"}
@@ -27,6 +32,11 @@ def _cross_rules() -> set[str]:
         return set(CROSS_RULES)
     except ImportError:  # pragma: no cover
         return CROSS_FALLBACK
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, LOGIT_CLIP), 1 - LOGIT_CLIP)
+    return math.log(p / (1 - p))
 
 
 def calibrated_leaf(leaf: dict) -> bool:
@@ -48,8 +58,7 @@ def field_features(path: str, leaf: dict, cell: Cell | None, table_structure: st
     vouched = any(c.passed and c.rule in cross and check_touches(c, path) for c in checks)
     value = leaf.get("value")
     return {
-        "doubt": 1.0 - conf,
-        "log_conf": math.log(max(conf, 1e-3)),
+        "logit_conf": _logit(conf),
         "ocr": 1.0 if ev is not None and ev.source != "pdf" else 0.0,
         "weak": 1.0 - ev.weakest if ev is not None and ev.source != "pdf" else 0.0,
         "disagree": 1.0 - ev.agreement if ev is not None and ev.agreement is not None else 0.0,

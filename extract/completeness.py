@@ -10,6 +10,8 @@ rows, every ``seq``, every field's source cell) and the result's tables, not thr
   项目支出): a row may be missing, or an amount misread;
 - ``row_unread``: a row of a table the form read from, holding text that is no label, of which no form
   field took any cell (an indicator row lost, a level-2 group with no rows);
+- ``column_unread``: cells of one column, in rows that were read, that no field took (a column whose
+  header went unrecognised);
 - ``page_gap``: a page inside the form's page span from which no field came;
 - ``table_unmapped``: a table carrying the form's labels (or title) that no form took any cell from.
 
@@ -40,10 +42,11 @@ class Gap:
     bbox: BBox | None
     zh: str
     en: str
+    also: tuple[str, ...] = ()  # further sections it may concern
 
     def issue(self) -> Issue:
         return Issue(stage=STAGE, page=self.page, message=f"{self.zh} / {self.en}", severity="warning",
-                     bbox=self.bbox, document=self.document, fields=(self.section,), kind=self.kind)
+                     bbox=self.bbox, document=self.document, fields=(self.section, *self.also), kind=self.kind)
 
 
 # ------------------------------------------------------------------ form data, read generically
@@ -212,6 +215,7 @@ def _row_cells(table: Table) -> dict[int, list[Cell]]:
 def unread_rows(result: Result, used: dict[tuple[str, int, int], tuple[int, str]]) -> list[Gap]:
     """Rows of a table a form read from that hold non-label text of which no field took a cell."""
     gaps = []
+    empty = empty_lists(result)
     for table in result.tables:
         mine = sorted((r, owner) for (t, r, _), owner in used.items() if t == table.id)
         if not mine:
@@ -227,12 +231,57 @@ def unread_rows(result: Result, used: dict[tuple[str, int, int], tuple[int, str]
             if not content or all(_is_heading(c.text) for c in content):
                 continue
             above = [owner for rr, owner in mine if rr < r] or [mine[0][1]]
+            below = [owner for rr, owner in mine if rr > r and owner[0] == above[-1][0]]
             doc, path = above[-1]
             section = section_of(path)
+            # a lost row belongs to the section above it, or opens the one below (its label lost with it)
+            also = tuple(dict.fromkeys([section_of(p) for _, p in below[:1]] + empty.get(doc, [])))
+            also = tuple(a for a in also if a != section)
             snippet = "".join(content[0].text.split())[:12]
             gaps.append(Gap("row_unread", doc, section, content[0].page, _bbox_union(content),
                             f"{section}: 表格第{r + 1}行（“{snippet}”）未读入任何字段，可能缺行",
-                            f"{section}: table row {r + 1} ('{snippet}') went into no field; row missing?"))
+                            f"{section}: table row {r + 1} ('{snippet}') went into no field; row missing?", also))
+    return gaps
+
+
+def empty_lists(result: Result) -> dict[int, list[str]]:
+    """Document index -> its list sections that hold no row (where a lost row most likely belongs)."""
+    return {i: [k for k, v in doc.data.items() if isinstance(v, list) and not v] for i, doc in enumerate(result.documents)}
+
+
+# A column of a read table with this many unused content cells in rows that were read is a region no field
+# took (a column whose header went unrecognised: 指标解释 under another name); one stray cell is not.
+MIN_UNREAD_COLUMN = 2
+
+
+def unread_columns(result: Result, used: dict[tuple[str, int, int], tuple[int, str]]) -> list[Gap]:
+    """Columns of a table a form read from whose cells, in rows that were read, no field took."""
+    gaps = []
+    for table in result.tables:
+        owners = {(r, c): owner for (t, r, c), owner in used.items() if t == table.id}
+        if not owners:
+            continue
+        read_rows = {r for r, _ in owners}
+        by_col: dict[int, list[tuple[Cell, tuple[int, str]]]] = {}
+        for c in table.cells:
+            if c.row not in read_rows or (c.row, c.col) in owners or not c.text.strip():
+                continue
+            if _is_label(c.text) or _is_note(c.text) or _is_heading(c.text):
+                continue
+            row_owner = next(o for (r, _), o in sorted(owners.items()) if r == c.row)
+            by_col.setdefault(c.col, []).append((c, row_owner))
+        for col, hits in sorted(by_col.items()):
+            if len(hits) < MIN_UNREAD_COLUMN:
+                continue
+            doc = hits[0][1][0]
+            sections = tuple(dict.fromkeys(section_of(o[1]) for _, o in hits if o[0] == doc))
+            cells = [c for c, _ in hits]
+            page = cells[0].page
+            snippet = "".join(cells[0].text.split())[:12]
+            gaps.append(Gap("column_unread", doc, sections[0], page, _bbox_union([c for c in cells if c.page == page]),
+                            f"{sections[0]}: 第{col + 1}列有{len(cells)}个单元格（“{snippet}”…）未读入任何字段",
+                            f"{sections[0]}: {len(cells)} cells of column {col + 1} ('{snippet}'...) went into no field",
+                            sections[1:]))
     return gaps
 
 
@@ -291,7 +340,7 @@ def find_gaps(result: Result) -> list[Gap]:
     gaps: list[Gap] = []
     for i, doc in enumerate(result.documents):
         gaps += seq_gaps(doc, i, tables) + sum_gaps(doc, i, tables) + page_gaps(doc, i, used, tables)
-    gaps += unread_rows(result, used) + unmapped_tables(result, used)
+    gaps += unread_rows(result, used) + unread_columns(result, used) + unmapped_tables(result, used)
     return gaps
 
 

@@ -79,11 +79,28 @@ def reliability(items: Sequence[tuple[float, bool]], n_bins: int = 10) -> list[d
     return out
 
 
-def forecast_figures(items: Sequence[tuple[float, bool]]) -> dict:
+def review_catch_units(units: Sequence[tuple[float, int]], share: float, n_values: int | None = None) -> float | None:
+    """Share of all errors found by reviewing, least confident first, ``share`` of ``n_values`` units.
+
+    A unit is (confidence, errors found there): a value (0 or 1 error), or a completeness item holding the
+    absent values it points at. The budget is ``share`` of the values (default: of the units); ties broken
+    against the reviewer (units with fewer errors first)."""
+    total = sum(e for _, e in units)
+    if total == 0:
+        return None
+    k = math.ceil(share * (n_values if n_values is not None else len(units)))
+    ordered = sorted(units, key=lambda ce: (ce[0], ce[1]))
+    return sum(e for _, e in ordered[:k]) / total
+
+
+def forecast_figures(items: Sequence[tuple[float, bool]], units: Sequence[tuple[float, int]] | None = None) -> dict:
+    """``items``: (confidence, wrong) per value, absent ones included; ``units``: what a reviewer works
+    through (see ``review_catch_units``); the review budget is a share of the values."""
     errors = sum(w for _, w in items)
     out: dict = {"items": len(items), "errors": errors, "few_errors": errors < FEW_ERRORS}
     for s in REVIEW_SHARES:
-        out[f"caught_{round(s * 100)}"] = review_catch_rate(items, s)
+        out[f"caught_{round(s * 100)}"] = (review_catch_units(units, s, len(items)) if units is not None
+                                           else review_catch_rate(items, s))
     out["wrong_at_0.9"] = wrong_at_or_above(items, 0.9)
     out["ece"] = expected_calibration_error(items)
     out["auroc"] = auroc(items)
