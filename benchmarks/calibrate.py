@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -99,8 +100,10 @@ def _pointing_gap(gaps, doc_index: int | None, path: str, pages: set[int]) -> in
     document naming its section (or the whole form), or an unmapped form-like table on its pages."""
     from extract.completeness import section_of
 
+    name = re.sub(r"\[\d+\]", "[]", path)
     for n, g in enumerate(gaps):
-        if doc_index is not None and g.document == doc_index and (section_of(path) in g.fields or "*" in g.fields):
+        if doc_index is not None and g.document == doc_index and (
+                section_of(path) in g.fields or "*" in g.fields or path in g.fields or name in g.fields):
             return n
         if g.kind == "table_unmapped" and (g.page in pages or (doc_index is None and g.document is None)):
             return n

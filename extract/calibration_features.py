@@ -8,21 +8,28 @@ field and the completeness gaps of its section.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Any
 
 from extract.types import Cell, Result
 
 FEATURES = ("logit_conf", "ocr", "weak", "disagree", "cell_doubt", "map_discount", "check_failed",
-            "check_vouched", "gap", "no_source", "unparsed", "unruled", "long_text")
+            "check_vouched", "gap", "no_source", "unparsed", "unruled", "long_text", "label_like")
 # Where the fit starts from and is pulled back to (ridge toward it): the mapper's own confidence, taken at
 # its word (P(right) = conf), until the training split says otherwise. With few training errors (born-digital
 # documents have a handful) the calibration then stays the mapper's ordering instead of swinging.
-PRIOR = {"logit_conf": 1.0}
+# A doubt flag (a yes/no signal that something is off) starts at DOUBT_PRIOR on the logit scale: the odds of
+# being right cut ~7 times (1.0 -> 0.99 -> ~0.93 on the shipped intercept). The generated training split
+# shows some flags only a handful of times (a value reading as a label: a header row read as data, seen on
+# independent renderings), too few to weigh them; the prior keeps them lowering, the data moves it.
+DOUBT_PRIOR = -2.0
+PRIOR = {"logit_conf": 1.0, "check_failed": DOUBT_PRIOR, "gap": DOUBT_PRIOR, "no_source": DOUBT_PRIOR,
+         "unparsed": DOUBT_PRIOR, "label_like": DOUBT_PRIOR}
 LOGIT_CLIP = 1e-3
 # +1: the feature can only raise P(right); -1: only lower it (a doubt signal); 0: either (fitting enforces it).
 SIGNS = {"logit_conf": 1, "ocr": -1, "weak": -1, "disagree": -1, "cell_doubt": -1, "map_discount": -1,
          "check_failed": -1, "check_vouched": 1, "gap": -1, "no_source": -1, "unparsed": -1, "unruled": -1,
-         "long_text": 0}
+         "long_text": 0, "label_like": -1}
 CROSS_FALLBACK = {"expenditure_equals_income", "level_split_equals_development", "tasks_equal_project_expenditure"}
 
 
@@ -71,7 +78,19 @@ def field_features(path: str, leaf: dict, cell: Cell | None, table_structure: st
         "unparsed": 1.0 if value is None and leaf.get("raw") else 0.0,
         "unruled": 1.0 if table_structure not in (None, "ruled") else 0.0,
         "long_text": 1.0 if isinstance(value, str) and len(value) > 20 else 0.0,
+        "label_like": 1.0 if isinstance(value, str) and _reads_as_label(value) else 0.0,
     }
+
+
+@lru_cache(maxsize=4096)
+def _reads_as_label(text: str) -> bool:
+    """A value that is one of the form's own labels (序号, 绩效指标...): a header row read as data."""
+    from extract.completeness import _is_heading, label_keys
+
+    try:
+        return bool(label_keys(text)) and not _is_heading(text)  # 时效指标 is a level's value, also a label
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def document_features(result: Result, index: int) -> dict[str, dict[str, float]]:

@@ -13,6 +13,8 @@ rows, every ``seq``, every field's source cell) and the result's tables, not thr
 - ``column_unread``: cells of one column, in rows that were read, that no field took (a column whose
   header went unrecognised);
 - ``page_gap``: a page inside the form's page span from which no field came;
+- ``not_found``: a field the form prints whose label (or title line) was never found (the mapper's blank
+  at confidence 0.0, which the value queue cannot show);
 - ``table_unmapped``: a table carrying the form's labels (or title) that no form took any cell from.
 
 Each gap names its document, its section (``key_tasks``, ``indicators``; ``*`` for a whole form) and a
@@ -334,12 +336,35 @@ def _nearest_document(result: Result, page: int | None) -> int | None:
     return None
 
 
+def _field_name(path: str) -> str:
+    return re.sub(r"\[\d+\]", "[]", path)
+
+
+def not_found(doc: FormDocument, index: int) -> list[Gap]:
+    """Fields the form prints whose label or line was never found: the mapper leaves them blank at
+    confidence 0.0 (a blank it knows nothing about; an unprinted one gets its own confidence). The queue
+    has no cell to show for them, so each field name becomes one item (a list's rows grouped)."""
+    missing: dict[str, int] = {}
+    for path, leaf in _leaves(doc.data):
+        if leaf.get("value") is None and not leaf.get("source") and not leaf.get("raw") and not leaf.get("confidence"):
+            name = _field_name(path)
+            missing[name] = missing.get(name, 0) + 1
+    page = min(doc.pages) if doc.pages else None
+    gaps = []
+    for name, n in missing.items():
+        rows_zh, rows_en = (f"（{n}行）", f" ({n} rows)") if "[]" in name else ("", "")
+        gaps.append(Gap("not_found", index, name, page, None, f"未找到字段 {name}{rows_zh}",
+                        f"{name} not found on the form{rows_en}"))
+    return gaps
+
+
 def find_gaps(result: Result) -> list[Gap]:
     tables = {t.id: t for t in result.tables}
     used = used_cells(result)
     gaps: list[Gap] = []
     for i, doc in enumerate(result.documents):
         gaps += seq_gaps(doc, i, tables) + sum_gaps(doc, i, tables) + page_gaps(doc, i, used, tables)
+        gaps += not_found(doc, i)
     gaps += unread_rows(result, used) + unread_columns(result, used) + unmapped_tables(result, used)
     return gaps
 
