@@ -6,7 +6,8 @@
 
 Splits (generated corpus, ``corpus/generated/``; scans by ``python -m corpus.scan``):
 - training: generator seed 0 (``born_digital``, the two seed forms among them), its first 12 documents
-  scanned mild (``tr_mild``, scan seed 0) and harsh (``tr_harsh``);
+  scanned mild (``tr_mild``, scan seed 0) and harsh (``tr_harsh``); and independent renderings of
+  ``corpus.routes`` from its *tuning* wording split (``tr_indep``: ``--split tune --out corpus/generated/indep``);
 - held-out: generator seed 1 without the seed forms (``ho_born``: other documents, styles drawn afresh), its
   first 12 scanned mild and harsh with scan seed 1 (``ho_mild``, ``ho_harsh``); independent renderings of
   ``corpus.routes`` (LibreOffice/Chromium, its held-out wording split: ``in_born``) and their first 6
@@ -252,7 +253,8 @@ def report(names: list[str] | None = None) -> dict:
     model = load()
     names = names or [n for n in list(HELDOUT) + list(routes_sets()) if (CACHE / n).exists()]
     record: dict = {"model": model, "sets": {}}
-    curves = {}
+    curves: dict = {}
+    pooled: dict = {}
     for name in names:
         per = {"calibrated": ([], []), "mapper": ([], [])}
         silent = ok_silent = docs = 0
@@ -268,18 +270,31 @@ def report(names: list[str] | None = None) -> dict:
         record["sets"][name] = {"documents": docs, "silent_docs": silent, "silent_ok_docs": ok_silent,
                                 **{k: forecast_figures(*v) for k, v in per.items()}}
         curves[name] = per["calibrated"][0]
+        group = "all born-digital" if name.endswith("_born") else "all scans"
+        acc = pooled.setdefault(group, {"documents": 0, "silent_docs": 0, "silent_ok_docs": 0,
+                                        "calibrated": ([], []), "mapper": ([], [])})
+        acc["documents"] += docs
+        acc["silent_docs"] += silent
+        acc["silent_ok_docs"] += ok_silent
+        for k, (v, u) in per.items():
+            acc[k][0].extend(v)
+            acc[k][1].extend(u)
+    for group, acc in pooled.items():
+        record["sets"][group] = {**{k: acc[k] for k in ("documents", "silent_docs", "silent_ok_docs")},
+                                 **{k: forecast_figures(*acc[k]) for k in ("calibrated", "mapper")}}
     OUT.mkdir(parents=True, exist_ok=True)
     plot_reliability(curves, OUT / "confidence_reliability.png")
     (OUT / "confidence.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
     lines = ["| held-out set | docs | values | errors | caught@5% | caught@10% | caught@20% | wrong ≥0.9 | ECE | "
-             "silent docs | mapper caught@10% | mapper wrong ≥0.9 |", "|---" * 12 + "|"]
+             "silent docs (ok) | mapper caught@10% | mapper wrong ≥0.9 | mapper ECE |", "|---" * 13 + "|"]
     for name, e in record["sets"].items():
         c, m = e["calibrated"], e["mapper"]
         f = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
         few = " (<%d)" % FEW_ERRORS if c["few_errors"] else ""
         lines.append(f"| {name} | {e['documents']} | {c['items']} | {c['errors']}{few} | {f(c['caught_5'])} | "
                      f"{f(c['caught_10'])} | {f(c['caught_20'])} | {c['wrong_at_0.9']} | {f(c['ece'])} | "
-                     f"{e['silent_docs']} | {f(m['caught_10'])} | {m['wrong_at_0.9']} |")
+                     f"{e['silent_docs']} ({e['silent_ok_docs']}) | {f(m['caught_10'])} | {m['wrong_at_0.9']} | "
+                     f"{f(m['ece'])} |")
     (OUT / "confidence.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return record

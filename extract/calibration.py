@@ -58,17 +58,20 @@ def calibrate_document(doc: FormDocument, result: Result, model: dict[str, Any],
     from extract.calibration_features import document_features, set_confidences
     from extract.mapping.checks import aggregate_confidence
 
-    from extract.completeness import _leaves
+    from extract.completeness import _leaves, section_coverage, section_of
 
     feats = document_features(result, doc_index)
+    coverage = {s: c for (d, s), c in section_coverage(result).items() if d == doc_index}
     mapped = {path: float(leaf["confidence"]) for path, leaf in _leaves(doc.data)}
     new = {}
     for path, x in feats.items():
         p = predict(model, x)
-        if x.get("check_failed"):
-            # a failed check is the form's own arithmetic disagreeing: rare in any training split, so the fit
-            # cannot weigh it; the calibration may lower such a field, never raise it above the mapper's word
+        if model.get("upper_bound") == "mapper" or any(x.get(flag) for flag in CAPPED_FLAGS):
+            # the form's own arithmetic disagreeing, or a gap in the section: rare in any training split (and
+            # there mostly harmless), common where the mapper meets a layout it does not know; the fit cannot
+            # weigh them, so the calibration may lower such a field, never raise it above the mapper's word
             p = min(p, mapped.get(path, p))
+        p = min(p, coverage.get(section_of(path), 1.0))  # a section partly unread is at most that sure
         new[path] = round(min(max(p, 0.0), 1.0), 4)
     data = set_confidences(doc.data, new)
     return doc.model_copy(update={"data": data, "confidence": aggregate_confidence(data)})
@@ -82,6 +85,7 @@ def calibrate(result: Result, model: dict[str, Any] | None = None) -> Result:
     return result.model_copy(update={"documents": docs})
 
 
+CAPPED_FLAGS = ("check_failed", "gap", "label_like")
 GAP_CEILING = 0.99
 """A document with a completeness gap is not certain, whatever its fields say: its confidence is at most
 the mean confidence of the fields of the gap's sections, and below 1 (rounding must not hide the gap)."""

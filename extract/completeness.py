@@ -12,6 +12,7 @@ rows, every ``seq``, every field's source cell) and the result's tables, not thr
   field took any cell (an indicator row lost, a level-2 group with no rows);
 - ``column_unread``: cells of one column, in rows that were read, that no field took (a column whose
   header went unrecognised);
+- ``label_row``: a list row holding one of the form's labels as a value (a header read as a row);
 - ``page_gap``: a page inside the form's page span from which no field came;
 - ``not_found``: a field the form prints whose label (or title line) was never found (the mapper's blank
   at confidence 0.0, which the value queue cannot show);
@@ -45,6 +46,7 @@ class Gap:
     zh: str
     en: str
     also: tuple[str, ...] = ()  # further sections it may concern
+    unread: int = 0  # content cells that went into no field (unread rows and columns)
 
     def issue(self) -> Issue:
         return Issue(stage=STAGE, page=self.page, message=f"{self.zh} / {self.en}", severity="warning",
@@ -242,7 +244,8 @@ def unread_rows(result: Result, used: dict[tuple[str, int, int], tuple[int, str]
             snippet = "".join(content[0].text.split())[:12]
             gaps.append(Gap("row_unread", doc, section, content[0].page, _bbox_union(content),
                             f"{section}: 表格第{r + 1}行（“{snippet}”）未读入任何字段，可能缺行",
-                            f"{section}: table row {r + 1} ('{snippet}') went into no field; row missing?", also))
+                            f"{section}: table row {r + 1} ('{snippet}') went into no field; row missing?", also,
+                            len(content)))
     return gaps
 
 
@@ -283,7 +286,7 @@ def unread_columns(result: Result, used: dict[tuple[str, int, int], tuple[int, s
             gaps.append(Gap("column_unread", doc, sections[0], page, _bbox_union([c for c in cells if c.page == page]),
                             f"{sections[0]}: 第{col + 1}列有{len(cells)}个单元格（“{snippet}”…）未读入任何字段",
                             f"{sections[0]}: {len(cells)} cells of column {col + 1} ('{snippet}'...) went into no field",
-                            sections[1:]))
+                            sections[1:], len(cells)))
     return gaps
 
 
@@ -358,15 +361,52 @@ def not_found(doc: FormDocument, index: int) -> list[Gap]:
     return gaps
 
 
+def label_rows(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[Gap]:
+    """List rows with a value that is one of the form's labels (序号, 项目名称): a header row read as data,
+    which shifts what the list holds; the list is doubtful as a whole."""
+    gaps = []
+    for key, rows in doc.data.items():
+        if not isinstance(rows, list):
+            continue
+        for i, row in enumerate(rows):
+            if not isinstance(row, dict):
+                continue
+            hits = [leaf["value"] for _, leaf in _leaves(row) if isinstance(leaf.get("value"), str)
+                    and leaf.get("source") and _is_label(leaf["value"]) and not _is_heading(leaf["value"])]
+            if hits:
+                cells = _item_cells(row, tables)
+                page = cells[0].page if cells else None
+                gaps.append(Gap("label_row", index, key, page, _bbox_union([c for c in cells if c.page == page]),
+                                f"{key}[{i}]: 表头（“{hits[0][:10]}”）被当作数据行读入？",
+                                f"{key}[{i}]: a header ('{hits[0][:10]}') read as a row?"))
+    return gaps
+
+
 def find_gaps(result: Result) -> list[Gap]:
     tables = {t.id: t for t in result.tables}
     used = used_cells(result)
     gaps: list[Gap] = []
     for i, doc in enumerate(result.documents):
         gaps += seq_gaps(doc, i, tables) + sum_gaps(doc, i, tables) + page_gaps(doc, i, used, tables)
-        gaps += not_found(doc, i)
+        gaps += not_found(doc, i) + label_rows(doc, i, tables)
     gaps += unread_rows(result, used) + unread_columns(result, used) + unmapped_tables(result, used)
     return gaps
+
+
+def section_coverage(result: Result) -> dict[tuple[int, str], float]:
+    """(document, section) -> share of the section's content cells that went into a field, for sections
+    with unread rows or columns. A section a third of whose printed content no field took cannot be more
+    than two thirds sure of its values: ``extract.calibration`` bounds their confidence by it."""
+    read: dict[tuple[int, str], int] = {}
+    for doc, path in used_cells(result).values():
+        key = (doc, section_of(path))
+        read[key] = read.get(key, 0) + 1
+    unread: dict[tuple[int, str], int] = {}
+    for g in find_gaps(result):
+        if g.unread and g.document is not None:
+            key = (g.document, g.section)
+            unread[key] = unread.get(key, 0) + g.unread
+    return {k: read.get(k, 0) / (read.get(k, 0) + n) for k, n in unread.items()}
 
 
 def add_completeness(result: Result) -> Result:
