@@ -27,7 +27,9 @@ REPO = Path(__file__).resolve().parents[1]
 GENERATED = REPO / "corpus" / "generated"
 CACHE = REPO / "benchmarks" / "results" / "tmp" / "calibration"
 OUT = REPO / "benchmarks" / "results"
-TRAIN = {"tr_born": "born_digital", "tr_mild": "tr_mild", "tr_harsh": "tr_harsh"}
+TRAIN = {"tr_born": "born_digital", "tr_mild": "tr_mild", "tr_harsh": "tr_harsh",
+         # independent renderings of helper "routes", its tuning wording split (``--split tune``)
+         "tr_indep": "indep/tune"}
 HELDOUT = {"ho_born": "ho_born", "ho_mild": "ho_mild", "ho_harsh": "ho_harsh",
            # independent renderings (LibreOffice from XLSX, Chromium from HTML: helper "routes", its held-out
            # split, made by ``python -m corpus.routes --out corpus/generated/indep --split heldout``), as

@@ -259,6 +259,12 @@ def empty_lists(result: Result) -> dict[int, list[str]]:
 MIN_UNREAD_COLUMN = 2
 
 
+def _blank_scalars(doc: FormDocument) -> tuple[str, ...]:
+    """The form's top-level single fields left blank with no cell: what an unread label/value pair beside
+    another such field most likely held."""
+    return tuple(k for k, v in doc.data.items() if _is_field(v) and v.get("value") is None and not v.get("source"))
+
+
 def unread_columns(result: Result, used: dict[tuple[str, int, int], tuple[int, str]]) -> list[Gap]:
     """Columns of a table a form read from whose cells, in rows that were read, no field took."""
     gaps = []
@@ -268,15 +274,21 @@ def unread_columns(result: Result, used: dict[tuple[str, int, int], tuple[int, s
             continue
         read_rows = {r for r, _ in owners}
         by_col: dict[int, list[tuple[Cell, tuple[int, str]]]] = {}
+        labels_unused: dict[int, int] = {}
         for c in table.cells:
             if c.row not in read_rows or (c.row, c.col) in owners or not c.text.strip():
                 continue
             if _is_label(c.text) or _is_note(c.text) or _is_heading(c.text):
+                if _is_label(c.text):
+                    labels_unused[c.row] = labels_unused.get(c.row, 0) + 1
                 continue
             row_owner = next(o for (r, _), o in sorted(owners.items()) if r == c.row)
             by_col.setdefault(c.col, []).append((c, row_owner))
+        lone: dict[int, list[tuple[Cell, tuple[int, str]]]] = {}
         for col, hits in sorted(by_col.items()):
             if len(hits) < MIN_UNREAD_COLUMN:
+                for hit in hits:
+                    lone.setdefault(hit[0].row, []).append(hit)
                 continue
             doc = hits[0][1][0]
             sections = tuple(dict.fromkeys(section_of(o[1]) for _, o in hits if o[0] == doc))
@@ -287,6 +299,20 @@ def unread_columns(result: Result, used: dict[tuple[str, int, int], tuple[int, s
                             f"{sections[0]}: 第{col + 1}列有{len(cells)}个单元格（“{snippet}”…）未读入任何字段",
                             f"{sections[0]}: {len(cells)} cells of column {col + 1} ('{snippet}'...) went into no field",
                             sections[1:], len(cells)))
+        for row, hits in sorted(lone.items()):
+            # a label and its value side by side that no field took: a label worded another way
+            # (资金主管单位 for 资金主管部门); one stray cell alone is noise (a unit, a mark)
+            if len(hits) + labels_unused.get(row, 0) < 2:
+                continue
+            doc, path = hits[0][1]
+            cells = [c for c, _ in hits]
+            snippet = "".join(cells[0].text.split())[:12]
+            section = section_of(path)
+            gaps.append(Gap("cells_unread", doc, section, cells[0].page, _bbox_union(cells),
+                            f"{section}: 表格第{row + 1}行有{len(cells)}个单元格（“{snippet}”…）未读入任何字段",
+                            f"{section}: {len(cells)} cells of table row {row + 1} ('{snippet}'...) went into no field",
+                            _blank_scalars(result.documents[doc]) if _is_field(result.documents[doc].data.get(section))
+                            else (), len(cells)))
     return gaps
 
 
