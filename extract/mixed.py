@@ -7,7 +7,7 @@ from typing import Sequence
 import numpy as np
 
 from extract.text import looks_garbled
-from extract.types import Cell, Table
+from extract.types import Cell, Table, evidence_of_spans
 
 # OCR'd text replacing a broken text layer is less sure than either clean source on its own.
 MIXED_FACTOR = 0.95
@@ -51,6 +51,8 @@ def reread_garbled_cells(tables: Sequence[Table], page: int, image: np.ndarray, 
 # slips hide: a dropped comma, ≥ read as =, a digit lost to a seal. Agreement says little more than the
 # OCR score did; disagreement is strong evidence, so it only ever lowers confidence.
 DISAGREE_FACTOR = 0.5
+# CellEvidence.agreement by disagreement kind (0 same, 1 punctuation only, 2 characters).
+AGREEMENT = {0: 1.0, 1: 0.5, 2: 0.0}
 
 
 def _comparable(text: str) -> str:
@@ -75,10 +77,16 @@ def second_opinion(tables: Sequence[Table], page: int, image: np.ndarray, dpi: f
     if not targets:
         return list(tables), 0
     crops = ocr_cells(image, [c for _, c in targets], engine, dpi)
-    changed = []
+    changed, agreed = [], []
     for (i, cell), crop in zip(targets, crops):
         kind = _disagree_kind(cell.text, crop.text)
+        update: dict = {"evidence": evidence_of_spans(cell.spans, agreement=AGREEMENT[kind])}
         if kind:
             factor = DISAGREE_FACTOR if kind == 2 else (1 + DISAGREE_FACTOR) / 2
-            changed.append((i, cell.model_copy(update={"confidence": round(cell.confidence * factor, 4)})))
-    return replace_cells(tables, changed), len(changed)
+            update["confidence"] = round(cell.confidence * factor, 4)
+        (changed if kind else agreed).append((i, cell.model_copy(update=update)))
+    out = replace_cells(tables, changed)
+    if agreed:  # the agreement is recorded as evidence; the table's confidence is not moved by it
+        kept = [t.confidence for t in out]
+        out = [t.model_copy(update={"confidence": c}) for t, c in zip(replace_cells(out, agreed), kept)]
+    return out, len(changed)

@@ -263,5 +263,8 @@ def assemble(source: SourceInfo, reads: list[PageRead], issues: list[Issue], opt
     timings["assemble"] = time.perf_counter() - t0
     errors = [i for i in issues if i.severity == "error"]
     status = "partial" if errors else "ok"
-    return Result(status=status, source=source, pages=tuple(r.info for r in reads), tables=tuple(tables),
-                  documents=tuple(documents), issues=tuple(issues), timings=timings)
+    result = Result(status=status, source=source, pages=tuple(r.info for r in reads), tables=tuple(tables),
+                    documents=tuple(documents), issues=tuple(issues), timings=timings)
+    from extract.calibration import after_mapping
+
+    return after_mapping(result)  # completeness items, then calibrated confidences

@@ -23,7 +23,7 @@ class ReviewItem(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    kind: Literal["field", "cell"]
+    kind: Literal["field", "cell", "gap"]
     key: str  # field path ("budget.basic_expenditure", "key_tasks[0].amount") or "t1:r3c2" for a cell
     form_index: int | None = None
     value: Any = None
@@ -33,6 +33,12 @@ class ReviewItem(BaseModel):
     page: int | None = None
     table: str | None = None
     cells: tuple[tuple[int, int], ...] = ()
+    bbox: tuple[float, float, float, float] | None = None  # the page region a gap points at
+
+
+GAP_CONFIDENCE = 0.0
+"""A completeness gap (something went missing) is shown before every doubtful value: an absent value has
+no confidence of its own, and it is the error no other queue entry leads to."""
 
 
 def needs_review(confidence: float | None) -> bool:
@@ -91,8 +97,18 @@ def check_touches(check: Check | dict, path: str) -> bool:
                for f in fields)
 
 
-def field_reasons(path: str, field: dict, checks: list, scanned: bool) -> tuple[str, ...]:
-    """Why a field is doubtful, in words a reviewer can act on."""
+def gap_touches(gap, path: str, form_index: int | None) -> bool:
+    """A completeness issue (Issue or its dict) concerns the field at ``path`` of form ``form_index``."""
+    g = gap if isinstance(gap, dict) else gap.model_dump()
+    if g.get("document") != form_index:
+        return False
+    section = path.split(".")[0].split("[")[0]
+    return any(f in ("*", section) for f in g.get("fields") or ())
+
+
+def field_reasons(path: str, field: dict, checks: list, scanned: bool, gaps: list = (),
+                  form_index: int | None = None) -> tuple[str, ...]:
+    """Why a field is doubtful, in words a reviewer can act on (``gaps``: completeness issues)."""
     reasons: list[str] = []
     conf = field.get("confidence")
     if needs_review(conf):
@@ -106,6 +122,9 @@ def field_reasons(path: str, field: dict, checks: list, scanned: bool) -> tuple[
         reasons.append(f"could not read a value from {field['raw']!r}")
     if field.get("source") is None and field.get("value") is not None:
         reasons.append("no source cell (label not matched in the table)")
+    for g in gaps:
+        if gap_touches(g, path, form_index):
+            reasons.append(f"section incomplete: {(g if isinstance(g, dict) else g.model_dump())['message']}")
     return tuple(reasons)
 
 
@@ -114,18 +133,23 @@ def cell_reasons(confidence: float, scanned: bool) -> tuple[str, ...]:
 
 
 def review_queue(result: Result) -> list[ReviewItem]:
-    """Fields and cells of one result below the threshold, lowest confidence first.
+    """Completeness gaps first, then fields and cells of one result below the threshold, lowest
+    confidence first.
 
     A cell that is the source of a queued field is not queued again on its own.
     """
     scanned_pages = {p.page for p in result.pages if p.kind == "scanned"}
-    items: list[ReviewItem] = []
+    gaps = [i for i in result.issues if i.stage == "completeness" and i.severity != "info"]
+    items: list[ReviewItem] = [
+        ReviewItem(kind="gap", key=f"gap{n}:{g.kind}:{','.join(g.fields)}", form_index=g.document,
+                   confidence=GAP_CONFIDENCE, reasons=(g.message,), page=g.page, bbox=g.bbox)
+        for n, g in enumerate(gaps)]
     field_cells: set[tuple[str, int, int]] = set()
     for index, doc in enumerate(result.documents):
         for path, field in iter_fields(doc.data):
             src = field.get("source") or {}
             page = src.get("page")
-            reasons = field_reasons(path, field, list(doc.checks), page in scanned_pages)
+            reasons = field_reasons(path, field, list(doc.checks), page in scanned_pages, gaps, index)
             if not field_needs_review(field):
                 continue
             cells = tuple(tuple(rc) for rc in src.get("cells") or ())
@@ -141,4 +165,4 @@ def review_queue(result: Result) -> list[ReviewItem]:
                                     raw=cell.text, confidence=cell.confidence,
                                     reasons=cell_reasons(cell.confidence, cell.page in scanned_pages),
                                     page=cell.page, table=table.id, cells=((cell.row, cell.col),)))
-    return sorted(items, key=lambda i: (i.confidence, i.kind, i.key))
+    return sorted(items, key=lambda i: (i.confidence, i.kind != "gap", i.kind, i.key))

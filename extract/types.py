@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 BBox = tuple[float, float, float, float]
 
@@ -68,6 +68,25 @@ class Grid(Frozen):
         return max(len(self.col_edges) - 1, 0)
 
 
+class CellEvidence(Frozen):
+    """What later stages need to know about how a cell's text was read, kept through JSON (``Cell.spans``
+    is not): mapping a stored result then gives the confidences it gave in process."""
+
+    source: Literal["pdf", "ocr", "mixed"] = Field(description="text layer, OCR, or both")
+    weakest: float = Field(1.0, description="lowest span score (an OCR line's score carries its weakest "
+                                            "character's); 1.0 for a clean text layer")
+    agreement: float | None = Field(None, description="second reading from the cell's own crop: 1.0 same, "
+                                                      "0.5 punctuation differs, 0.0 characters differ; None: not re-read")
+
+
+def evidence_of_spans(spans: tuple[TextSpan, ...], agreement: float | None = None) -> CellEvidence | None:
+    if not spans:
+        return None
+    kinds = {s.source for s in spans}
+    source = "mixed" if len(kinds) > 1 else next(iter(kinds))
+    return CellEvidence(source=source, weakest=round(min(s.confidence for s in spans), 4), agreement=agreement)
+
+
 class Cell(Frozen):
     row: int
     col: int
@@ -78,6 +97,29 @@ class Cell(Frozen):
     page: int = 1
     bbox: BBox
     spans: tuple[TextSpan, ...] = Field((), exclude=True, description="evidence; not written to JSON")
+    evidence: CellEvidence | None = Field(
+        None, description="how the text was read (see CellEvidence); derived from spans when they are at hand")
+
+    @property
+    def ev(self) -> CellEvidence | None:
+        """The cell's evidence: from its spans in process (the agreement of a second reading kept from
+        ``evidence``), from the stored ``evidence`` after a JSON round trip."""
+        if self.spans:
+            return evidence_of_spans(self.spans, self.evidence.agreement if self.evidence else None)
+        return self.evidence
+
+    @property
+    def read_by_ocr(self) -> bool:
+        ev = self.ev
+        return ev is not None and ev.source != "pdf"
+
+    @model_serializer(mode="wrap")
+    def _with_evidence(self, handler):
+        data = handler(self)
+        if isinstance(data, dict) and self.spans:
+            ev = self.ev
+            data["evidence"] = ev.model_dump() if ev is not None else None
+        return data
 
 
 class Table(Frozen):
@@ -136,6 +178,10 @@ class Issue(Frozen):
     page: int | None = None
     message: str
     severity: Literal["info", "warning", "error"] = "warning"
+    bbox: BBox | None = Field(None, description="the page region the issue points at, when it has one")
+    document: int | None = Field(None, description="index into Result.documents of the form it concerns")
+    fields: tuple[str, ...] = Field((), description="form field paths or sections it concerns (key_tasks, indicators)")
+    kind: str | None = Field(None, description="machine-readable kind (completeness: seq_gap, sum_short, ...)")
 
 
 class SourceInfo(Frozen):

@@ -119,7 +119,7 @@ OCR_STROKE_LOSS_QUALITY = 0.6
 
 
 def _read_by_ocr(cell: Cell | None) -> bool:
-    return cell is not None and any(sp.source == "ocr" for sp in cell.spans)
+    return cell is not None and cell.read_by_ocr  # serialized evidence: the same after a JSON round trip
 
 
 def _table_read_by_ocr(table) -> bool:

@@ -1,0 +1,325 @@
+"""Fit the confidence calibration on a training split; measure it on held-out splits.
+
+    python -m benchmarks.calibrate collect [SET ...]   # run the pipeline (uncalibrated) and cache results
+    python -m benchmarks.calibrate fit                 # fit on the training split -> extract/calibration.json
+    python -m benchmarks.calibrate report              # held-out figures -> benchmarks/results/confidence.{md,json,png}
+
+Splits (generated corpus, ``corpus/generated/``; scans by ``python -m corpus.scan``):
+- training: generator seed 0 (``born_digital``, the two seed forms among them), its first 12 documents
+  scanned mild (``tr_mild``, scan seed 0) and harsh (``tr_harsh``); and independent renderings of
+  ``corpus.routes`` from its *tuning* wording split (``tr_indep``: ``--split tune --out corpus/generated/indep``);
+- held-out: generator seed 1 without the seed forms (``ho_born``: other documents, styles drawn afresh), its
+  first 12 scanned mild and harsh with scan seed 1 (``ho_mild``, ``ho_harsh``); independent renderings of
+  ``corpus.routes`` (LibreOffice/Chromium, its held-out wording split: ``in_born``) and their first 6
+  scanned mild and harsh with scan seed 2 (``in_mild``, ``in_harsh``); further folders by ``BENCH_ROUTES``.
+No constant is tuned on a held-out set: ``fit`` reads the training split only.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+GENERATED = REPO / "corpus" / "generated"
+CACHE = REPO / "benchmarks" / "results" / "tmp" / "calibration"
+OUT = REPO / "benchmarks" / "results"
+TRAIN = {"tr_born": "born_digital", "tr_mild": "tr_mild", "tr_harsh": "tr_harsh",
+         # independent renderings of helper "routes", its tuning wording split (``--split tune``)
+         "tr_indep": "indep/tune"}
+HELDOUT = {"ho_born": "ho_born", "ho_mild": "ho_mild", "ho_harsh": "ho_harsh",
+           # independent renderings (LibreOffice from XLSX, Chromium from HTML: helper "routes", its held-out
+           # split, made by ``python -m corpus.routes --out corpus/generated/indep --split heldout``), as
+           # printed and scanned (scan seed 2)
+           "in_born": "indep/heldout", "in_mild": "in_mild", "in_harsh": "in_harsh"}
+SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg")
+
+
+def routes_sets() -> dict[str, Path]:
+    """Independent renderings (LibreOffice/Chromium) named by ``BENCH_ROUTES=name=DIR,...``, read in place."""
+    out = {}
+    for part in filter(None, os.environ.get("BENCH_ROUTES", "").split(",")):
+        name, _, folder = part.partition("=")
+        out[name] = Path(folder)
+    return out
+
+
+def folder_of(name: str) -> Path:
+    extra = routes_sets()
+    if name in extra:
+        return extra[name]
+    return GENERATED / {**TRAIN, **HELDOUT}[name]
+
+
+def documents(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.glob("*") if p.suffix.lower() in SUFFIXES
+                  and (folder / f"{p.stem}.truth.json").exists())
+
+
+def collect(names: list[str]) -> None:
+    """Uncalibrated results (completeness and calibration off) for every document, cached by name."""
+    from extract import calibration
+    from extract.pipeline import extract_file
+
+    limit = int(os.environ.get("COLLECT_LIMIT", "0")) or None
+    queues = {name: documents(folder_of(name))[:limit] for name in names}
+    order = [(name, queue[i]) for i in range(max((len(q) for q in queues.values()), default=0))
+             for name, queue in queues.items() if i < len(queue)]  # round robin: every set gets documents early
+    for name, doc in order:
+        out = CACHE / name
+        out.mkdir(parents=True, exist_ok=True)
+        if True:
+            target = out / f"{doc.stem}.json"
+            if target.exists():
+                continue
+            t0 = time.perf_counter()
+            with calibration.disabled():
+                result = extract_file(doc)
+            target.write_text(result.model_dump_json(), encoding="utf-8")
+            print(f"{name}/{doc.stem}: {result.status}, {len(result.documents)} form(s), "
+                  f"{time.perf_counter() - t0:.1f}s", flush=True)
+
+
+# ---------------------------------------------------------------- data: cached results against truth
+
+def cached(name: str):
+    """(document path stem, uncalibrated Result, DocTruth) for every cached document of a set."""
+    from corpus.truth import DocTruth
+    from extract.types import Result
+
+    folder = folder_of(name)
+    for path in sorted((CACHE / name).glob("*.json")):
+        truth = folder / f"{path.stem}.truth.json"
+        if truth.exists():
+            yield (path.stem, Result.model_validate_json(path.read_text(encoding="utf-8")),
+                   DocTruth.model_validate_json(truth.read_text(encoding="utf-8")))
+
+
+def _pointing_gap(gaps, doc_index: int | None, path: str, pages: set[int]) -> int | None:
+    """Index of the first completeness item pointing at the absent value at ``path``: one of its
+    document naming its section (or the whole form), or an unmapped form-like table on its pages."""
+    from extract.completeness import section_of
+
+    name = re.sub(r"\[\d+\]", "[]", path)
+    for n, g in enumerate(gaps):
+        if doc_index is not None and g.document == doc_index and (
+                section_of(path) in g.fields or "*" in g.fields or path in g.fields or name in g.fields):
+            return n
+        if g.kind == "table_unmapped" and (g.page in pages or (doc_index is None and g.document is None)):
+            return n
+    return None
+
+
+GAP_RANK = -1.0
+"""Completeness items come first in the review queue (``extract.review``), before any value."""
+
+
+def score_result(result, truth, model=None) -> dict:
+    """One document against its truth.
+
+    ``train``: (features, right) per calibrated value; ``values``: (confidence, wrong) per value, an absent
+    one at 1.0, or at 0.0 when a completeness item points at it; ``units``: what a reviewer works through,
+    (confidence, errors found there): one per present value, one per absent value nothing points at, and
+    one per completeness item at 0.0 holding the absent values it points at. ``model`` None scores the
+    mapper's own confidences (completeness items still added)."""
+    from benchmarks.metrics.fields import pair_documents
+    from corpus.truth import flatten_fields, flatten_values, values_equal
+    from extract.calibration import calibrate, doubt_gapped_documents
+    from extract.calibration_features import document_features
+    from extract.completeness import _leaves, add_completeness, gaps_of
+
+    result = add_completeness(result)
+    feats = {i: document_features(result, i) for i in range(len(result.documents))}
+    scored = doubt_gapped_documents(calibrate(result, model)) if model else result
+    gaps = gaps_of(result)
+    docs = [{**d.model_dump(mode="json"), "_index": i} for i, d in enumerate(scored.documents)]
+    forms = [f.model_dump(mode="json") for f in truth.forms]
+    train, values, units, silent = [], [], [], 0
+    gap_errors = [0] * len(gaps)
+
+    def blank(v) -> bool:
+        return v is None or (isinstance(v, str) and not v.strip())
+
+    for doc, form in pair_documents(docs, forms):
+        want = flatten_values(form["data"])
+        got = flatten_fields(doc["data"]) if doc else {}
+        di = doc["_index"] if doc else None
+        pages = set(form.get("pages", []))
+        missed_silently = False
+        leaves = dict(_leaves(doc["data"])) if doc else {}
+        for path, value in want.items():
+            leaf = leaves.get(path) or {}
+            if path in got and blank(got[path][0]) and not leaf.get("source"):
+                del got[path]  # a blank the form has no cell for: the queue never shows it, so it is absent
+            if path in got:
+                pred, conf = got[path]
+                wrong = not values_equal(pred, value)
+                conf = conf if conf is not None else 1.0
+                values.append((conf, wrong))
+                units.append((conf, int(wrong)))
+                if di is not None and path in feats[di]:
+                    train.append((feats[di][path], not wrong))
+            elif not blank(value):
+                n = _pointing_gap(gaps, di, path, pages)
+                values.append((0.0 if n is not None else 1.0, True))
+                if n is None:
+                    units.append((1.0, 1))
+                    missed_silently = True
+                else:
+                    gap_errors[n] += 1
+        for path, (pred, conf) in got.items():
+            if path not in want and not blank(pred):
+                values.append((conf if conf is not None else 1.0, True))
+                units.append((conf if conf is not None else 1.0, 1))
+                if di is not None and path in feats[di]:
+                    train.append((feats[di][path], False))
+        silent += missed_silently
+    units += [(GAP_RANK, e) for e in gap_errors]
+    return {"train": train, "values": values, "units": units, "silent_docs": silent, "status": result.status,
+            "gaps": len(gaps)}
+
+
+# ---------------------------------------------------------------- fit: L2-regularised logistic (IRLS)
+
+L2 = 1.0
+"""Ridge on the weights (not the intercept): with ~20 training errors per feature, keeps a feature seen
+failing a handful of times from swinging to an extreme weight."""
+
+
+def fit_logistic(rows: list[tuple[dict[str, float], bool]], names: tuple[str, ...], l2: float = L2,
+                 iterations: int = 50, prior: dict[str, float] | None = None) -> dict:
+    """Newton steps on the log-likelihood with a ridge pulling each weight toward ``prior`` (0 if unnamed)."""
+    import numpy as np
+
+    X = np.array([[1.0] + [x.get(n, 0.0) for n in names] for x, _ in rows])
+    y = np.array([1.0 if right else 0.0 for _, right in rows])
+    mu = np.array([0.0] + [(prior or {}).get(n, 0.0) for n in names])
+    w = mu.copy()
+    reg = np.eye(X.shape[1]) * l2
+    reg[0, 0] = 0.0
+    for _ in range(iterations):
+        p = 1 / (1 + np.exp(-X @ w))
+        grad = X.T @ (y - p) - reg @ (w - mu)
+        hess = (X * (p * (1 - p))[:, None]).T @ X + reg + np.eye(X.shape[1]) * 1e-9
+        step = np.linalg.solve(hess, grad)
+        w += step
+        if np.abs(step).max() < 1e-8:
+            break
+    return {"intercept": round(float(w[0]), 4), "weights": {n: round(float(v), 4) for n, v in zip(names, w[1:])}}
+
+
+def fit_signed(rows: list[tuple[dict[str, float], bool]], names: tuple[str, ...], signs: dict[str, int],
+               prior: dict[str, float] | None = None) -> dict:
+    """Logistic fit in which a feature whose weight comes out against its meaning (a doubt signal that
+    raises confidence: a handful of training errors can do that) is dropped and the rest refitted."""
+    names = tuple(names)
+    while True:
+        model = fit_logistic(rows, names, prior=prior)
+        bad = [n for n in names if signs.get(n, 0) * model["weights"][n] < 0]
+        if not bad:
+            break
+        names = tuple(n for n in names if n not in bad)
+    model["weights"] = {n: model["weights"].get(n, 0.0) for n in signs} | model["weights"]
+    return model
+
+
+def fit_and_write(path: Path | None = None) -> dict:
+    from extract.calibration import COEFFICIENTS, load
+    from extract.calibration_features import FEATURES, PRIOR, SIGNS
+
+    rows, docs = [], 0
+    for name in TRAIN:
+        for _, result, truth in cached(name):
+            rows += score_result(result, truth)["train"]
+            docs += 1
+    model = fit_signed(rows, FEATURES, SIGNS, PRIOR)
+    model.update({"fitted_on": {"sets": list(TRAIN), "documents": docs, "values": len(rows),
+                                "wrong": sum(not r for _, r in rows)},
+                  "l2": L2, "prior": PRIOR, "features": "extract/calibration_features.py"})
+    target = path or COEFFICIENTS
+    target.write_text(json.dumps(model, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    load.cache_clear()
+    print(json.dumps(model, ensure_ascii=False))
+    return model
+
+
+# ---------------------------------------------------------------- report: held-out sets only
+
+def report(names: list[str] | None = None) -> dict:
+    from benchmarks.metrics.confidence import FEW_ERRORS, forecast_figures, plot_reliability
+    from extract.calibration import load
+
+    model = load()
+    names = names or [n for n in list(HELDOUT) + list(routes_sets()) if (CACHE / n).exists()]
+    record: dict = {"model": model, "sets": {}}
+    curves: dict = {}
+    pooled: dict = {}
+    for name in names:
+        per = {"calibrated": ([], []), "mapper": ([], [])}
+        silent = ok_silent = docs = 0
+        for _, result, truth in cached(name):
+            docs += 1
+            cal = score_result(result, truth, model)
+            raw = score_result(result, truth, None)
+            for key, got in (("calibrated", cal), ("mapper", raw)):
+                per[key][0].extend(got["values"])
+                per[key][1].extend(got["units"])
+            silent += cal["silent_docs"] > 0
+            ok_silent += cal["silent_docs"] > 0 and cal["status"] == "ok"
+        record["sets"][name] = {"documents": docs, "silent_docs": silent, "silent_ok_docs": ok_silent,
+                                **{k: forecast_figures(*v) for k, v in per.items()}}
+        curves[name] = per["calibrated"][0]
+        group = "all born-digital" if name.endswith("_born") else "all scans"
+        acc = pooled.setdefault(group, {"documents": 0, "silent_docs": 0, "silent_ok_docs": 0,
+                                        "calibrated": ([], []), "mapper": ([], [])})
+        acc["documents"] += docs
+        acc["silent_docs"] += silent
+        acc["silent_ok_docs"] += ok_silent
+        for k, (v, u) in per.items():
+            acc[k][0].extend(v)
+            acc[k][1].extend(u)
+    for group, acc in pooled.items():
+        record["sets"][group] = {**{k: acc[k] for k in ("documents", "silent_docs", "silent_ok_docs")},
+                                 **{k: forecast_figures(*acc[k]) for k in ("calibrated", "mapper")}}
+    OUT.mkdir(parents=True, exist_ok=True)
+    plot_reliability(curves, OUT / "confidence_reliability.png")
+    (OUT / "confidence.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
+    lines = ["| held-out set | docs | values | errors | caught@5% | caught@10% | caught@20% | wrong ≥0.9 | ECE | "
+             "silent docs (ok) | mapper caught@10% | mapper wrong ≥0.9 | mapper ECE |", "|---" * 13 + "|"]
+    for name, e in record["sets"].items():
+        c, m = e["calibrated"], e["mapper"]
+        f = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+        few = " (<%d)" % FEW_ERRORS if c["few_errors"] else ""
+        lines.append(f"| {name} | {e['documents']} | {c['items']} | {c['errors']}{few} | {f(c['caught_5'])} | "
+                     f"{f(c['caught_10'])} | {f(c['caught_20'])} | {c['wrong_at_0.9']} | {f(c['ece'])} | "
+                     f"{e['silent_docs']} ({e['silent_ok_docs']}) | {f(m['caught_10'])} | {m['wrong_at_0.9']} | "
+                     f"{f(m['ece'])} |")
+    (OUT / "confidence.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv:
+        print(__doc__)
+        return 2
+    cmd, rest = argv[0], argv[1:]
+    if cmd == "collect":
+        collect(rest or list(TRAIN) + list(HELDOUT) + list(routes_sets()))
+        return 0
+    if cmd == "fit":
+        fit_and_write()
+        return 0
+    if cmd == "report":
+        report(rest or None)
+        return 0
+    print(f"unknown command {cmd!r}")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

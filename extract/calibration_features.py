@@ -1,0 +1,124 @@
+"""Per-field features for the confidence calibration, read from a result (in process or stored as JSON).
+
+Everything here is already in the result: the mapper's confidence (cell score x label match x parse quality
+x check outcomes), the source cell's evidence (``Cell.evidence``: OCR or text layer, weakest span score,
+agreement of the two readings), how the cell's table was found (ruled or not), the checks that touch the
+field and the completeness gaps of its section.
+"""
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from typing import Any
+
+from extract.types import Cell, Result
+
+FEATURES = ("logit_conf", "ocr", "weak", "disagree", "cell_doubt", "map_discount", "check_failed",
+            "check_vouched", "gap", "no_source", "unparsed", "unruled", "long_text", "label_like")
+# Where the fit starts from and is pulled back to (ridge toward it): the mapper's own confidence, taken at
+# its word (P(right) = conf), until the training split says otherwise. With few training errors (born-digital
+# documents have a handful) the calibration then stays the mapper's ordering instead of swinging.
+# A doubt flag (a yes/no signal that something is off) starts at DOUBT_PRIOR on the logit scale: the odds of
+# being right cut ~7 times (1.0 -> 0.99 -> ~0.93 on the shipped intercept). The generated training split
+# shows some flags only a handful of times (a value reading as a label: a header row read as data, seen on
+# independent renderings), too few to weigh them; the prior keeps them lowering, the data moves it.
+DOUBT_PRIOR = -2.0
+PRIOR = {"logit_conf": 1.0, "check_failed": DOUBT_PRIOR, "gap": DOUBT_PRIOR, "no_source": DOUBT_PRIOR,
+         "unparsed": DOUBT_PRIOR, "label_like": DOUBT_PRIOR}
+LOGIT_CLIP = 1e-3
+# +1: the feature can only raise P(right); -1: only lower it (a doubt signal); 0: either (fitting enforces it).
+SIGNS = {"logit_conf": 1, "ocr": -1, "weak": -1, "disagree": -1, "cell_doubt": -1, "map_discount": -1,
+         "check_failed": -1, "check_vouched": 1, "gap": -1, "no_source": -1, "unparsed": -1, "unruled": -1,
+         "long_text": 0, "label_like": -1}
+CROSS_FALLBACK = {"expenditure_equals_income", "level_split_equals_development", "tasks_equal_project_expenditure"}
+
+
+def _cross_rules() -> set[str]:
+    try:
+        from extract.mapping.checks import CROSS_RULES
+        return set(CROSS_RULES)
+    except ImportError:  # pragma: no cover
+        return CROSS_FALLBACK
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, LOGIT_CLIP), 1 - LOGIT_CLIP)
+    return math.log(p / (1 - p))
+
+
+def calibrated_leaf(leaf: dict) -> bool:
+    """Leaves that get a calibrated confidence: those with a value or a source cell. An unprinted blank
+    (no source, no value) keeps the mapper's word on it."""
+    return leaf.get("value") is not None or bool(leaf.get("source"))
+
+
+def field_features(path: str, leaf: dict, cell: Cell | None, table_structure: str | None, checks: list,
+                   gap_sections: set[str]) -> dict[str, float]:
+    from extract.completeness import section_of
+    from extract.review import check_touches
+
+    conf = float(leaf.get("confidence") or 0.0)
+    ev = cell.ev if cell is not None else None
+    cell_conf = cell.confidence if cell is not None else 1.0
+    failed = any(not c.passed and check_touches(c, path) for c in checks)
+    cross = _cross_rules()
+    vouched = any(c.passed and c.rule in cross and check_touches(c, path) for c in checks)
+    value = leaf.get("value")
+    return {
+        "logit_conf": _logit(conf),
+        "ocr": 1.0 if ev is not None and ev.source != "pdf" else 0.0,
+        "weak": 1.0 - ev.weakest if ev is not None and ev.source != "pdf" else 0.0,
+        "disagree": 1.0 - ev.agreement if ev is not None and ev.agreement is not None else 0.0,
+        "cell_doubt": 1.0 - cell_conf,
+        "map_discount": max(0.0, math.log(max(cell_conf, 1e-3)) - math.log(max(conf, 1e-3))),
+        "check_failed": 1.0 if failed else 0.0,
+        "check_vouched": 1.0 if vouched else 0.0,
+        "gap": 1.0 if section_of(path) in gap_sections or "*" in gap_sections else 0.0,
+        "no_source": 1.0 if not leaf.get("source") and value is not None else 0.0,
+        "unparsed": 1.0 if value is None and leaf.get("raw") else 0.0,
+        "unruled": 1.0 if table_structure not in (None, "ruled") else 0.0,
+        "long_text": 1.0 if isinstance(value, str) and len(value) > 20 else 0.0,
+        "label_like": 1.0 if isinstance(value, str) and _reads_as_label(value) else 0.0,
+    }
+
+
+@lru_cache(maxsize=4096)
+def _reads_as_label(text: str) -> bool:
+    """A value that is one of the form's own labels (序号, 绩效指标...): a header row read as data."""
+    from extract.completeness import _is_heading, label_keys
+
+    try:
+        return bool(label_keys(text)) and not _is_heading(text)  # 时效指标 is a level's value, also a label
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def document_features(result: Result, index: int) -> dict[str, dict[str, float]]:
+    """path -> features for every calibrated leaf of ``result.documents[index]``."""
+    from extract.completeness import _leaves, gaps_of
+
+    doc = result.documents[index]
+    tables = {t.id: t for t in result.tables}
+    gap_sections = {s for g in gaps_of(result) if g.document == index for s in g.fields}
+    checks = list(doc.checks)
+    out: dict[str, dict[str, float]] = {}
+    for path, leaf in _leaves(doc.data):
+        if not calibrated_leaf(leaf):
+            continue
+        src = leaf.get("source") or {}
+        table = tables.get(src.get("table"))
+        cells = [table.cell_at(int(r), int(c)) for r, c in src.get("cells") or ()] if table else []
+        cell = min((c for c in cells if c is not None), key=lambda c: c.confidence, default=None)
+        out[path] = field_features(path, leaf, cell, table.structure if table else None, checks, gap_sections)
+    return out
+
+
+def set_confidences(data: Any, new: dict[str, float], path: str = "") -> Any:
+    """A copy of form data with the confidences of the leaves named in ``new`` replaced."""
+    if isinstance(data, dict):
+        if "value" in data and "confidence" in data:
+            return {**data, "confidence": new[path]} if path in new else data
+        return {k: set_confidences(v, new, f"{path}.{k}" if path else k) for k, v in data.items()}
+    if isinstance(data, list):
+        return [set_confidences(v, new, f"{path}[{i}]") for i, v in enumerate(data)]
+    return data

@@ -1,0 +1,90 @@
+"""Completeness: what went missing becomes a review item pointing at its place, and lowers confidence."""
+from __future__ import annotations
+
+import pytest
+
+from extract.calibration import after_mapping, disabled
+from extract.completeness import add_completeness, find_gaps, gaps_of
+from extract.mapping import map_documents
+from extract.review import review_queue
+from extract.types import Result
+
+
+@pytest.fixture(scope="module")
+def jieyang(tmp_path_factory) -> Result:
+    from corpus.generate import seed_document
+    from extract.pipeline import extract_file
+
+    out = tmp_path_factory.mktemp("seed")
+    seed_document("seed-jieyang-2023", out)
+    with disabled():
+        return extract_file(out / "seed-jieyang-2023.pdf")
+
+
+def _remapped(result: Result, tables) -> Result:
+    return result.model_copy(update={"tables": tuple(tables), "documents": tuple(map_documents(tables, {}))})
+
+
+def _blank_row(result: Result, table_id: str, row: int):
+    out = []
+    for t in result.tables:
+        if t.id == table_id:
+            t = t.model_copy(update={"cells": tuple(c.model_copy(update={"text": "", "spans": ()})
+                                                    if c.row == row else c for c in t.cells)})
+        out.append(t)
+    return out
+
+
+def test_an_intact_form_has_no_gap_and_stays_ok(jieyang):
+    assert find_gaps(jieyang) == []
+    done = after_mapping(jieyang)
+    assert done.status == "ok" and not gaps_of(done)
+
+
+def test_a_lost_task_row_is_a_seq_gap_with_its_region_and_lowers_the_document(jieyang):
+    doc = jieyang.documents[0]
+    third = doc.data["key_tasks"][2]
+    assert third["seq"]["value"] == 3
+    table, row = third["name"]["source"]["table"], third["name"]["source"]["cells"][0][0]
+    lost = _remapped(jieyang, _blank_row(jieyang, table, row))
+    assert [t["seq"]["value"] for t in lost.documents[0].data["key_tasks"]] == [1, 2, 4]
+    gaps = find_gaps(lost)
+    seq = [g for g in gaps if g.kind == "seq_gap"]
+    assert len(seq) == 1 and seq[0].section == "key_tasks" and seq[0].document == 0
+    assert "between 2 and 4" in seq[0].en and "第2与第4行之间缺行" in seq[0].zh
+    assert seq[0].page is not None and seq[0].bbox is not None
+    # the arithmetic says so too: Σ task amounts no longer equals 项目支出
+    assert any(g.kind == "sum_short" and g.section == "key_tasks" for g in gaps)
+    done = after_mapping(lost)
+    assert done.documents[0].confidence <= 0.99
+    queue = review_queue(done)
+    assert queue[0].kind == "gap" and "row missing between 2 and 4?" in queue[0].reasons[0]
+    assert any(i.stage == "completeness" and "缺行" in i.message for i in done.issues)
+    # the fields of the gap's section say why they are doubtful
+    task_items = [i for i in queue if i.kind == "field" and i.key.startswith("key_tasks")]
+    assert all(any("section incomplete" in r for r in i.reasons) for i in task_items)
+
+
+def test_a_row_no_field_took_is_reported_as_unread(jieyang):
+    doc = jieyang.documents[0]
+    data = {**doc.data, "indicators": doc.data["indicators"][:3] + doc.data["indicators"][4:]}
+    dropped = doc.data["indicators"][3]["level3"]["source"]
+    partial = jieyang.model_copy(update={"documents": (doc.model_copy(update={"data": data}),)})
+    gaps = [g for g in find_gaps(partial) if g.kind == "row_unread"]
+    assert len(gaps) == 1 and gaps[0].section == "indicators"
+    assert gaps[0].page == dropped["page"] and "row missing?" in gaps[0].en
+
+
+def test_a_form_like_table_that_mapped_to_nothing_is_an_issue(jieyang):
+    nothing = jieyang.model_copy(update={"documents": ()})
+    gaps = find_gaps(nothing)
+    assert gaps and all(g.kind == "table_unmapped" for g in gaps)
+    assert "form-like table not mapped" in gaps[0].en and "未映射" in gaps[0].zh
+    done = add_completeness(nothing)
+    assert any(i.kind == "table_unmapped" and i.bbox is not None for i in done.issues)
+    assert review_queue(done)[0].kind == "gap"
+
+
+def test_completeness_never_takes_a_result_down(jieyang):
+    broken = jieyang.model_copy(update={"documents": (jieyang.documents[0].model_copy(update={"data": {"key_tasks": 3}}),)})
+    assert add_completeness(broken).status == jieyang.status
