@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything extract needs on a fresh Debian/Ubuntu machine: system packages (CJK fonts for the
 # corpus, Tesseract for the img2table peer, Chromium for the review browser test and the HTML corpus
-# route, LibreOffice Calc for the XLSX corpus route), then a virtualenv in .venv with the pinned Python packages. Safe to run again: each step is skipped when already done.
+# route, LibreOffice Calc for the XLSX corpus route), then a virtualenv in .venv with the pinned Python
+# packages. Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
