@@ -11,6 +11,7 @@ reports them).
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -43,16 +44,17 @@ def plan(split: str, n: int, seed: int = 0) -> list[Plan]:
             ((i, combos[i % len(combos)]) for i in range(n))]
 
 
-def make_doc(p: Plan, seed: int = 0) -> tuple[RouteDoc, FormTruth]:
+def make_doc(p: Plan, seed: int = 0, style: dict | None = None) -> tuple[RouteDoc, FormTruth]:
+    """The document to print and its form truth; ``style`` overrides RouteStyle fields (tests)."""
     rng = random.Random(f"{seed}:{p.doc_id}")
-    st = random_route_style(rng, p.family)
+    st = replace(random_route_style(rng, p.family), **(style or {}))
     if p.route == "html" and not st.indicators_separate and rng.random() < 0.5:
         st = replace(st, indicators_separate=True)  # its own table, so <thead> repeats the header on each page
     year, region, dept = rng.choice([2022, 2023, 2024, 2025]), rng.choice(REGIONS), rng.choice(DEPTS)
     form = make_form(rng, content_style(st), year, region, dept)
     if rng.random() > 0.4:  # another city's title wording (the region and year still in it)
         title = rng.choice(TITLES[p.split]).format(r=region, y=year)
-        form = form.model_copy(update={"title": title.replace(f"{year}年", "") if st.year_line else title})
+        form = form.model_copy(update={"title": re.sub(r"\d{4}年度?", "", title) if st.year_line else title})
     labels = pick_labels(rng, p.split)
     truth, grids = build_grids(form, st, labels, rng, p.split)
     titles = [form.title or ""]
@@ -86,9 +88,13 @@ def _truth(doc: RouteDoc, form: FormTruth, pdf: Path) -> DocTruth:
 
 def build(out: Path, split: str, n: int, seed: int = 0) -> list[DocTruth]:
     """Write ``n`` documents of ``split`` into ``out`` (PDFs, truth, sources under ``out/src``)."""
+    return print_docs(out, [make_doc(p, seed) for p in plan(split, n, seed)], seed)
+
+
+def print_docs(out: Path, docs: list[tuple[RouteDoc, FormTruth]], seed: int = 0) -> list[DocTruth]:
+    """Author, print (all workbooks in one LibreOffice run) and write the truth of ``docs``."""
     src = out / "src"
     src.mkdir(parents=True, exist_ok=True)
-    docs = [make_doc(p, seed) for p in plan(split, n, seed)]
     xlsx = []
     for doc, _ in docs:
         rng = random.Random(f"{seed}:{doc.doc_id}:print")
