@@ -3,7 +3,8 @@
 ``python -m corpus.routes --out corpus/generated/indep_born --n 12 --seed 0`` writes, per split,
 ``<split>/<doc_id>.pdf`` and ``<split>/<doc_id>.truth.json`` (a :class:`~corpus.truth.DocTruth`, same
 format as the main corpus) and the authored sources under ``<split>/src/`` (``.xlsx`` / ``.html``).
-Documents cycle over the split's route × family pairs (``styles.HELD_OUT`` / ``styles.TUNE``).
+Documents cycle over the split's route × family pairs (``styles.HELD_OUT`` / ``styles.TUNE``); the tune
+split also holds the two real seed forms printed by the routes (``make_seed_doc``).
 Truth: fields from the structured content (targets as printed); cells from the grid the author laid out,
 each cell's page read back from the text layer (``locate``). Cell boxes are not given (neither printer
 reports them).
@@ -18,10 +19,11 @@ from pathlib import Path
 from corpus.content import DEPTS, REGIONS, make_form
 from corpus.routes import html as html_route
 from corpus.routes import xlsx as xlsx_route
-from corpus.routes.grid import RouteDoc, build_grids, table_truth
+from corpus.routes.grid import RouteDoc, RouteStyle, build_grids, table_truth
 from corpus.routes.locate import read_pages, row_pages
 from corpus.routes.styles import HELD_OUT, TUNE, content_style, random_route_style
-from corpus.routes.wording import bracket, pick_labels
+from corpus.routes.wording import LABELS, bracket, pick_labels
+from corpus.seeds import SEEDS
 from corpus.truth import DocTruth, FormInstance, FormTruth, RenderInfo
 
 FONTS = ("AR PL UMing CN", "Noto Serif CJK SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei")
@@ -72,6 +74,34 @@ def make_doc(p: Plan, seed: int = 0, style: dict | None = None) -> tuple[RouteDo
     return doc, truth
 
 
+SEED_ROUTES = (("seed-dongguan-2024", "xlsx"), ("seed-dongguan-2024", "html"), ("seed-jieyang-2023", "xlsx"))
+SEED_STYLES = {
+    "seed-dongguan-2024": RouteStyle("flat", indicators_separate=False, comparator_cols=False, seq=False, outcome=True,
+                                     dev_rows=True, competent=False, year_line=True, budget_unit="万元",
+                                     task_unit="元", money="comma2"),
+    "seed-jieyang-2023": RouteStyle("cols", indicators_separate=True, comparator_cols=True, seq=True, outcome=False,
+                                    dev_rows=False, competent=True, year_line=False, budget_unit="万元",
+                                    task_unit="万元", money="plain", other_header=False),
+}
+
+
+def make_seed_doc(seed_id: str, route: str) -> tuple[RouteDoc, FormTruth]:
+    """One of the two real forms (transcribed content, the national template's wording) on a route: the
+    tune split's check that a real document survives another printer. (html × Jieyang's family is a
+    held-out combination, so that pair is not made.)"""
+    rng = random.Random(f"{seed_id}:{route}")
+    st = SEED_STYLES[seed_id]
+    spec = SEEDS[seed_id]()
+    labels = {k: v[0] for k, v in LABELS.items()}
+    truth, grids = build_grids(spec.form, st, labels, rng, "tune", verbatim=True)
+    titles = [spec.form.title or ""] + ([f"({spec.form.year}年)"] if st.year_line else [])
+    doc = RouteDoc(doc_id=f"{route}-{seed_id}", route=route, titles=titles, note="", grids=grids,
+                   font="AR PL UMing CN", font_size=10.0, paper="A4",
+                   extra={"money": st.money, "family": st.family, "split": "tune", "labels": labels, "seed": seed_id})
+    doc.extra.update(xlsx_route.choices(rng) if route == "xlsx" else html_route.choices(rng))
+    return doc, truth
+
+
 def _truth(doc: RouteDoc, form: FormTruth, pdf: Path) -> DocTruth:
     pages = read_pages(pdf)
     tables, cursor = [], (0, -1.0)
@@ -88,7 +118,10 @@ def _truth(doc: RouteDoc, form: FormTruth, pdf: Path) -> DocTruth:
 
 def build(out: Path, split: str, n: int, seed: int = 0) -> list[DocTruth]:
     """Write ``n`` documents of ``split`` into ``out`` (PDFs, truth, sources under ``out/src``)."""
-    return print_docs(out, [make_doc(p, seed) for p in plan(split, n, seed)], seed)
+    docs = [make_doc(p, seed) for p in plan(split, n, seed)]
+    if split == "tune":
+        docs += [make_seed_doc(s, r) for s, r in SEED_ROUTES]
+    return print_docs(out, docs, seed)
 
 
 def print_docs(out: Path, docs: list[tuple[RouteDoc, FormTruth]], seed: int = 0) -> list[DocTruth]:

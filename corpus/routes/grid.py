@@ -181,10 +181,18 @@ def _tasks(g: Grid, tasks, st: RouteStyle, lab: dict[str, str], other: bool) -> 
     g.label(first, bracket(lab["other_tasks"] if other else lab["key_tasks"], st.full_width))
 
 
+def verbatim_indicator(ind: IndicatorTruth, st: RouteStyle) -> tuple[IndicatorTruth, list[str]]:
+    """A transcribed indicator (a seed's) printed exactly as its truth says."""
+    if st.comparator_cols:
+        return ind, [ind.level3 or "", ind.explanation or "", ind.comparator or "", ind.annual_target or "", ind.unit or ""]
+    return ind, [ind.level3 or "", ind.period_target or "", ind.annual_target or ""]
+
+
 def build_grids(form: FormTruth, st: RouteStyle, lab: dict[str, str], rng: random.Random,
-                split: str) -> tuple[FormTruth, list[Grid]]:
-    """The printed tables of one form and its truth (targets as printed, blank indicator rows dropped)."""
-    printed = [reprint_indicator(i, st, rng, split) for i in form.indicators]
+                split: str, verbatim: bool = False) -> tuple[FormTruth, list[Grid]]:
+    """The printed tables of one form and its truth (targets as printed, blank indicator rows dropped);
+    ``verbatim`` prints the indicators' targets as the truth has them (transcribed seeds)."""
+    printed = [verbatim_indicator(i, st) if verbatim else reprint_indicator(i, st, rng, split) for i in form.indicators]
     inds = [p[0] for p in printed]
     texts = [p[1] for p in printed]
     g = Grid(8)
