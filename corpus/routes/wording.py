@@ -1,8 +1,9 @@
 """How the independent routes word a form: labels, comparators, targets and money, in two disjoint pools.
 
 Every label has the canonical wording (the one the Dongguan/Jieyang forms print) and variants seen on
-other cities' forms or plausible for them: other words (资金来源 for 收入来源), enumerators (一、基本支出),
-stray spaces inside a label (部门 名称), full-width brackets, units in the label or not. The variants are
+other cities' forms or plausible for them: other words (资金来源 for 收入来源), abbreviations (供养人数,
+总目标), enumerators (一、基本支出), stray spaces inside a label (部门 名称), full-width brackets, units
+in the label or only in a note line above the table. The variants are
 split into a TUNE pool and a HELDOUT pool with no wording in common: documents of the held-out split
 draw only from HELDOUT, so a rule written while looking at the tune split has never seen them.
 The canonical wording appears in both splits (``CANONICAL_SHARE`` of labels), as on real forms.
@@ -21,10 +22,10 @@ LABELS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "department": ("部门名称", ("预算部门名称", "部门 名称", "单位（部门）名称"), ("预算单位名称", "部门名称：", "部 门 名 称")),
     "competent": ("资金主管部门", ("主管部门名称", "资金主管单位"), ("归口主管部门", "主管 部门")),
     "basic_info": ("基本信息", ("基本 信息", "部门基本信息"), ("基本情况", "单位基本信息")),
-    "staff": ("财政供养人员数", ("财政供养人员数（人）", "财政供养 人员数", "财政供养人员数量(人)"),
+    "staff": ("财政供养人员数", ("财政供养人员数（人）", "财政供养 人员数", "财政供养人员数量(人)", "供养人数"),
               ("财政供养人员总数", "供养人员数（人）")),
-    "units": ("下属二级单位数", ("下属二级单位（个）", "下属二级单位个数"), ("所属二级单位数", "下属单位（个）")),
-    "budget": ("预算整体情况", ("预算总体情况", "部门预算 整体情况"), ("预算安排情况", "整体预算情况")),
+    "units": ("下属二级单位数", ("下属二级单位（个）", "下属二级单位个数"), ("所属二级单位数", "下属单位（个）", "二级单位数")),
+    "budget": ("预算整体情况", ("预算总体情况", "部门预算 整体情况", "预算情况"), ("预算安排情况", "整体预算情况")),
     "class": ("部门预算支出", ("支出构成", "按支出性质"), ("支出类别", "支出结构")),
     "amount_col": ("预算金额", ("金额", "预算数"), ("预算额", "安排金额")),
     "income": ("收入来源", ("资金来源", "收入 来源"), ("资金来源渠道", "经费来源")),
@@ -34,12 +35,12 @@ LABELS: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
     "other_funds": ("其他资金", ("其他收入", "二、其他资金"), ("其他来源资金", "（二）其他资金")),
     "dev": ("事业发展性支出", ("事业发展性 支出",), ("事业发展类支出",)),
     "special": ("财政专项资金", ("财政专项 资金", "专项资金"), ("市财政专项资金", "财政专项经费")),
-    "other_dev": ("其他事业发展性支出", ("其他事业发展 性支出",), ("其他事业发展类支出",)),
+    "other_dev": ("其他事业发展性支出", ("其他事业发展 性支出", "其他发展性支出"), ("其他事业发展类支出",)),
     "levels": ("按预算级次划分", ("按预算级次", "预算级次划分"), ("按级次划分", "资金级次")),
     "municipal": ("市本级使用资金", ("市本级资金", "本级使用 资金"), ("市级使用资金", "本级使用经费")),
     "transfer": ("拟用于对下转移支付资金", ("对下转移支付资金", "拟对下转移支付"), ("转移支付资金", "拟用于转移支付资金")),
     "goals": ("总体绩效目标", ("部门整体绩效目标", "年度总体目标", "总体 绩效目标"),
-              ("年度绩效总目标", "绩效总目标", "整体绩效目标（年度）")),
+              ("年度绩效总目标", "绩效总目标", "整体绩效目标（年度）", "总目标")),
     "key_tasks": ("年度重点工作任务", ("年度主要任务", "部门年度重点工作任务", "重点工作 任务"),
                   ("年度重点任务", "本年度重点工作", "年度工作重点")),
     "other_tasks": ("其他需完成的任务", ("其他需完成的工作任务", "其他任务（选填）"), ("其他工作任务", "其他需完成的任务（如有）")),
