@@ -41,9 +41,18 @@ def truth_on_pages(truth: DocTruth, pages: list[PageText]) -> list[str]:
     return bad
 
 
+def long_goals(doc, form, n: int):
+    """Give the form ``n`` long goals (the goals row grows; with enough of them it is taller than a page)."""
+    goals = [f"目标{i + 1}：" + "持续推进重点领域工作，提升公共服务水平，" * 5 + "推动各项工作高质量发展。" for i in range(n)]
+    cell = next(c for c in doc.grids[0].cells if c.text == "\n".join(form.overall_goals))
+    cell.text = "\n".join(goals)
+    return form.model_copy(update={"overall_goals": goals})
+
+
 @pytest.fixture(scope="module")
 def xlsx_doc(tmp_path_factory):
     doc, form = make_doc(Plan("test-xlsx", "xlsx", "cols", "tune"), seed=3)
+    form = long_goals(doc, form, 6)  # the table runs onto a second page
     doc.font_size = 12.0
     doc.landscape = False
     doc.extra.update(print_titles=True, indicator_sheet=True, footer="第 &P 页，共 &N 页")
@@ -55,6 +64,7 @@ def xlsx_doc(tmp_path_factory):
 @pytest.fixture(scope="module")
 def html_doc(tmp_path_factory):
     doc, form = make_doc(Plan("test-html", "html", "flat", "tune"), seed=1, style={"indicators_separate": True})
+    form = long_goals(doc, form, 24)  # a row taller than a page: the browser must break it
     doc.font_size = 12.0
     doc.landscape = False
     doc.extra.update(chrome_header_footer=False, footer='"第 " counter(page) " 页 共 " counter(pages) " 页"',
@@ -157,3 +167,37 @@ def test_field_truth_is_printed(xlsx_doc, html_doc):
                 assert squash(v)[:6] in text, (doc.doc_id, path, v)
         money = [c.text for t in truth.tables for c in t.cells if re.fullmatch(r"[\d,.]+", c.text.strip() or "x")]
         assert money and all(squash(m) in text or squash(m)[:5] in text for m in money)
+
+
+@needs_soffice
+def test_bitonal_scans_are_ccitt_g4_tiff_and_pdf(xlsx_doc, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from corpus.scan import PROFILES, scan_document
+
+    _, truth, pages, out = xlsx_doc
+    p = PROFILES["bitonal"]
+    rng = np.random.default_rng(0)
+    tif = scan_document(out / "test-xlsx.pdf", tmp_path, p, rng, as_tiff=True)
+    with Image.open(tmp_path / tif["file"]) as im:
+        assert im.mode == "1" and im.info.get("compression") == "group4" and im.n_frames == len(pages)
+    pdf = scan_document(out / "test-xlsx.pdf", tmp_path / "pdf", p, rng, as_tiff=False) if (tmp_path / "pdf").mkdir() \
+        is None else None
+    raw = (tmp_path / "pdf" / pdf["file"]).read_bytes()
+    assert raw.count(b"/CCITTFaxDecode") == len(pages)
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(tmp_path / "pdf" / pdf["file"])
+    src = pdfium.PdfDocument(out / "test-xlsx.pdf")
+    assert [round(pg.get_size()[0]) for pg in doc] == [round(pg.get_size()[0]) for pg in src]  # same page size
+    doc.close()
+    src.close()
+    assert (tmp_path / "test-xlsx.truth.json").exists()
+
+
+def test_noisy_profile_has_the_ranges_issue_10_names():
+    from corpus.scan import PROFILES
+
+    p = PROFILES["noisy"]
+    assert p.noise_sigma == (6.0, 14.0) and p.jpeg_quality == (35, 90) and p.dpi == (150, 300)
