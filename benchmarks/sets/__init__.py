@@ -72,6 +72,9 @@ SETS: dict[str, BenchSet] = {s.name: s for s in (
     BenchSet("pubtabnet", "PubTabNet examples (table images, HTML truth)", "image", 2),
 )}
 
+# A run without --sets: the sets above (the independent-route sets add ~10 sets of scans, run them by name).
+DEFAULT_SETS = tuple(SETS)
+
 
 def _register_indep() -> None:
     from benchmarks.sets.indep import bench_sets  # needs BenchSet above
