@@ -7,6 +7,8 @@ faded and broken (worn toner), paper yellowed and lit unevenly, the sheet placed
 optics blur, sensor noise, JPEG compression. Documents come out alternately as image-only PDFs (JPEG pages,
 same page size in points as the original) and multi-page TIFFs; ``<doc>.truth.json`` is copied unchanged,
 since the truth is about the upright page. ``scan_manifest.json`` records what was done to every page.
+Profiles: ``mild``, ``harsh`` (the main corpus), ``noisy`` (wide noise/JPEG/dpi ranges, for sources with
+thin grey rulings) and ``bitonal`` (1-bit CCITT G4 TIFF and PDF pages, as archives store scans).
 """
 from __future__ import annotations
 
@@ -45,6 +47,8 @@ class Profile(BaseModel):
     lighting: tuple[float, float] = Field(description="darkening at the dim corner")
     yellow: tuple[float, float] = Field(description="blue-channel loss of yellowed paper")
     upside_down_prob: float = 0.0
+    bitonal: bool = False  # 1-bit pages (CCITT G4), thresholded at a level drawn from ``threshold``
+    threshold: tuple[float, float] = (128.0, 128.0)
 
 
 PROFILES = {
@@ -54,6 +58,17 @@ PROFILES = {
     "harsh": Profile(dpi=(150, 150), skew_deg=2.5, blur_sigma=(0.5, 1.0), noise_sigma=(4.0, 9.0),
                      jpeg_quality=(35, 55), seal_prob=0.8, fade=(0.35, 0.65), breaks_per_100pt=1.0,
                      lighting=(0.1, 0.3), yellow=(0.05, 0.2), upside_down_prob=0.3),
+    # For sources with thin (0.5 pt) or grey rulings (the independent routes): the wide ranges issue 10
+    # names, noise σ 6-14 on 0-255, JPEG 35-90, 150-300 dpi; rulings only lightly worn, since thinness and
+    # greyness already come from the source.
+    "noisy": Profile(dpi=(150, 300), skew_deg=1.5, blur_sigma=(0.2, 0.8), noise_sigma=(6.0, 14.0),
+                     jpeg_quality=(35, 90), seal_prob=0.4, fade=(0.0, 0.3), breaks_per_100pt=0.3,
+                     lighting=(0.0, 0.2), yellow=(0.0, 0.12), upside_down_prob=0.1),
+    # Archive scans: 1-bit pages as CCITT G4 TIFF or PDF; a fixed scanner threshold turns light grey ink
+    # (thin grey rulings, faded strokes) into broken or missing lines and speckle into dots.
+    "bitonal": Profile(dpi=(200, 300), skew_deg=1.0, blur_sigma=(0.2, 0.7), noise_sigma=(3.0, 8.0),
+                       jpeg_quality=(95, 95), seal_prob=0.2, fade=(0.0, 0.15), breaks_per_100pt=0.0,
+                       lighting=(0.0, 0.1), yellow=(0.0, 0.05), bitonal=True, threshold=(150.0, 185.0)),
 }
 
 
@@ -206,6 +221,36 @@ def degrade_page(rgb: np.ndarray, dpi: float, p: Profile, rng) -> tuple[np.ndarr
     return page, jpeg, {"skew": round(angle, 3), "upside_down": upside_down, "jpeg_quality": q, "seal": seal}
 
 
+def degrade_bitonal(rgb: np.ndarray, dpi: float, p: Profile, rng) -> tuple[np.ndarray, dict]:
+    """One clean render -> (1-bit page as a bool array, True = white; record), for the bitonal profile."""
+    masks = ruling_masks(rgb, dpi)
+    page = fade_and_break_rulings(rgb, masks, dpi, p, rng)
+    seal = []
+    if rng.random() < p.seal_prob:
+        page, seal = stamp_seal(page, masks[0] | masks[1], dpi, rng)
+    page = age_paper(page, p, rng)
+    angle = float(rng.uniform(-p.skew_deg, p.skew_deg))
+    upside_down = bool(rng.random() < p.upside_down_prob)
+    page = place_crooked(page, angle, upside_down)
+    grey = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY).astype(np.float32)
+    sigma = _u(rng, p.blur_sigma)
+    if sigma > 0.05:
+        grey = cv2.GaussianBlur(grey, (0, 0), sigma)
+    grey += rng.normal(0.0, _u(rng, p.noise_sigma), size=grey.shape).astype(np.float32)
+    level = _u(rng, p.threshold)
+    return grey >= level, {"skew": round(angle, 3), "upside_down": upside_down, "threshold": round(level, 1),
+                           "seal": seal}
+
+
+def write_bitonal(path: Path, pages: list[np.ndarray], dpi: float, as_tiff: bool) -> None:
+    """Multi-page CCITT G4 TIFF, or a PDF of G4 pages at ``dpi`` (Pillow writes both with libtiff)."""
+    frames = [Image.fromarray(p.astype(np.uint8) * 255).convert("1") for p in pages]
+    if as_tiff:
+        frames[0].save(path, save_all=True, append_images=frames[1:], compression="group4", dpi=(dpi, dpi))
+    else:
+        frames[0].save(path, save_all=True, append_images=frames[1:], resolution=dpi)
+
+
 def render_pages(pdf_path: Path, dpi: float):
     import pypdfium2 as pdfium
 
@@ -241,6 +286,8 @@ def write_tiff(path: Path, images: list[np.ndarray], dpi: float) -> None:
 
 def scan_document(pdf_path: Path, out_dir: Path, p: Profile, rng, as_tiff: bool) -> dict:
     dpi = float(round(_u(rng, p.dpi) / 10) * 10)
+    if p.bitonal:
+        return _scan_bitonal(pdf_path, out_dir, p, rng, as_tiff, dpi)
     pages, images, records = [], [], []
     for size, rgb in render_pages(pdf_path, dpi):
         img, jpeg, rec = degrade_page(rgb, dpi, p, rng)
@@ -254,6 +301,20 @@ def scan_document(pdf_path: Path, out_dir: Path, p: Profile, rng, as_tiff: bool)
     else:
         write_image_pdf(target, pages)
     truth = pdf_path.with_name(f"{doc_id}.truth.json")
+    if truth.is_file():
+        shutil.copyfile(truth, out_dir / truth.name)
+    return {"file": target.name, "source": pdf_path.name, "dpi": dpi, "pages": records}
+
+
+def _scan_bitonal(pdf_path: Path, out_dir: Path, p: Profile, rng, as_tiff: bool, dpi: float) -> dict:
+    bits, records = [], []
+    for _size, rgb in render_pages(pdf_path, dpi):
+        page, rec = degrade_bitonal(rgb, dpi, p, rng)
+        bits.append(page)
+        records.append(rec)
+    target = out_dir / (f"{pdf_path.stem}.tif" if as_tiff else f"{pdf_path.stem}.pdf")
+    write_bitonal(target, bits, dpi, as_tiff)
+    truth = pdf_path.with_name(f"{pdf_path.stem}.truth.json")
     if truth.is_file():
         shutil.copyfile(truth, out_dir / truth.name)
     return {"file": target.name, "source": pdf_path.name, "dpi": dpi, "pages": records}

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Set up everything extract needs on a fresh Debian/Ubuntu machine: system packages (CJK fonts for the
-# corpus, Tesseract for the img2table peer, Chromium for the review browser test, PostgreSQL for the
-# PostgreSQL store tests, which start their own throwaway server), then a virtualenv in
-# .venv with the pinned Python packages. Safe to run again: each step is skipped when already done.
+# corpus, Tesseract for the img2table peer, Chromium for the review browser test and the HTML corpus
+# route, LibreOffice Calc for the XLSX corpus route, PostgreSQL for the PostgreSQL store tests, which start
+# their own throwaway server), then a virtualenv in .venv with the pinned Python packages. Safe to run
+# again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_pkgs=(fonts-wqy-zenhei fonts-arphic-uming fonts-droid-fallback fonts-noto-cjk
-          tesseract-ocr tesseract-ocr-chi-sim chromium poppler-utils postgresql)
+          tesseract-ocr tesseract-ocr-chi-sim chromium poppler-utils postgresql libreoffice-calc)
 missing=()
 for p in "${apt_pkgs[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

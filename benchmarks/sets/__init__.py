@@ -53,8 +53,10 @@ class BenchSet:
         return quick_slice(self._load(None), n)
 
     def _load(self, wanted: int | None) -> list[Sample]:
-        from benchmarks.sets import corpus, ctdar, icdar, pubtabnet
+        from benchmarks.sets import corpus, ctdar, icdar, indep, pubtabnet
 
+        if self.name.startswith("corpus-indep-"):
+            return indep.samples(self)
         if self.name.startswith("corpus"):
             return corpus.samples(self, wanted)
         loaders = {"icdar2013": icdar.samples, "ctdar2019": ctdar.samples, "pubtabnet": pubtabnet.samples}
@@ -74,6 +76,18 @@ SETS: dict[str, BenchSet] = {s.name: s for s in (
     BenchSet("ctdar2019-b2", "cTDaR 2019 Track B2 other pages (86, English/mixed), in-sample", "image", 3, 40),
 )}
 IN_SAMPLE = frozenset({"icdar2013-tune", "ctdar2019-b2"})
+
+# A run without --sets: the sets above (the independent-route sets add ~10 sets of scans, run them by name).
+DEFAULT_SETS = tuple(SETS)
+
+
+def _register_indep() -> None:
+    from benchmarks.sets.indep import bench_sets  # needs BenchSet above
+
+    SETS.update({s.name: s for s in bench_sets()})
+
+
+_register_indep()
 
 
 def quick_slice(samples: list[Sample], n: int | None) -> list[Sample]:
