@@ -209,20 +209,23 @@ def _resolve(data: dict[str, Any], path: str) -> dict[str, Any] | None:
     return node if isinstance(node, dict) and "confidence" in node else None
 
 
-def apply_checks(data: dict[str, Any], checks: list[Check]) -> dict[str, Any]:
+def apply_checks(data: dict[str, Any], checks: list[Check], cross: frozenset[str] | set[str] | None = None
+                 ) -> dict[str, Any]:
     """A copy of the dumped form ``data`` with each checked field's confidence moved by the outcomes.
 
     A field only in failed checks is multiplied by ``FAIL_FACTOR``; one that also passed an independent
     cross-sum by ``SPLIT_FACTOR`` (the failure may lie elsewhere: a sum cannot say which term is wrong,
     the other check vouches for this one); one that only passed cross-sums is raised by ``PASS_RAISE``.
+    ``cross`` names the rules that are cross-sums (the department form's ``CROSS_RULES`` by default).
     """
+    cross = CROSS_RULES if cross is None else cross
     failed: dict[str, int] = {}
     vouched: dict[str, int] = {}
     for check in checks:
         for path in check.fields:
             if not check.passed:
                 failed[path] = failed.get(path, 0) + 1
-            elif check.rule in CROSS_RULES:
+            elif check.rule in cross:
                 vouched[path] = vouched.get(path, 0) + 1
     out = _copy_tree(data)
     for path in set(failed) | set(vouched):

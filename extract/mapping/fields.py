@@ -80,14 +80,14 @@ OPTIONAL_KEYS = frozenset({"explanation", "period_target", "expected_outcome", "
                            "special_funds", "other_development_expenditure", "municipal_funds", "transfer_funds"})
 
 
-def settle_unprinted(data: Any, key: str = "") -> Any:
+def settle_unprinted(data: Any, key: str = "", optional: frozenset[str] = OPTIONAL_KEYS) -> Any:
     """Give source-less empty leaves whose key names an optional column ``UNPRINTED_CONFIDENCE``."""
     if isinstance(data, dict):
         if "value" in data and "confidence" in data:
-            if data["value"] is None and data.get("source") is None and key in OPTIONAL_KEYS:
+            if data["value"] is None and data.get("source") is None and key in optional:
                 return {**data, "confidence": UNPRINTED_CONFIDENCE}
             return data
-        return {k: settle_unprinted(v, k) for k, v in data.items()}
+        return {k: settle_unprinted(v, k, optional) for k, v in data.items()}
     if isinstance(data, list):
-        return [settle_unprinted(v, key) for v in data]
+        return [settle_unprinted(v, key, optional) for v in data]
     return data
