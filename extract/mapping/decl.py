@@ -138,6 +138,8 @@ class Recognise(_Decl):
     not_labels: tuple[str, ...] = Field((), description="labels only a look-alike prints (全年完成值)")
     anchor: str | None = Field(None, description="field key whose label starts an instance; default: the first")
     min_coverage: float = Field(0.5, description="without a title: share of fields found to accept the form")
+    require_title: bool | None = Field(None, description="auto detection needs a title line; default: for a "
+                                       "form of lists only (its header alone is no proof: 收入|支出 rows abound)")
 
 
 class FormDecl(_Decl):

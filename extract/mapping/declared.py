@@ -205,7 +205,10 @@ def find_declared(decl: FormDecl, rows: list[Row], lines: dict[int, list[Line]],
         heading = read_heading(inst[0], prev_row, lines, decl)
         st = read_rows(inst, decl, heading.unit)
         sure = certainty(decl, st, heading, inst)
-        accepted = heading.titled or sure >= UNTITLED_BASE
+        need_title = decl.recognise.require_title
+        if need_title is None:
+            need_title = not decl.grid_fields()
+        accepted = heading.titled or (sure >= UNTITLED_BASE and not need_title)
         if auto and (sure == 0.0 or not accepted):
             continue
         if not auto and sure == 0.0:
