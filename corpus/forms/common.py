@@ -51,7 +51,9 @@ class MoneyStyle:
 
 
 def money_style(rng: random.Random) -> MoneyStyle:
-    return MoneyStyle(rng.choice(["万元", "万元", "元"]), rng.choice(["plain", "comma2", "six"]))
+    """万元 or 元; two decimals, with thousands commas, or (万元 only: yuan to the cent) six decimals."""
+    unit = rng.choice(["万元", "万元", "元"])
+    return MoneyStyle(unit, rng.choice(["plain", "comma2", "six"] if unit == "万元" else ["plain", "comma2"]))
 
 
 def yuan_str(d: Decimal | None) -> str | None:

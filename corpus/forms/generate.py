@@ -5,11 +5,13 @@ import random
 from pathlib import Path
 from typing import Callable
 
-from corpus.forms import project
+from corpus.forms import expenditure, income, project
 from corpus.forms.common import Generated, Split, write
 
 GENERATORS: dict[str, Callable[[random.Random, Split], Generated]] = {
     project.FORM: project.make,
+    income.FORM: income.make,
+    expenditure.FORM: expenditure.make,
 }
 
 

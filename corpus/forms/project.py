@@ -23,9 +23,10 @@ LABELS = {
     "level3": Label(("三级指标",), ("三级指标（名称）", "三级指标名称")),
     "target": Label(("指标值", "年度指标值"), ("年度目标值", "指标值（包含数字及文字描述）", "指 标 值")),
 }
+FUND_KEYS = ("funds.total", "funds.fiscal", "funds.other")
 FUNDS_SECTION = ("项目资金", "资金情况", "项目资金情况")
 INDICATOR_SECTION = ("绩效指标", "年度绩效指标", "绩效目标指标")
-CMP_PRINT = {"≥": ("≥", "≧", ">="), "≤": ("≤", "≦", "<="), "=": ("=", "＝", "")}
+CMP_PRINT = {"≥": ("≥", "≧", ">="), "≤": ("≤", "≦", "<="), "=": ("=", "")}
 
 
 def _target(rng: random.Random, level2: str) -> tuple[str, dict]:
@@ -105,7 +106,7 @@ def make(rng: random.Random, split: Split) -> Generated:
     sec = rng.choice(FUNDS_SECTION) + (unit_sfx if units_in == "section" else "")
     r0 = sheet.n_rows
     sheet.add_cell(SheetCell(r0, 0, lw, sec, 3, "center", "label"))
-    for r, key, val in ((r0, "funds.total", total), (r0 + 1, "funds.fiscal", fiscal), (r0 + 2, "funds.other", other)):
+    for r, key, val in zip(range(r0, r0 + 3), FUND_KEYS, (total, fiscal, other)):
         label = labels[key] + (unit_sfx if units_in == "label" and "（" not in labels[key] else "")
         sheet.add_cell(SheetCell(r, lw, mid, label))
         sheet.add_cell(SheetCell(r, mid, 1.0, money.show(val), 1, "right"))
@@ -116,7 +117,7 @@ def make(rng: random.Random, split: Split) -> Generated:
     blocks.append(Title("项目支出绩效目标表" if year_line else f"{year}年度项目支出绩效目标表", rng.choice([15.0, 16.0, 18.0])))
     if year_line:
         blocks.append(Paragraph(f"（{year}年度）", 11.0, indent=False))
-    if units_in == "note" or (units_in == "label" and "（" in labels["funds.total"]):
+    if units_in == "note" or (units_in == "label" and any("（" in labels[k] for k in FUND_KEYS)):
         blocks.append(Paragraph(f"单位：{money.unit}", 10.0, indent=False))
     if separate:
         blocks.append(TableBlock(sheet, rng.choice([9.5, 10.0, 10.5])))

@@ -26,6 +26,11 @@ GRID_LABEL_ENDS_LIST = 0.85
 # A header row names columns in at least this share of its filled cells (an item row names none).
 HEADER_LABEL_SHARE = 0.5
 _NUMERIC = ("money", "int", "decimal", "percent")
+# A column told only by its place in the header (its label matched nothing): right where the form puts
+# it, but the label never said so.
+POSITION_QUALITY = 0.6
+# A header cell merged down over more rows than this is a section label beside the list (绩效指标), no column.
+MAX_HEADER_ROWS = 2
 UNIT_LINE_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
 UNIT_ROW_CHARS = 12
 
@@ -70,18 +75,48 @@ def match_header(row: Row, part: RowsPart) -> RowsHeader | None:
     units: dict[str, str | None] = {}
     by_key: dict[str, Cell] = {}
     filled = [c for c in row.cells if not is_blank(c.text)]
+    order = {c.key: i for i, c in enumerate(part.printed)}
+    last = -1
     for cell in filled:
-        m = match_field(cell.text, free)
+        # among equal labels, the column declared after the last one matched (the second side's 项目)
+        ahead = [c for c in free if order[c.key] > last] + [c for c in free if order[c.key] <= last]
+        m = match_field(cell.text, ahead) if cell.row_span <= MAX_HEADER_ROWS else None
         if m is None:
             continue
+        last = order[m.field.key]
         free.remove(m.field)
         roles[m.field.key], quality[m.field.key] = cell.col, m.quality
         units[m.field.key], by_key[m.field.key] = label_unit(cell.text), cell
-    if len(roles) < part.min_header or any(k not in roles for k in part.required):
+    if len(roles) < part.min_header:
         return None
-    if len(roles) < HEADER_LABEL_SHARE * len(filled):
+    for key, cell in _by_position(filled, by_key, part, free):
+        roles[key], quality[key], units[key], by_key[key] = cell.col, POSITION_QUALITY, label_unit(cell.text), cell
+    if any(k not in roles for k in part.required) or len(roles) < HEADER_LABEL_SHARE * len(filled):
         return None
     return RowsHeader(part, row.table.id, row.table.n_cols, row.index, roles, quality, units, header_spans(by_key))
+
+
+def _by_position(filled: list[Cell], by_key: dict[str, Cell], part: RowsPart, free: list[FieldDecl]
+                 ) -> list[tuple[str, Cell]]:
+    """Header cells no label matched, told by their place: between two matched columns, as many unmatched
+    cells as declared columns left between those two take them in order (基本经费 between 合计 and 项目支出)."""
+    order = {c.key: i for i, c in enumerate(part.printed)}
+    at = {id(c): k for k, c in by_key.items()}
+    out: list[tuple[str, Cell]] = []
+    run: list[Cell] = []
+    left = -1
+    for cell in [*filled, None]:
+        key = at.get(id(cell)) if cell is not None else None
+        if cell is not None and key is None:
+            if cell.row_span <= MAX_HEADER_ROWS:
+                run.append(cell)
+            continue
+        right = order[key] if key is not None else len(part.printed)
+        between = [c for c in free if left < order[c.key] < right]
+        if run and len(between) == len(run):
+            out += [(c.key, x) for c, x in zip(between, run)]
+        run, left = [], right
+    return out
 
 
 def _extend_header(row: Row, h: RowsHeader) -> RowsHeader | None:

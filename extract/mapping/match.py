@@ -15,9 +15,10 @@ from typing import NamedTuple, Sequence
 from extract.mapping.decl import FieldDecl
 from extract.mapping.labels import label_key
 
-# Below this similarity a cell is not the label. Set on the declared synonyms of the built-in forms (each
-# pair of different keys' labels scores below it: 本年收入合计 / 本年支出合计 0.83 is told apart by the
-# best match, not by the floor), never on the corpus' held-out wordings.
+# Below this similarity a cell is not the label: for four-character labels, three shared characters in
+# order pass (年度资金总数 / 年度资金总额), two do not (基本支出 / 项目支出). Chosen a priori, above
+# difflib's own close-match cutoff (0.6) because labels are short, and never tuned on the corpus. Labels of
+# different fields can be closer than this (科目编码 / 科目名称 0.8): the best match decides between them.
 MATCH_MIN = 0.72
 # Labels this short (类, 款, 名称) must match exactly: one character more or less is another word.
 EXACT_ONLY_CHARS = 2
