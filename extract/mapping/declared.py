@@ -29,9 +29,11 @@ from extract.types import FormDocument, Table
 from models.declared import model_for
 from models.fields import Field
 
-# Without a title line, certainty = UNTITLED_BASE + (1 - UNTITLED_BASE) x share of declared fields found:
-# a form told only by its labels is a guess the review should see (not tuned: a prior, 0.7 = "likely").
+# Without a title line, certainty = UNTITLED_BASE + (UNTITLED_MAX - UNTITLED_BASE) x share of declared fields
+# found: a form told only by its labels is a guess the review should see, even with every label present
+# (priors, not tuned: 0.7 = "likely", 0.95 = "all but named").
 UNTITLED_BASE = 0.7
+UNTITLED_MAX = 0.95
 # A form asked for by name (--form NAME) whose look-alike signs are present: kept, but doubted.
 LOOKALIKE_CERTAINTY = 0.3
 # A title line of another table: short, ending in 表 (收支总表, 项目支出绩效目标表).
@@ -166,7 +168,7 @@ def certainty(decl: FormDecl, st: ReadState, heading: Heading, rows: list[Row]) 
     coverage = (found + lists) / total if total else 0.0
     if coverage < decl.recognise.min_coverage:
         return coverage * UNTITLED_BASE
-    return UNTITLED_BASE + (1 - UNTITLED_BASE) * coverage
+    return UNTITLED_BASE + (UNTITLED_MAX - UNTITLED_BASE) * coverage
 
 
 def build_data(decl: FormDecl, st: ReadState, heading: Heading) -> dict:

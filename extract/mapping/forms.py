@@ -37,6 +37,8 @@ class FormSpec:
     find: Callable[[list[Row], dict[int, list[Line]], bool], list[FormDocument]]
     decl: FormDecl | None = None
     origin: str = "built-in"
+    summary_keys: tuple[str, ...] = ()  # fields the CLI summary shows
+    list_keys: tuple[str, ...] = ()  # lists of rows (exports flatten them, the summary counts them)
 
     def field_paths(self) -> list[str]:
         """Every field the form holds (``[]`` marks a list's items), for ``extract forms``."""
@@ -91,14 +93,22 @@ def find_department_performance_targets(rows: list[Row], lines: dict[int, list[L
 def declared_spec(decl: FormDecl, origin: str = "built-in") -> FormSpec:
     from extract.mapping.declared import find_declared
 
+    grid = [f.key for f in decl.grid_fields()]
+    totals = [f"{t.key}.{c.key}" for p in decl.rows_parts() for t in p.totals for c in p.columns
+              if c.type == "money" and (not p.sides or t.side in (None, c.side))]
     return FormSpec(decl.name, decl.description or decl.title,
-                    lambda rows, lines, auto: find_declared(decl, rows, lines, auto), decl, origin)
+                    lambda rows, lines, auto: find_declared(decl, rows, lines, auto), decl, origin,
+                    summary_keys=tuple((list(decl.scalars[:1]) + grid + totals)[:6]),
+                    list_keys=tuple(decl.list_keys()))
 
 
 @lru_cache(maxsize=1)
 def builtin_forms() -> dict[str, FormSpec]:
     forms = {DPT_NAME: FormSpec(DPT_NAME, "部门整体预算绩效目标表 (department budget performance targets)",
-                                find_department_performance_targets)}
+                                find_department_performance_targets,
+                                summary_keys=("department", "year", "budget.basic_expenditure",
+                                              "budget.project_expenditure", "budget.fiscal_appropriation"),
+                                list_keys=("indicators", "key_tasks", "other_tasks"))}
     for decl in load_forms_dir(BUILTIN_DIR):
         forms[decl.name] = declared_spec(decl)
     return forms

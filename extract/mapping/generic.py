@@ -279,11 +279,19 @@ def _grid_unit(fd: FieldDecl, label: Cell, value: Cell, row: Row, st: ReadState)
     return None
 
 
+def _heading(row: Row, pos: int, st: ReadState) -> bool:
+    """A label cell merged down beside a column of labels (项目资金（万元） beside 年度资金总额 ...): it
+    heads those rows, it labels no value of its own."""
+    cell = row.cells[pos]
+    right = row.cells[pos + 1] if pos + 1 < len(row.cells) else None
+    return cell.row_span > 1 and right is not None and right.row_span < cell.row_span and _is_any_label(right.text, st)
+
+
 def read_grid_row(row: Row, st: ReadState) -> None:
     fields = st.decl.grid_fields()
-    for cell in row.cells:
+    for pos, cell in enumerate(row.cells):
         unit = label_unit(cell.text)
-        if unit and match_field(cell.text, fields) is None:
+        if unit and (match_field(cell.text, fields) is None or _heading(row, pos, st)):
             # 金额(万元) heading the values under it; 项目资金(万元) heading the rows it spans
             for col in range(cell.col, cell.col + cell.col_span):
                 st.grid_units[(row.table.id, col)] = unit
@@ -291,7 +299,7 @@ def read_grid_row(row: Row, st: ReadState) -> None:
                 st.grid_units[(row.table.id, -1 - r)] = unit
     for pos, cell in enumerate(row.cells):
         m = match_field(cell.text, fields)
-        if m is None or (m.field.key in st.grid and st.grid[m.field.key].source is not None):
+        if m is None or (m.field.key in st.grid and st.grid[m.field.key].source is not None) or _heading(row, pos, st):
             continue
         value = _value_cell(row, pos, st)
         if value is None:
