@@ -27,9 +27,11 @@ FUND_KEYS = ("funds.total", "funds.fiscal", "funds.other")
 FUNDS_SECTION = ("项目资金", "资金情况", "项目资金情况")
 INDICATOR_SECTION = ("绩效指标", "年度绩效指标", "绩效目标指标")
 CMP_PRINT = {"≥": ("≥", "≧", ">="), "≤": ("≤", "≦", "<="), "=": ("=", "")}
+WILD_CMP = ("≧", "≦")  # drawn only in fonts that have them (wqy-zenhei, uming; not droid)
+WILD_FONTS = ("wqy-zenhei", "uming")
 
 
-def _target(rng: random.Random, level2: str) -> tuple[str, dict]:
+def _target(rng: random.Random, level2: str, wild: bool) -> tuple[str, dict]:
     """(printed target, truth of its comparator/bounds/unit)."""
     if level2 in TEXTUAL and (level2 not in NUMERIC or rng.random() < 0.3):
         return rng.choice(TEXT_TARGETS), {"comparator": None, "value_min": None, "value_max": None, "unit": None}
@@ -45,17 +47,17 @@ def _target(rng: random.Random, level2: str) -> tuple[str, dict]:
     else:
         v = rng.choice([85, 90, 95, 98]) if kind == "pct" else rng.choice([1, 2, 3, 5]) if kind == "pct_low" \
             else rng.randint(2, 48) if kind == "time" else rng.randint(3, 900)
-    printed = rng.choice(CMP_PRINT[cmp])
+    printed = rng.choice([c for c in CMP_PRINT[cmp] if wild or c not in WILD_CMP])
     return f"{printed}{v}{unit}", {"comparator": cmp, "value_min": str(v), "value_max": str(v), "unit": unit,
                                    "name": name}
 
 
-def _indicators(rng: random.Random) -> list[dict]:
+def _indicators(rng: random.Random, wild: bool) -> list[dict]:
     out = []
     for level1, level2s in LEVELS:
         for level2 in rng.sample(level2s, rng.randint(1, min(2, len(level2s)))):
             for _ in range(rng.randint(1, 2)):
-                text, parsed = _target(rng, level2)
+                text, parsed = _target(rng, level2, wild)
                 name = parsed.pop("name", None) or rng.choice(TEXTUAL.get(level2, ["工作成效"]))
                 out.append({"level1": level1, "level2": level2, "level3": name, "target": text, **parsed})
     return out
@@ -85,6 +87,7 @@ def _indicator_rows(sheet: Sheet, items: list[dict], labels: dict, x0: float, se
 
 
 def make(rng: random.Random, split: Split) -> Generated:
+    page = page_style(rng)
     year, region, dept = rng.choice([2022, 2023, 2024, 2025]), rng.choice(REGIONS), rng.choice(DEPTS)
     project = f"{rng.choice(TOPICS)}{rng.choice(KINDS)}"
     units_in = rng.choice(["label", "section", "note"])
@@ -94,7 +97,7 @@ def make(rng: random.Random, split: Split) -> Generated:
     total = fiscal + other
     goal = (f"{rng.choice(['1、', '目标1：', ''])}通过{project}，{rng.choice(['全面提升', '有效保障', '持续推进'])}"
             f"{dept}领域{rng.choice(['服务能力', '工作质量', '管理水平'])}，确保年度任务按期完成。")
-    items = _indicators(rng)
+    items = _indicators(rng, page.font in WILD_FONTS)
     labels = {k: wording(rng, v, split) for k, v in LABELS.items()}
     unit_sfx = f"（{money.unit}）"
     sheet = Sheet()
@@ -133,6 +136,6 @@ def make(rng: random.Random, split: Split) -> Generated:
             "overall_goal": goal, "indicators": items}
     title = blocks[0].text
     data["title"] = title
-    return Generated(FORM, blocks, data, page_style(rng),
+    return Generated(FORM, blocks, data, page,
                      {"split": split, "units_in": units_in, "money": f"{money.unit}/{money.fmt}",
                       "indicators_separate": separate})
