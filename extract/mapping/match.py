@@ -39,6 +39,11 @@ def similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
     if min(len(a), len(b)) <= EXACT_ONLY_CHARS:
+        # ... unless the other is that word with a qualifier in front (支出合计 is a 合计): a Chinese label's
+        # head noun comes last
+        short, long_ = sorted((a, b), key=len)
+        if short and len(long_) <= 2 * len(short) and long_.endswith(short):
+            return 0.6 + 0.4 * len(short) / len(long_)
         return 0.0
     ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
     short, long_ = sorted((a, b), key=len)
