@@ -1,4 +1,4 @@
-"""``python -m corpus.forms --out DIR [--n 20] [--split seen|held_out] [--forms a,b] [--seed 0]``"""
+"""``python -m corpus.forms --out DIR [--n 20] [--split seen|held_out|held_out_2] [--forms a,b] [--seed 0]``"""
 from __future__ import annotations
 
 import argparse
@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m corpus.forms", description=__doc__)
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--n", type=int, default=20, help="documents per form")
-    ap.add_argument("--split", choices=["seen", "held_out"], default="held_out")
+    ap.add_argument("--split", choices=["seen", "held_out", "held_out_2"], default="held_out")
     ap.add_argument("--forms", default=",".join(GENERATORS))
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)

@@ -56,12 +56,27 @@ def _first_label_is(row: Row, decl: FormDecl, key: str) -> bool:
     return m is not None and m.field.key == key
 
 
-def _starts(rows: list[Row], decl: FormDecl) -> list[int]:
+def _titled_tables(rows: list[Row], decl: FormDecl, lines: dict[int, list[Line]]) -> list[int]:
+    """First rows of tables printed right under a title line of the form."""
+    out = []
+    for i, r in enumerate(rows):
+        if i and rows[i - 1].table is r.table:
+            continue
+        prev = _row_before_table(rows, i)
+        if read_heading(r, prev, lines, decl).titled:
+            out.append(i)
+    return out
+
+
+def _starts(rows: list[Row], decl: FormDecl, lines: dict[int, list[Line]]) -> list[int]:
     anchor = decl.recognise.anchor or (decl.grid_fields()[0].key if decl.grid_fields() else None)
     if anchor is not None:
         found = [i for i, r in enumerate(rows) if _first_label_is(r, decl, anchor)]
-        if found or not decl.rows_parts():
+        if found:
             return found
+        titled = _titled_tables(rows, decl, lines)
+        if titled or not decl.rows_parts():
+            return titled  # the anchor's label is worded past recognition: the table under the title
     part = decl.rows_parts()[0]
     out: list[int] = []
     for i, r in enumerate(rows):  # a header repeated in the same table (a page's repeated header) starts nothing
@@ -110,7 +125,7 @@ def _instance_rows(rows: list[Row], decl: FormDecl, lines: dict[int, list[Line]]
 
 def split_instances(rows: list[Row], decl: FormDecl, lines: dict[int, list[Line]]
                     ) -> list[tuple[Row | None, list[Row]]]:
-    starts = _starts(rows, decl)
+    starts = _starts(rows, decl, lines)
     out = []
     for n, s in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(rows)

@@ -31,6 +31,8 @@ _NUMERIC = ("money", "int", "decimal", "percent")
 POSITION_QUALITY = 0.6
 # A header cell merged down over more rows than this is a section label beside the list (绩效指标), no column.
 MAX_HEADER_ROWS = 2
+# A code cell read with less than this (no digits: 合计数) holds no code.
+FAILED_CODE = 0.5
 UNIT_LINE_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
 UNIT_ROW_CHARS = 12
 
@@ -217,6 +219,20 @@ def _total_of(row_cells: list[Cell | None], part: RowsPart, side: str | None) ->
     return None
 
 
+def _summary_row(label_cells: list[Cell | None], values: dict[str, Field], cols: list[FieldDecl], part: RowsPart,
+                 side: str | None, st: ReadState) -> FieldDecl | None:
+    """A coded list's row whose label is one cell across its code and name columns, holding no code, is the
+    total row however it is worded (合计数, 本年合计), when the form declares one total not yet read."""
+    codes = [c.key for c in cols if c.type == "code"]
+    if not codes or any(values[k].value is not None and values[k].confidence > FAILED_CODE for k in codes):
+        return None
+    filled = [c for c in label_cells if c is not None and not is_blank(c.text)]
+    if len(filled) < 2 or len({id(c) for c in filled}) != 1:
+        return None
+    free = [t for t in part.totals if (side is None or t.side in (None, side)) and t.key not in st.totals]
+    return free[0] if len(free) == 1 else None
+
+
 def _skipped(row_cells: list[Cell | None], part: RowsPart) -> bool:
     from extract.mapping.labels import label_key
 
@@ -238,7 +254,7 @@ def read_item(row: Row, st: ReadState) -> None:
             continue
         values = _read_columns(row, cols, cells, h, factor, st)
         label_cells = [cells.get(c.key) for c in cols if c.type in ("text", "code") and c.derive is None]
-        total = _total_of(label_cells, part, side)
+        total = _total_of(label_cells, part, side) or _summary_row(label_cells, values, cols, part, side, st)
         if total is not None:
             if total.key not in st.totals:
                 st.totals[total.key] = {c.key: values[c.key] for c in cols if c.type in _NUMERIC}
