@@ -14,7 +14,7 @@ LABELS = {
     "project_name": Label(("项目名称",), ("预算项目名称", "项 目 名 称", "项目名称（全称）"), ("项目名 称", "资金项目名称", "专项名称")),
     "competent_department": Label(("主管部门", "项目主管部门"), ("主管部门及代码", "预算主管部门", "主管部门（单位）"), ("一级主管部门", "主管部门名称", "主管单位")),
     "implementing_unit": Label(("实施单位", "项目实施单位"), ("具体实施单位", "项目执行单位", "项目实施单位名称"), ("实施单位名称", "项目承担单位", "实施单位（盖章）")),
-    "funds.total": Label(("年度资金总额", "资金总额"), ("年度资金总数", "资金总额合计", "年度资金总额（合计）"), ("项目总投入", "年度预算资金总额", "资金总额（万元）")),
+    "funds.total": Label(("年度资金总额", "资金总额"), ("年度资金总数", "资金总额合计", "年度资金总额（合计）"), ("项目总投入", "年度预算资金总额", "资金总额（{unit}）")),
     "funds.fiscal": Label(("其中：财政拨款", "财政拨款"), ("其中:财政拨款资金", "当年财政拨款", "财政拨款（含结转）"), ("其中：财政资金", "财政拨款资金", "本级财政拨款")),
     "funds.other": Label(("其他资金",), ("其他来源", "自筹及其他资金", "其 他 资 金"), ("其中：其他资金", "其他渠道资金", "单位自筹")),
     "overall_goal": Label(("总体目标", "年度总体目标"), ("项目年度总体目标", "总体绩效目标", "年度总体目标（概述）"), ("项目总体目标（年度）", "年度目标", "绩效总目标")),
@@ -98,7 +98,7 @@ def make(rng: random.Random, split: Split) -> Generated:
     goal = (f"{rng.choice(['1、', '目标1：', ''])}通过{project}，{rng.choice(['全面提升', '有效保障', '持续推进'])}"
             f"{dept}领域{rng.choice(['服务能力', '工作质量', '管理水平'])}，确保年度任务按期完成。")
     items = _indicators(rng, page.font in WILD_FONTS)
-    labels = {k: wording(rng, v, split) for k, v in LABELS.items()}
+    labels = {k: wording(rng, v, split).replace("{unit}", money.unit) for k, v in LABELS.items()}
     unit_sfx = f"（{money.unit}）"
     sheet = Sheet()
     lw = round(rng.uniform(0.16, 0.22), 3)

@@ -61,6 +61,8 @@ class ReadState:
     header: RowsHeader | None = None
     levels: dict[tuple[str, str], Field] = field(default_factory=dict)
     pages: set[int] = field(default_factory=set)
+    grid_cells: dict[str, tuple[Cell, Cell]] = field(default_factory=dict)  # key -> (label, value) cells
+    grid_rows: list[Row] = field(default_factory=list)
 
 
 def _own(row: Row) -> list[Cell]:
@@ -209,8 +211,10 @@ def _doubt_shared(cols: list[FieldDecl], cells: dict[str, Cell | None], out: dic
             out[col.key] = f.model_copy(update={"confidence": round(f.confidence * SHARED_CELL_QUALITY, 4)})
 
 
-def _total_of(row_cells: list[Cell | None], part: RowsPart, side: str | None) -> FieldDecl | None:
-    totals = [t for t in part.totals if side is None or t.side in (None, side)]
+def _total_of(row_cells: list[Cell | None], part: RowsPart, side: str | None, read: dict | None = None
+              ) -> FieldDecl | None:
+    """The total a row's label names, among those not read yet (a total is printed once)."""
+    totals = [t for t in part.totals if (side is None or t.side in (None, side)) and t.key not in (read or {})]
     for cell in row_cells:
         if cell is not None and not is_blank(cell.text):
             m = match_field(cell.text, totals) if totals else None
@@ -254,7 +258,7 @@ def read_item(row: Row, st: ReadState) -> None:
             continue
         values = _read_columns(row, cols, cells, h, factor, st)
         label_cells = [cells.get(c.key) for c in cols if c.type in ("text", "code") and c.derive is None]
-        total = _total_of(label_cells, part, side) or _summary_row(label_cells, values, cols, part, side, st)
+        total = _total_of(label_cells, part, side, st.totals) or _summary_row(label_cells, values, cols, part, side, st)
         if total is not None:
             if total.key not in st.totals:
                 st.totals[total.key] = {c.key: values[c.key] for c in cols if c.type in _NUMERIC}
@@ -323,6 +327,7 @@ def read_grid_row(row: Row, st: ReadState) -> None:
             continue
         unit = _grid_unit(m.field, cell, value, row, st) if m.field.type == "money" else None
         st.grid[m.field.key] = read_value(row.table, value, m.field.type, m.quality, unit)
+        st.grid_cells[m.field.key] = (cell, value)
 
 
 def starts_grid(row: Row, st: ReadState) -> bool:
@@ -356,4 +361,8 @@ def read_rows(rows: list[Row], decl: FormDecl, note_unit: str | None = None) -> 
             continue
         st.header = None
         read_grid_row(row, st)
+        st.grid_rows.append(row)
+    from extract.mapping.position import fill_by_position
+
+    fill_by_position(st.grid_rows, st)
     return st
