@@ -174,13 +174,13 @@ def certainty(decl: FormDecl, st: ReadState, heading: Heading, rows: list[Row]) 
     """How sure we are that these rows are this form, in [0, 1]; 0 for a look-alike."""
     if heading.lookalike or _lookalike_labels(rows, decl):
         return 0.0
-    if heading.titled:
-        return 1.0
     grid = decl.grid_fields()
     found = sum(1 for f in grid if f.key in st.grid and st.grid[f.key].source is not None)
     lists = sum(1 for p in decl.rows_parts() if set(p.sides or (p.key,)) & st.seen_lists)
     total = len(grid) + len(decl.rows_parts())
     coverage = (found + lists) / total if total else 0.0
+    if heading.titled:  # the title names the form; too few of its fields say it may be another under it
+        return min(1.0, coverage / decl.recognise.min_coverage) if decl.recognise.min_coverage else 1.0
     if coverage < decl.recognise.min_coverage:
         return coverage * UNTITLED_BASE
     return UNTITLED_BASE + (UNTITLED_MAX - UNTITLED_BASE) * coverage
@@ -225,11 +225,11 @@ def find_declared(decl: FormDecl, rows: list[Row], lines: dict[int, list[Line]],
         need_title = decl.recognise.require_title
         if need_title is None:
             need_title = not decl.grid_fields()
-        accepted = heading.titled or (sure >= UNTITLED_BASE and not need_title)
+        accepted = (heading.titled and sure > 0) or (sure >= UNTITLED_BASE and not need_title)
         if auto and (sure == 0.0 or not accepted):
             continue
-        if not auto and sure == 0.0:
-            sure = LOOKALIKE_CERTAINTY
+        if not auto:
+            sure = max(sure, LOOKALIKE_CERTAINTY)
         data = build_data(decl, st, heading)
         checks = run_declared(decl.checks, data)
         data = settle_unprinted(apply_checks(data, checks, cross_rules(decl.checks)), optional=decl.optional_keys())

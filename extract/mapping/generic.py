@@ -300,11 +300,11 @@ def _grid_unit(fd: FieldDecl, label: Cell, value: Cell, row: Row, st: ReadState)
 
 
 def _heading(row: Row, pos: int, st: ReadState) -> bool:
-    """A label cell merged down beside a column of labels (项目资金（万元） beside 年度资金总额 ...): it
-    heads those rows, it labels no value of its own."""
+    """A label cell merged down beside rows that each have their own label (项目资金（万元） beside
+    年度资金总额, 财政拨款 ...): it heads those rows, it labels no value of its own."""
     cell = row.cells[pos]
     right = row.cells[pos + 1] if pos + 1 < len(row.cells) else None
-    return cell.row_span > 1 and right is not None and right.row_span < cell.row_span and _is_any_label(right.text, st)
+    return cell.row_span > 1 and right is not None and right.row_span < cell.row_span
 
 
 def read_grid_row(row: Row, st: ReadState) -> None:
