@@ -147,3 +147,17 @@ def test_income_and_expenditure_side_by_side_balance():
     assert _v(d["expenditure_total"]["expenditure_amount"]) == "1000.00"
     assert {c.rule for c in doc.checks} >= {"totals_balance", "income_lines_add_up", "expenditure_lines_add_up"}
     assert all(c.passed for c in doc.checks)
+
+
+def test_review_reruns_declared_checks_and_types_corrections():
+    from extract.review_app.decisions import coerce_correction, recompute_checks
+
+    (doc,) = _docs(EXPENDITURE.replace("| 12.00 | 2.00 | 10.00", "| 12.00 | 3.00 | 10.00"))
+    data = doc.data
+    assert not all(c["passed"] for c in recompute_checks(doc.form, data))
+    # a person corrects the misread amount in 万元; the typed model turns it into yuan, the checks pass again
+    value = coerce_correction(doc.form, data, "items[3].basic", "2.00万元")
+    assert value == "20000.00"
+    data["items"][3]["basic"]["value"] = value
+    assert all(c["passed"] for c in recompute_checks(doc.form, data))
+    assert recompute_checks("no_such_form", data) is None

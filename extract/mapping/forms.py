@@ -172,3 +172,27 @@ def __getattr__(name: str) -> Any:
     if name == "FORMS":  # the built-in registry, as before
         return builtin_forms()
     raise AttributeError(name)
+
+
+def form_model(name: str, forms_dirs: Sequence[str | Path] = ()) -> type | None:
+    """The typed model of a form's data (the department model, or one built from the declaration)."""
+    spec = available_forms(forms_dirs).get(name)
+    if spec is None:
+        return None
+    if spec.decl is None:
+        return DepartmentPerformanceTargets
+    from models.declared import model_for
+
+    return model_for(spec.decl)
+
+
+def recheck(name: str, data: dict, forms_dirs: Sequence[str | Path] = ()) -> list | None:
+    """The form's checks on (corrected) data, as review re-runs them after a correction; None: no such form."""
+    spec = available_forms(forms_dirs).get(name)
+    if spec is None:
+        return None
+    if spec.decl is None:
+        return run_checks(DepartmentPerformanceTargets.model_validate(data))
+    from extract.mapping.rules import run_declared
+
+    return run_declared(spec.decl.checks, data)
