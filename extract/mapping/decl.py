@@ -151,6 +151,16 @@ class FormDecl(_Decl):
     checks: tuple[CheckDecl, ...] = ()
     scalars: tuple[Literal["title", "region", "year"], ...] = Field(
         ("title", "year"), description="values read from the title lines above the form")
+    reader: str | None = Field(None, description="a hand-written reader that interprets this declaration "
+                               "(built in: department_performance_targets); none: the generic reader")
+    vocabulary: dict[str, dict[str, tuple[str, ...]] | tuple[str, ...]] = Field(
+        default_factory=dict, description="more label sets a hand-written reader reads (sections, groups)")
+
+    def __hash__(self) -> int:  # a declaration is loaded once; identity is its key in caches
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
 
     @field_validator("name")
     @classmethod

@@ -74,10 +74,14 @@ def money_field(table: Table, cell: Cell | None, unit: str | None, quality: floa
 # be empty: its None is as sure as the header that told us so. A field the form should print but whose
 # label was never found stays at 0.0, so it can't pass for a confident blank.
 UNPRINTED_CONFIDENCE = 0.95
-OPTIONAL_KEYS = frozenset({"explanation", "period_target", "expected_outcome", "competent_department",
-                           "subordinate_units",
-                           # the 事业发展性支出 / 按预算级次划分 blocks: Dongguan prints them, Jieyang does not
-                           "special_funds", "other_development_expenditure", "municipal_funds", "transfer_funds"})
+def _optional_keys() -> frozenset[str]:
+    from extract.mapping.decl_load import load_form
+    from extract.mapping.labels import DEPARTMENT_FORM
+
+    return load_form(DEPARTMENT_FORM).optional_keys()
+
+
+OPTIONAL_KEYS = _optional_keys()  # the department form's optional fields, from its declaration
 
 
 def settle_unprinted(data: Any, key: str = "", optional: frozenset[str] = OPTIONAL_KEYS) -> Any:

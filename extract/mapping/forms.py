@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Sequence
 from extract.mapping import department_performance_targets as dpt
 from extract.mapping.checks import aggregate_confidence, apply_checks, run_checks
 from extract.mapping.decl import FormDecl
-from extract.mapping.decl_load import FORM_SUFFIXES, load_form, load_forms_dir
+from extract.mapping.decl_load import FORM_SUFFIXES, FormFileError, load_form, load_forms_dir
 from extract.mapping.fields import settle_unprinted
 from extract.mapping.rows import Line, Row
 from extract.types import FormDocument
@@ -42,11 +42,15 @@ class FormSpec:
 
     def field_paths(self) -> list[str]:
         """Every field the form holds (``[]`` marks a list's items), for ``extract forms``."""
-        model = DepartmentPerformanceTargets if self.decl is None else None
-        if model is None:
-            from models.declared import model_for
-            model = model_for(self.decl)
-        return _paths(model)
+        return _paths(self.model())
+
+    def model(self) -> type:
+        """The typed model of the form's data."""
+        if self.decl is None or self.decl.reader is not None:
+            return READER_MODELS[self.decl.reader if self.decl else DPT_NAME]
+        from models.declared import model_for
+
+        return model_for(self.decl)
 
 
 def _paths(model: Any, prefix: str = "") -> list[str]:
@@ -93,6 +97,11 @@ def find_department_performance_targets(rows: list[Row], lines: dict[int, list[L
 def declared_spec(decl: FormDecl, origin: str = "built-in") -> FormSpec:
     from extract.mapping.declared import find_declared
 
+    if decl.reader is not None:
+        if decl.reader not in READERS:
+            raise FormFileError(f"{origin}: {decl.name}: unknown reader {decl.reader!r}; known: {', '.join(READERS)}")
+        return FormSpec(decl.name, decl.description or decl.title, READERS[decl.reader], decl, origin,
+                        summary_keys=READER_SUMMARIES.get(decl.reader, ()), list_keys=tuple(decl.list_keys()))
     grid = [f.key for f in decl.grid_fields()]
     totals = [f"{t.key}.{c.key}" for p in decl.rows_parts() for t in p.totals for c in p.columns
               if c.type == "money" and (not p.sides or t.side in (None, c.side))]
@@ -102,16 +111,17 @@ def declared_spec(decl: FormDecl, origin: str = "built-in") -> FormSpec:
                     list_keys=tuple(decl.list_keys()))
 
 
+# Hand-written readers a declaration can name (``reader:``), with the typed model they fill.
+READERS: dict[str, Callable[[list[Row], dict[int, list[Line]], bool], list[FormDocument]]] = {
+    DPT_NAME: find_department_performance_targets}
+READER_MODELS: dict[str, type] = {DPT_NAME: DepartmentPerformanceTargets}
+READER_SUMMARIES = {DPT_NAME: ("department", "year", "budget.basic_expenditure", "budget.project_expenditure",
+                               "budget.fiscal_appropriation")}
+
+
 @lru_cache(maxsize=1)
 def builtin_forms() -> dict[str, FormSpec]:
-    forms = {DPT_NAME: FormSpec(DPT_NAME, "部门整体预算绩效目标表 (department budget performance targets)",
-                                find_department_performance_targets,
-                                summary_keys=("department", "year", "budget.basic_expenditure",
-                                              "budget.project_expenditure", "budget.fiscal_appropriation"),
-                                list_keys=("indicators", "key_tasks", "other_tasks"))}
-    for decl in load_forms_dir(BUILTIN_DIR):
-        forms[decl.name] = declared_spec(decl)
-    return forms
+    return {decl.name: declared_spec(decl) for decl in load_forms_dir(BUILTIN_DIR)}
 
 
 def _from_entry_point(obj: Any, origin: str) -> list[FormSpec]:
@@ -177,13 +187,7 @@ def __getattr__(name: str) -> Any:
 def form_model(name: str, forms_dirs: Sequence[str | Path] = ()) -> type | None:
     """The typed model of a form's data (the department model, or one built from the declaration)."""
     spec = available_forms(forms_dirs).get(name)
-    if spec is None:
-        return None
-    if spec.decl is None:
-        return DepartmentPerformanceTargets
-    from models.declared import model_for
-
-    return model_for(spec.decl)
+    return None if spec is None else spec.model()
 
 
 def recheck(name: str, data: dict, forms_dirs: Sequence[str | Path] = ()) -> list | None:
@@ -191,7 +195,7 @@ def recheck(name: str, data: dict, forms_dirs: Sequence[str | Path] = ()) -> lis
     spec = available_forms(forms_dirs).get(name)
     if spec is None:
         return None
-    if spec.decl is None:
+    if spec.decl is None or spec.decl.reader == DPT_NAME:
         return run_checks(DepartmentPerformanceTargets.model_validate(data))
     from extract.mapping.rules import run_declared
 
