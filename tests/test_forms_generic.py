@@ -161,3 +161,18 @@ def test_review_reruns_declared_checks_and_types_corrections():
     data["items"][3]["basic"]["value"] = value
     assert all(c["passed"] for c in recompute_checks(doc.form, data))
     assert recompute_checks("no_such_form", data) is None
+
+
+DEPT_SELF_EVALUATION = """
+2024年度部门整体支出绩效自评表
+部门名称 | 某市应急管理局 | |
+总体绩效目标 | 完成全年工作。 | |
+绩效指标 | 一级指标 | 二级指标 | 三级指标 | 年度指标值 | 全年完成值 | 得分
+| 产出指标 | 数量指标 | 演练次数 | ≥12次 | 12次 | 10
+"""
+
+
+def test_department_form_look_alike_is_not_the_department_form():
+    assert _docs(DEPT_SELF_EVALUATION) == []
+    assert _docs(DEPT_SELF_EVALUATION.replace("自评表", "表").replace("| 全年完成值 | 得分", "")
+                 .replace("| 12次 | 10", ""))[0].form == "department_performance_targets"

@@ -82,7 +82,7 @@ def find_department_performance_targets(rows: list[Row], lines: dict[int, list[L
             continue
         title, unit = dpt.read_title(inst[0], prev_row, lines)
         state = dpt.read_rows(inst, unit)
-        if auto and not dpt.is_this_form(state, title):
+        if auto and (not dpt.is_this_form(state, title) or _lookalike(inst, prev_row, lines)):
             continue
         model = dpt.build_model(state, title)
         checks = run_checks(model)
@@ -92,6 +92,15 @@ def find_department_performance_targets(rows: list[Row], lines: dict[int, list[L
         docs.append(FormDocument(form=DPT_NAME, pages=tuple(sorted(pages)),
                                  confidence=aggregate_confidence(data), data=data, checks=tuple(checks)))
     return docs
+
+
+def _lookalike(inst: list[Row], prev_row: Row | None, lines: dict[int, list[Line]]) -> bool:
+    """The department form's look-alikes (a self-evaluation with 全年完成值 columns) by its declaration."""
+    from extract.mapping.declared import _lookalike_labels, read_heading
+
+    decl = builtin_forms()[DPT_NAME].decl
+    assert decl is not None
+    return read_heading(inst[0], prev_row, lines, decl).lookalike or _lookalike_labels(inst, decl)
 
 
 def declared_spec(decl: FormDecl, origin: str = "built-in") -> FormSpec:
