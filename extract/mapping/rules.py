@@ -81,15 +81,19 @@ def check_sum(c: CheckDecl, data: Any) -> list[Check]:
 
 
 def _columns(data: Any, paths: tuple[str, ...]) -> list[list[tuple[str, Decimal]]]:
-    """The n-th values of each path side by side (paths without [*] give one value for every n)."""
+    """The n-th values of each path side by side, for every n some [*] path has a value at (paths without
+    [*] give their one value to every row)."""
     per = [_present(data, p) for p in paths]
-    n = max((len(v) for v, p in zip(per, paths) if "[*]" in p), default=1)
+    listed = [(vals, p) for vals, p in zip(per, paths) if "[*]" in p]
+    if not listed:
+        return [[v for vals in per for v in vals[:1]]]
+    indices = sorted({_index_of(c, p) for vals, p in listed for c, _ in vals})
     rows = []
-    for i in range(n):
+    for i in indices:
         row = []
         for vals, p in zip(per, paths):
             if "[*]" in p:
-                row += [v for v in vals if v[0].count("[") and _index_of(v[0], p) == i]
+                row += [v for v in vals if _index_of(v[0], p) == i]
             elif vals:
                 row.append(vals[0])
         rows.append(row)
