@@ -139,3 +139,14 @@ def test_declared_model_is_typed():
     with pytest.raises(Exception):
         model.model_validate({"budget": {"value": "abc", "confidence": 1.0}})
     assert json.loads(inst.model_dump_json())["trainees"]["value"] is None
+
+
+def test_entry_point_objects_become_forms(tmp_path):
+    from extract.mapping.forms import _from_entry_point
+
+    path = tmp_path / "training_plan.yaml"
+    path.write_text(USER_FORM, encoding="utf-8")
+    decl = parse_form(USER_FORM)
+    for obj in (str(path), tmp_path, decl, lambda: [decl]):
+        (spec,) = _from_entry_point(obj, "entry point test")
+        assert spec.name == "training_plan" and spec.origin == "entry point test"
