@@ -1,8 +1,11 @@
 """Map tables onto known forms: the typed model, its checks and a confidence per field.
 
-Public API: :func:`map_documents`. Submodules: ``forms`` (registry), ``labels`` (synonyms and fuzzy
-label matching), ``coerce`` (money, counts, comparators, targets), ``checks`` (consistency rules),
-one module per form (``department_performance_targets`` with ``dpt_sections``/``dpt_indicators``).
+Public API: :func:`map_documents`. Forms are declarations (``decl``: the language, ``decl_load``: YAML/TOML
+files, ``extract/forms/*.yaml``: the built-in ones) read by the generic reader (``generic``, ``position``,
+``declared``, ``match``, ``values``, ``rules``); ``forms`` is the registry (built-in, entry points,
+``--forms-dir``, form files). The department form declares its vocabulary and checks but keeps its own
+reader (``department_performance_targets`` with ``dpt_sections``/``dpt_indicators``, ``labels``,
+``checks``). ``coerce`` parses money, counts, comparators and targets for all of them.
 """
 from __future__ import annotations
 
