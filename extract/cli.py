@@ -57,12 +57,11 @@ def summarize(result: Result, n_lowest: int = 5) -> RichTable:
         fields = list(flatten_form(d.data))
         passed = sum(1 for c in d.checks if c.passed)
         add(f"form {d.form}", f"{len(fields)} fields, checks {passed}/{len(d.checks)} passed", f"{d.confidence:.2f}")
-        for key in ("department", "year", "budget.basic_expenditure", "budget.project_expenditure",
-                    "budget.fiscal_appropriation"):
+        summary_keys, list_keys = _form_summary(d.form)
+        for key in summary_keys:
             f = dict(fields).get(key) or {}
             add(f"  {key}", str(f.get("value")), f"{f.get('confidence', 0):.2f}")
-        add("  indicators / tasks", f"{len(d.data.get('indicators') or [])} / "
-                  f"{len(d.data.get('key_tasks') or []) + len(d.data.get('other_tasks') or [])}", "")
+        add("  " + " / ".join(list_keys), " / ".join(str(len(d.data.get(k) or [])) for k in list_keys), "")
         printed = [(p, f) for p, f in fields if f.get("source") is not None or f.get("value") is not None]
         for path, f in sorted(printed, key=lambda pf: pf[1].get("confidence", 0))[:n_lowest]:
             add(f"  low: {path}", str(f.get("value"))[:60], f"{f.get('confidence', 0):.2f}")
@@ -74,11 +73,53 @@ def summarize(result: Result, n_lowest: int = 5) -> RichTable:
     return t
 
 
+def _form_summary(name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(key fields, lists) the summary shows for a form, from its declaration."""
+    from extract.mapping.forms import available_forms
+
+    spec = available_forms().get(name)
+    return (spec.summary_keys, spec.list_keys) if spec is not None else ((), ())
+
+
+def _check_form(form: str, forms_dirs: list[Path]) -> None:
+    """An unknown --form or a bad form file fails before any input is read, naming the known forms."""
+    from extract.mapping.decl_load import FormFileError
+    from extract.mapping.forms import resolve
+
+    try:
+        resolve(form, [str(d) for d in forms_dirs])
+    except (ValueError, FormFileError) as exc:
+        print(f"extract: {exc}", file=sys.stderr)
+        raise typer.Exit(code=2) from None
+
+
+@app.command("forms")
+def forms_command(
+    forms_dirs: List[Path] = typer.Option([], "--forms-dir", help="folder of form files (.yaml/.toml); repeatable"),
+    form_files: List[Path] = typer.Option([], "--form", help="a form file to list too; repeatable"),
+) -> None:
+    """List every known form (built-in, entry points, --forms-dir, --form files) with its fields."""
+    from extract.mapping.decl_load import FormFileError
+    from extract.mapping.forms import available_forms
+
+    try:
+        forms = available_forms([str(d) for d in forms_dirs], [str(f) for f in form_files])
+    except FormFileError as exc:
+        print(f"extract: {exc}", file=sys.stderr)
+        raise typer.Exit(code=2) from None
+    out = Console()
+    for name, spec in sorted(forms.items()):
+        out.print(f"[bold]{name}[/bold]  {spec.description}  ({spec.origin})")
+        for path in spec.field_paths():
+            out.print(f"  {path}")
+
+
 @app.command()
 def run(
     inputs: List[Path] = typer.Argument(..., help="PDF, PNG, JPEG or TIFF files"),
     out: Path = typer.Option(Path("."), "-o", "--out", help="output .json (one input) or directory"),
-    form: str = typer.Option("auto", "--form", help="auto | none | a form name"),
+    form: str = typer.Option("auto", "--form", help="auto | none | a form name | a form file (.yaml/.toml)"),
+    forms_dirs: List[Path] = typer.Option([], "--forms-dir", help="folder of form files (.yaml/.toml); repeatable"),
     pages: Optional[str] = typer.Option(None, "--pages", help="pages to read, e.g. 1-3,7"),
     ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),
     formats: str = typer.Option("json", "--format", help="comma list of json,csv,xlsx,html,md"),
@@ -101,9 +142,10 @@ def run(
     if ocr not in ("auto", "always", "never"):
         raise typer.BadParameter("--ocr must be auto, always or never")
     fmts = _parse_formats(formats)
+    _check_form(form, forms_dirs)
     try:
         page_tuple = parse_page_ranges(pages, max_page=max_pages) if pages else None
-        options = ExtractOptions(form=form, pages=page_tuple, ocr=ocr, debug_dir=debug_dir, max_pages=max_pages,
+        options = ExtractOptions(form=form, forms_dirs=tuple(str(d) for d in forms_dirs), pages=page_tuple, ocr=ocr, debug_dir=debug_dir, max_pages=max_pages,
                                  max_pixels=max_page_pixels, max_document_pixels=max_document_pixels)
         job = JobOptions(workers=1, timeout_s=timeout, memory_mb=memory_mb, extractor="extract.runfiles:extract_for_run",
                          extract_options=options.model_dump(mode="json"))

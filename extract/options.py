@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, Field
 class ExtractOptions(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    form: str = Field("auto", description="auto: detect known forms; none: tables only; or a form name")
+    form: str = Field("auto", description="auto: detect known forms; none: tables only; a form name; or a "
+                      "form file (.yaml/.yml/.toml) declaring one")
+    forms_dirs: tuple[str, ...] = Field((), description="folders of form files whose forms join the known ones")
     pages: tuple[int, ...] | None = Field(None, description="1-based pages to read; None reads all")
     ocr: Literal["auto", "always", "never"] = Field("auto", description="when to OCR a page")
     debug_dir: Path | None = Field(None, description="write stage drawings here")

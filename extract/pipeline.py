@@ -257,7 +257,7 @@ def assemble(source: SourceInfo, reads: list[PageRead], issues: list[Issue], opt
     documents = []
     if options.form != "none":
         try:
-            documents = map_documents(tables, lines_by_page, form=options.form)
+            documents = map_documents(tables, lines_by_page, form=options.form, forms_dirs=options.forms_dirs)
         except Exception as exc:  # noqa: BLE001
             issues.append(Issue(stage="mapping", message=f"{type(exc).__name__}: {exc}", severity="error"))
     timings["assemble"] = time.perf_counter() - t0

@@ -203,7 +203,11 @@ def _two_forms() -> tuple[list[Table], dict]:
 
 def test_two_forms_with_unrelated_tables():
     tables, lines = _two_forms()
-    docs = map_documents(tables, lines)
+    found = map_documents(tables, lines)
+    # the 收支总表 and the project table are forms of their own now, each found where it is printed
+    assert sorted((d.form, d.pages) for d in found if d.form != "department_performance_targets") == [
+        ("department_income_expenditure", (1,)), ("project_performance_targets", (2,))]
+    docs = [d for d in found if d.form == "department_performance_targets"]
     assert [d.data["department"]["value"] for d in docs] == ["东莞市应急管理局", "揭阳市应急管理局"]
     dg, jy = docs
     assert dg.pages == (1,) and jy.pages == (2,)
@@ -234,8 +238,8 @@ def test_form_none_and_unknown_and_no_form():
     assert map_documents(tables, lines, form="none") == []
     with pytest.raises(ValueError):
         map_documents(tables, lines, form="no_such_form")
-    only_unrelated, l2 = seed_to_tables(UNRELATED)
-    assert map_documents(only_unrelated, l2) == []
+    only_unrelated, l2 = seed_to_tables(UNRELATED)  # a 收支总表: its own form, nothing of the department's
+    assert [d.form for d in map_documents(only_unrelated, l2)] == ["department_income_expenditure"]
     assert map_documents([], {}) == []
 
 

@@ -39,12 +39,14 @@ def field_outcomes(predicted: Any, truth: Any) -> list[FieldOutcome]:
 
 
 def pair_documents(predicted: list[dict], truth: list[dict]) -> list[tuple[dict | None, dict]]:
-    """Pair each truth form with the unused predicted document sharing most pages (None if none left)."""
+    """Pair each truth form with the unused predicted document of its form sharing most pages (None if none left)."""
     free = list(range(len(predicted)))
     pairs: list[tuple[dict | None, dict]] = []
     for t in truth:
         pages = set(t.get("pages", []))
-        best = max(free, key=lambda i: (len(pages & set(predicted[i].get("pages", []))), -i), default=None)
+        # a document of another form (the 收支总表 printed beside a target table) is no candidate
+        same = [i for i in free if predicted[i].get("form", t.get("form")) == t.get("form", predicted[i].get("form"))]
+        best = max(same, key=lambda i: (len(pages & set(predicted[i].get("pages", []))), -i), default=None)
         if best is not None:
             free.remove(best)
         pairs.append((predicted[best] if best is not None else None, t))

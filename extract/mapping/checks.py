@@ -33,7 +33,6 @@ from models.fields import Money
 FAIL_FACTOR = 0.5
 SPLIT_FACTOR = 0.75
 PASS_RAISE = 0.5
-MIN_YEAR, MAX_YEAR = 2000, 2100
 _ORDERED = {"≥", "≤", ">", "<"}
 # Rules whose pass is evidence that the numbers were read right: equalities between sums of independent
 # cells. An inequality (tasks_within_budget) passes with slack, so passing it vouches for nothing.
@@ -121,26 +120,6 @@ def check_task_sums(doc: DepartmentPerformanceTargets) -> list[Check]:
     return checks
 
 
-def check_sanity(doc: DepartmentPerformanceTargets) -> list[Check]:
-    checks = []
-    if doc.year.value is not None:
-        checks.append(Check(rule="year_plausible", passed=MIN_YEAR <= doc.year.value <= MAX_YEAR,
-                            detail=f"year {doc.year.value}", fields=("year",)))
-    counts = {n: getattr(doc, n).value for n in ("staff_count", "subordinate_units")
-              if getattr(doc, n).value is not None}
-    if counts:
-        bad = tuple(n for n, v in counts.items() if v < 0)
-        checks.append(Check(rule="counts_non_negative", passed=not bad, fields=bad or tuple(counts),
-                            detail=", ".join(f"{n}={v}" for n, v in counts.items())))
-    amounts = {**{f"budget.{n}": m.decimal() for n, m in doc.budget if m.decimal() is not None},
-               **_task_amounts(doc)}
-    if amounts:
-        bad = tuple(p for p, v in amounts.items() if v < 0)
-        checks.append(Check(rule="amounts_non_negative", passed=not bad, fields=bad or tuple(amounts),
-                            detail=f"{len(bad)} negative of {len(amounts)}"))
-    return checks
-
-
 def _seq_check(name: str, tasks: list[Task]) -> list[Check]:
     seqs = [(f"{name}[{i}].seq", t.seq.value) for i, t in enumerate(tasks)]
     if not seqs:
@@ -156,14 +135,10 @@ def check_indicators(doc: DepartmentPerformanceTargets) -> list[Check]:
     inds = doc.indicators
     if not inds:
         return []
-    rng, cmp_ok, levels = [], [], []
-    bad_rng, bad_cmp, bad_levels = [], [], []
+    cmp_ok, levels = [], []
+    bad_cmp, bad_levels = [], []
     for i, ind in enumerate(inds):
         p = f"indicators[{i}]"
-        if ind.value_min.value is not None and ind.value_max.value is not None:
-            rng += [f"{p}.value_min", f"{p}.value_max"]
-            if Decimal(ind.value_min.value) > Decimal(ind.value_max.value):
-                bad_rng += [f"{p}.value_min", f"{p}.value_max"]
         if ind.comparator.value in _ORDERED:
             cmp_ok += [f"{p}.comparator", f"{p}.annual_target"]
             if ind.value_min.value is None:
@@ -171,8 +146,7 @@ def check_indicators(doc: DepartmentPerformanceTargets) -> list[Check]:
         levels += [f"{p}.level1", f"{p}.level2"]
         bad_levels += [f"{p}.{k}" for k in ("level1", "level2") if getattr(ind, k).value is None]
     out = []
-    for rule, fields, bad in (("indicator_range_ordered", rng, bad_rng),
-                              ("ordered_comparator_numeric", cmp_ok, bad_cmp),
+    for rule, fields, bad in (("ordered_comparator_numeric", cmp_ok, bad_cmp),
                               ("indicator_levels_filled", levels, bad_levels)):
         if fields:
             out.append(Check(rule=rule, passed=not bad, fields=tuple(bad or fields),
@@ -181,14 +155,30 @@ def check_indicators(doc: DepartmentPerformanceTargets) -> list[Check]:
 
 
 CHECKS: tuple[Callable[[DepartmentPerformanceTargets], list[Check]], ...] = (
-    check_expenditure_income, check_level_split, check_task_sums, check_sanity,
+    check_expenditure_income, check_level_split, check_task_sums,
     lambda d: _seq_check("key_tasks", d.key_tasks) + _seq_check("other_tasks", d.other_tasks),
     check_indicators,
 )
 
 
 def run_checks(doc: DepartmentPerformanceTargets) -> list[Check]:
-    return [c for fn in CHECKS for c in fn(doc)]
+    """The department form's checks: the rules written here, then those its declaration states
+    (``year_plausible``, ``counts_non_negative``, ``amounts_non_negative``, ``indicator_range_ordered``)."""
+    from extract.mapping.decl_load import load_form
+    from extract.mapping.labels import DEPARTMENT_FORM
+    from extract.mapping.rules import run_declared
+
+    declared = run_declared(_declared_checks(DEPARTMENT_FORM, load_form), doc.model_dump(mode="json"))
+    return [c for fn in CHECKS for c in fn(doc)] + declared
+
+
+_DECLARED: dict = {}
+
+
+def _declared_checks(path, load) -> tuple:
+    if path not in _DECLARED:
+        _DECLARED[path] = load(path).checks
+    return _DECLARED[path]
 
 
 _PATH_RE = re.compile(r"([A-Za-z_]\w*)(?:\[(\d+)\])?")
@@ -209,20 +199,23 @@ def _resolve(data: dict[str, Any], path: str) -> dict[str, Any] | None:
     return node if isinstance(node, dict) and "confidence" in node else None
 
 
-def apply_checks(data: dict[str, Any], checks: list[Check]) -> dict[str, Any]:
+def apply_checks(data: dict[str, Any], checks: list[Check], cross: frozenset[str] | set[str] | None = None
+                 ) -> dict[str, Any]:
     """A copy of the dumped form ``data`` with each checked field's confidence moved by the outcomes.
 
     A field only in failed checks is multiplied by ``FAIL_FACTOR``; one that also passed an independent
     cross-sum by ``SPLIT_FACTOR`` (the failure may lie elsewhere: a sum cannot say which term is wrong,
     the other check vouches for this one); one that only passed cross-sums is raised by ``PASS_RAISE``.
+    ``cross`` names the rules that are cross-sums (the department form's ``CROSS_RULES`` by default).
     """
+    cross = CROSS_RULES if cross is None else cross
     failed: dict[str, int] = {}
     vouched: dict[str, int] = {}
     for check in checks:
         for path in check.fields:
             if not check.passed:
                 failed[path] = failed.get(path, 0) + 1
-            elif check.rule in CROSS_RULES:
+            elif check.rule in cross:
                 vouched[path] = vouched.get(path, 0) + 1
     out = _copy_tree(data)
     for path in set(failed) | set(vouched):

@@ -17,20 +17,22 @@ from extract.mapping.dpt_indicators import (
 from extract.mapping.dpt_sections import (
     KvResult, TaskHeader, TaskList, number_tasks, read_goals, read_kv_row, read_task_row, task_header,
 )
-from extract.mapping.labels import SECTIONS, is_note, label_unit, match_label
+from extract.mapping.decl_load import load_form
+from extract.mapping.labels import DEPARTMENT_FORM, SECTIONS, is_note, label_unit, match_label
 from extract.mapping.rows import Line, Row
 from extract.types import Cell, Table
 from models.budget import Budget, DepartmentPerformanceTargets
 from models.fields import Field, Source
 
-TITLE_RE = re.compile(r"整体.{0,8}绩效目标")  # 部门整体预算绩效目标表; not 项目支出绩效目标表
+_DECL = load_form(DEPARTMENT_FORM)
+TITLE_RE = re.compile(_DECL.recognise.titles[0])  # 部门整体预算绩效目标表; not 项目支出绩效目标表
 YEAR_RE = re.compile(r"((?:19|20|21)\d{2})\s*年")
 YEAR_LINE_RE = re.compile(r"[(（]?\s*((?:19|20|21)\d{2})\s*年度?\s*[)）]?")
 UNIT_LINE_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
 # A line this short that holds a year (编制年度：2024年) gives the year when the title has none.
 YEAR_LINE_MAX = 20
 REGION_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:市|州|盟|县|区))")
-FOREIGN_HEADINGS = ("项目名称", "收入总计", "支出总计", "科目编码", "功能分类科目", "项目支出绩效目标表")
+FOREIGN_HEADINGS = tuple(_DECL.vocabulary["foreign_headings"])
 # A table more than this many pages after the form's last row is not its continuation.
 MAX_PAGE_GAP = 1
 # Sections that, besides 部门名称, make a label grid this form when no title line says so.

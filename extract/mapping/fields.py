@@ -74,20 +74,24 @@ def money_field(table: Table, cell: Cell | None, unit: str | None, quality: floa
 # be empty: its None is as sure as the header that told us so. A field the form should print but whose
 # label was never found stays at 0.0, so it can't pass for a confident blank.
 UNPRINTED_CONFIDENCE = 0.95
-OPTIONAL_KEYS = frozenset({"explanation", "period_target", "expected_outcome", "competent_department",
-                           "subordinate_units",
-                           # the 事业发展性支出 / 按预算级次划分 blocks: Dongguan prints them, Jieyang does not
-                           "special_funds", "other_development_expenditure", "municipal_funds", "transfer_funds"})
+def _optional_keys() -> frozenset[str]:
+    from extract.mapping.decl_load import load_form
+    from extract.mapping.labels import DEPARTMENT_FORM
+
+    return load_form(DEPARTMENT_FORM).optional_keys()
 
 
-def settle_unprinted(data: Any, key: str = "") -> Any:
+OPTIONAL_KEYS = _optional_keys()  # the department form's optional fields, from its declaration
+
+
+def settle_unprinted(data: Any, key: str = "", optional: frozenset[str] = OPTIONAL_KEYS) -> Any:
     """Give source-less empty leaves whose key names an optional column ``UNPRINTED_CONFIDENCE``."""
     if isinstance(data, dict):
         if "value" in data and "confidence" in data:
-            if data["value"] is None and data.get("source") is None and key in OPTIONAL_KEYS:
+            if data["value"] is None and data.get("source") is None and key in optional:
                 return {**data, "confidence": UNPRINTED_CONFIDENCE}
             return data
-        return {k: settle_unprinted(v, k) for k, v in data.items()}
+        return {k: settle_unprinted(v, k, optional) for k, v in data.items()}
     if isinstance(data, list):
-        return [settle_unprinted(v, key) for v in data]
+        return [settle_unprinted(v, key, optional) for v in data]
     return data

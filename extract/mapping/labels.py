@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from extract.text import normalize_label
@@ -27,59 +28,32 @@ _UNIT_RE = re.compile(r"\((万元|元)\)")
 
 Vocabulary = dict[str, tuple[str, ...]]
 
-# Canonical key -> printed variants. Variants are written as printed; they are normalised on use.
-SECTIONS: Vocabulary = {
-    "department": ("部门名称", "部门(单位)名称", "单位名称"),
-    "basic_info": ("基本信息",),
-    "budget": ("预算整体情况", "部门预算整体情况"),
-    "goals": ("总体绩效目标", "部门总体绩效目标", "整体绩效目标"),
-    "key_tasks": ("年度重点工作任务", "年度主要工作任务", "重点工作任务"),
-    "other_tasks": ("其他需完成的任务", "其他需完成任务", "其他需要完成的任务"),
-    "indicators": ("绩效指标", "年度绩效指标", "部门整体绩效指标"),
-}
+# The department form's vocabulary lives in its declaration; these are its label sets as the reader uses
+# them (canonical key -> printed variants, normalised on use; order matters: the first exact variant wins).
+DEPARTMENT_FORM = Path(__file__).resolve().parent.parent / "forms" / "department_performance_targets.yaml"
 
-KV_FIELDS: Vocabulary = {
-    "department": ("部门名称", "部门(单位)名称", "单位名称"),
-    "competent_department": ("资金主管部门", "主管部门"),
-    "staff_count": ("财政供养人员数", "财政供养人员数量", "财政供养人数"),
-    "subordinate_units": ("下属二级单位数", "下属二级预算单位数", "下属单位数", "下属二级单位数量"),
-    "basic_expenditure": ("基本支出",),
-    "project_expenditure": ("项目支出",),
-    "fiscal_appropriation": ("财政拨款",),
-    "other_funds": ("其他资金",),
-    "special_funds": ("财政专项资金",),
-    "other_development_expenditure": ("其他事业发展性支出",),
-    "municipal_funds": ("市本级使用资金", "本级使用资金"),
-    "transfer_funds": ("拟用于对下转移支付资金", "对下转移支付资金", "拟对下转移支付资金"),
-}
 
-# Labels that group or head values but are no value themselves.
-KV_GROUPS: Vocabulary = {
-    "expenditure_group": ("部门预算支出", "财政支出分类", "支出分类"),
-    "income_group": ("收入来源",),
-    "development_group": ("事业发展性支出",),
-    "level_group": ("按预算级次划分", "预算级次"),
-    "amount_header": ("预算金额", "金额"),
-}
+def _vocabularies(path: Path) -> dict[str, Vocabulary]:
+    from extract.mapping.decl_load import load_form
 
-TASK_COLUMNS: Vocabulary = {
-    "seq": ("序号",),
-    "name": ("名称", "任务名称", "项目名称"),
-    "content": ("主要实施内容", "目标内容", "实施内容", "主要内容"),
-    "amount": ("拟投入的资金", "拟投入金额", "拟投入资金", "拟投入的金额", "投入资金", "资金"),
-    "expected_outcome": ("期望达到的目标", "期望达到的目标(概述)", "预期达到的目标", "预期目标"),
-}
+    decl = load_form(path)
+    rows = {p.key: p for p in decl.rows_parts()}
+    voc = decl.vocabulary
+    return {
+        "sections": {k: tuple(v) for k, v in voc["sections"].items()},
+        "kv_fields": {f.key.split(".")[-1]: f.labels for f in decl.grid_fields()},
+        "kv_groups": {k: tuple(v) for k, v in voc["groups"].items()},
+        "task_columns": {c.key: c.labels for c in rows["key_tasks"].printed},
+        "indicator_columns": {c.key: c.labels for c in rows["indicators"].printed},
+    }
 
-INDICATOR_COLUMNS: Vocabulary = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "level3": ("三级指标",),
-    "explanation": ("三级指标解释", "指标解释", "指标说明"),
-    "comparator": ("对比符号", "比较符号", "符号"),
-    "period_target": ("实施周期指标值", "实施期指标值", "实施周期目标值", "实施周期"),
-    "annual_target": ("年度指标值", "指标值", "年度目标值", "目标值", "年度"),
-    "unit": ("计量单位", "单位"),
-}
+
+_VOCAB = _vocabularies(DEPARTMENT_FORM)
+SECTIONS: Vocabulary = _VOCAB["sections"]
+KV_FIELDS: Vocabulary = _VOCAB["kv_fields"]
+KV_GROUPS: Vocabulary = _VOCAB["kv_groups"]  # labels that group or head values but are no value themselves
+TASK_COLUMNS: Vocabulary = _VOCAB["task_columns"]
+INDICATOR_COLUMNS: Vocabulary = _VOCAB["indicator_columns"]
 
 
 class LabelMatch(NamedTuple):

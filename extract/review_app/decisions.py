@@ -23,12 +23,10 @@ MAX_VALUE_CHARS = 10_000
 
 def recompute_checks(form: str, data: dict) -> list[dict] | None:
     """The form's checks on (corrected) data; None for a form without checks."""
-    from extract.mapping.checks import run_checks
-    from models.budget import FORM_NAME, DepartmentPerformanceTargets
+    from extract.mapping.forms import recheck
 
-    if form != FORM_NAME:
-        return None
-    return [c.model_dump(mode="json") for c in run_checks(DepartmentPerformanceTargets.model_validate(data))]
+    checks = recheck(form, data)
+    return None if checks is None else [c.model_dump(mode="json") for c in checks]
 
 
 def coerce_correction(form: str, data: dict, path: str, text: Any) -> Any:
@@ -56,10 +54,11 @@ def coerce_correction(form: str, data: dict, path: str, text: Any) -> Any:
     trial = copy.deepcopy(data)
     dict(iter_fields(trial))[path]["value"] = text
     try:
-        from models.budget import FORM_NAME, DepartmentPerformanceTargets
+        from extract.mapping.forms import form_model
 
-        if form == FORM_NAME:
-            trial = DepartmentPerformanceTargets.model_validate(trial).model_dump(mode="json")
+        model = form_model(form)
+        if model is not None:
+            trial = model.model_validate(trial).model_dump(mode="json")
     except Exception as exc:  # noqa: BLE001 - pydantic's message names the field and the problem
         first = str(exc).splitlines()
         raise ReviewError(400, f"{text!r} is not a valid value for {path}: {' '.join(first[1:3]).strip()}")
