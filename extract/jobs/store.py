@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS pages (
   doc_id INTEGER NOT NULL REFERENCES documents(id), page INTEGER NOT NULL,
-  width REAL, height REAL, kind TEXT, rotation INTEGER,
+  width REAL, height REAL, kind TEXT, rotation INTEGER, skew REAL,
   PRIMARY KEY (doc_id, page)
 );
 CREATE TABLE IF NOT EXISTS tables (
@@ -101,6 +101,8 @@ def connect(path: str | Path) -> sqlite3.Connection:
     con.execute("PRAGMA synchronous=NORMAL")
     con.execute("PRAGMA foreign_keys=ON")
     con.executescript(SCHEMA)
+    if "skew" not in {r[1] for r in con.execute("PRAGMA table_info(pages)")}:  # a store from before skew was kept
+        con.execute("ALTER TABLE pages ADD COLUMN skew REAL")
     return con
 
 
@@ -178,8 +180,8 @@ def save_result(con: sqlite3.Connection, doc_id: int, result: dict, seconds: flo
 
 
 def _insert_result(con: sqlite3.Connection, doc_id: int, result: dict) -> None:
-    con.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)",
-                    [(doc_id, p["page"], p["width"], p["height"], p.get("kind"), p.get("rotation", 0))
+    con.executemany("INSERT INTO pages (doc_id, page, width, height, kind, rotation, skew) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(doc_id, p["page"], p["width"], p["height"], p.get("kind"), p.get("rotation", 0), p.get("skew", 0.0))
                      for p in result.get("pages", ())])
     for t in result.get("tables", ()):
         con.execute("INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,357 @@
+"""The review web app on Starlette: JSON API, static page, images; every guard in one ASGI layer.
+
+    GET  /                              the app (logs in first)
+    POST /api/login {name, password}    a session cookie and the CSRF token; POST /api/logout
+    GET  /api/me                        who is logged in, the CSRF token, whether corrections need four eyes
+    GET  /api/queue?doc=&form=&name=&reason=&path=&mode=todo|flagged|check|done   items and progress
+    GET  /api/item/ID                   one item (f<n> field, c<n> cell) with its history
+    GET  /api/crop/ID.png               the page around the item's cell, outlined (upright, levelled frame)
+    GET  /api/page/DOC/PAGE             every cell of a page with its confidence; /api/page/DOC/PAGE.png the image
+    GET  /api/documents, /api/forms, /api/fields   filter choices
+    POST /api/decisions {item, action: accept|correct, value, version}
+    POST /api/claim {item} · /api/undo {item, version} · /api/reopen {item, version}
+    POST /api/flag {item, on, note} · /api/verify {item, version, agree} · /api/bulk {items: [{item, version}]}
+
+Guards (``Guard``): the Host header must name the address the app is bound to (no DNS rebinding); a POST
+needs the app's own Origin, ``Content-Type: application/json`` and, but for login, the session's CSRF token
+in ``X-CSRF-Token``; bodies are capped in size and in time; every answer carries no-framing and CSP headers.
+A malformed request is a 400 with a message, never a 500 with a traceback.
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from extract.jobs.store import connect
+from extract.review_app import accounts, decisions, images, queue, workflow
+from extract.review_app.queue import ReviewError
+
+log = logging.getLogger("extract.review")
+MAX_BODY = 64 * 1024
+BODY_SECONDS = 10.0
+"""A request body must arrive within this (a client that never finishes its body is dropped)."""
+MAX_JSON_DEPTH = 20
+QUEUE_PAGE = 500  # items sent to the page at once (the lowest-confidence ones); progress counts them all
+COOKIE = "extract_review"
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
+                                 b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
+    (b"x-frame-options", b"DENY"), (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"), (b"cross-origin-resource-policy", b"same-origin"),
+    (b"cache-control", b"no-store")]
+STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"),
+          "/app.css": ("app.css", "text/css; charset=utf-8"), "/i18n.js": ("i18n.js", "text/javascript; charset=utf-8")}
+
+
+def _depth(value: Any, limit: int) -> int:
+    """Nesting depth of parsed JSON, stopping at limit + 1."""
+    stack, deepest = [(value, 1)], 0
+    while stack:
+        v, d = stack.pop()
+        deepest = max(deepest, d)
+        if deepest > limit:
+            return deepest
+        if isinstance(v, dict):
+            stack += [(x, d + 1) for x in v.values()]
+        elif isinstance(v, list):
+            stack += [(x, d + 1) for x in v]
+    return deepest
+
+
+def parse_json(raw: bytes) -> Any:
+    if raw.count(b"[") + raw.count(b"{") > 5000 or _nesting(raw) > MAX_JSON_DEPTH:
+        raise ReviewError(400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ReviewError(400, f"body is not JSON: {str(exc)[:200]}") from None
+    if _depth(body, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
+        raise ReviewError(400, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    return body
+
+
+def _nesting(raw: bytes) -> int:
+    """Bracket depth of raw JSON text (an upper bound: brackets inside strings count too), before parsing it."""
+    depth = deepest = 0
+    for ch in raw:
+        if ch in (0x5B, 0x7B):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+class Guard:
+    """ASGI layer: Host, Origin, content type, body size and time, security headers, errors as JSON."""
+
+    def __init__(self, app, hosts: set[str], origins: set[str]) -> None:
+        self.app, self.hosts, self.origins = app, hosts, origins
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_secure(message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": list(message.get("headers", [])) + SECURITY_HEADERS}
+            await send(message)
+
+        headers = {}
+        for k, v in scope.get("headers", []):
+            headers.setdefault(k.decode("latin-1").lower(), v.decode("latin-1"))
+        problem = self._refuse(scope, headers)
+        if problem:
+            return await JSONResponse({"error": problem[1]}, problem[0])(scope, receive, send_secure)
+        if scope["method"] == "POST":
+            try:
+                body = await asyncio.wait_for(_read_body(receive), BODY_SECONDS)
+            except asyncio.TimeoutError:
+                return await JSONResponse({"error": f"request body not received within {BODY_SECONDS:.0f} s"},
+                                          408)(scope, receive, send_secure)
+            except ReviewError as exc:
+                return await JSONResponse({"error": exc.message}, exc.status)(scope, receive, send_secure)
+            scope = {**scope, "review.body": body}
+        try:
+            await self.app(scope, receive, send_secure)
+        except Exception:  # noqa: BLE001 - a bug: logged here, the client gets no internals
+            log.exception("review request %s %s failed", scope["method"], scope.get("path"))
+            await JSONResponse({"error": "internal error (logged on the server)"}, 500)(scope, receive, send_secure)
+
+    def _refuse(self, scope, headers: dict[str, str]) -> tuple[int, str] | None:
+        if headers.get("host", "").lower() not in self.hosts:
+            return 400, "wrong Host header: open the review app by the address it printed"
+        if scope["method"] not in ("GET", "HEAD", "POST"):
+            return 405, f"method {scope['method']} not allowed"
+        if scope["method"] == "POST":
+            if headers.get("origin", "") not in self.origins:
+                return 403, "cross-origin request refused (Origin missing or not this app)"
+            if headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+                return 415, "Content-Type must be application/json"
+            length = headers.get("content-length", "")
+            if length and (not length.isdigit() or len(length) > 9 or int(length) > MAX_BODY):
+                return 413, f"request body over {MAX_BODY} bytes"
+        return None
+
+
+async def _read_body(receive) -> bytes:
+    chunks, size = [], 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ReviewError(400, "client went away")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_BODY:
+            raise ReviewError(413, f"request body over {MAX_BODY} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body"):
+            return b"".join(chunks)
+
+
+class ReviewApp:
+    """The routes, bound to one store. Handlers are plain functions run in Starlette's thread pool, each
+    thread with its own SQLite connection."""
+
+    def __init__(self, store_path: str | Path, four_eyes: bool = False) -> None:
+        self.store_path, self.four_eyes = Path(store_path), four_eyes
+        self._local = threading.local()
+        con = connect(self.store_path)
+        accounts.ensure_schema(con)
+        workflow.ensure_schema(con)
+        con.close()
+
+    @property
+    def con(self):
+        con = getattr(self._local, "con", None)
+        if con is None:
+            con = self._local.con = connect(self.store_path)
+        return con
+
+    # -- plumbing
+    def route(self, fn: Callable[..., Any], auth: bool = True) -> Callable:
+        async def endpoint(request: Request) -> Response:
+            def run() -> Response:
+                try:
+                    user = None
+                    if auth:
+                        user = accounts.session(self.con, request.cookies.get(COOKIE))
+                        if user is None:
+                            raise ReviewError(401, "log in first")
+                        if request.method == "POST" and request.headers.get("x-csrf-token") != user[1]:
+                            raise ReviewError(403, "missing or wrong CSRF token: reload the page")
+                    body = parse_json(request.scope["review.body"]) if request.method == "POST" else None
+                    if request.method == "POST" and not isinstance(body, dict):
+                        raise ReviewError(400, "the body must be a JSON object")
+                    out = fn(request, user[0] if user else None, body)
+                    return out if isinstance(out, Response) else JSONResponse(out)
+                except ReviewError as exc:
+                    return JSONResponse({"error": exc.message, **exc.extra}, exc.status)
+                except images.ImageError as exc:
+                    return JSONResponse({"error": str(exc)}, 404)
+            return await run_in_threadpool(run)
+        return endpoint
+
+    def starlette(self) -> Starlette:
+        r = self.route
+        routes = [Route(path, self._static(name, ctype), methods=["GET"]) for path, (name, ctype) in STATIC.items()]
+        routes += [
+            Route("/api/login", r(self.login, auth=False), methods=["POST"]),
+            Route("/api/logout", r(self.logout), methods=["POST"]),
+            Route("/api/me", r(self.me), methods=["GET"]),
+            Route("/api/queue", r(self.queue), methods=["GET"]),
+            Route("/api/documents", r(lambda q, u, b: queue.documents(self.con)), methods=["GET"]),
+            Route("/api/forms", r(lambda q, u, b: queue.forms(self.con)), methods=["GET"]),
+            Route("/api/fields", r(lambda q, u, b: queue.field_names(self.con)), methods=["GET"]),
+            Route("/api/item/{item}", r(self.item), methods=["GET"]),
+            Route("/api/crop/{item}.png", r(self.crop), methods=["GET"]),
+            Route("/api/page/{doc}/{page}.png", r(self.page_png), methods=["GET"]),
+            Route("/api/page/{doc}/{page}", r(self.page), methods=["GET"]),
+            Route("/api/decisions", r(self.decide), methods=["POST"]),
+            Route("/api/claim", r(lambda q, u, b: workflow.claim(self.con, _need(b, "item"), u)), methods=["POST"]),
+            Route("/api/undo", r(self.undo), methods=["POST"]),
+            Route("/api/reopen", r(self.reopen), methods=["POST"]),
+            Route("/api/flag", r(self.flag), methods=["POST"]),
+            Route("/api/verify", r(self.verify), methods=["POST"]),
+            Route("/api/bulk", r(self.bulk), methods=["POST"]),
+        ]
+
+        async def not_found(request: Request, exc) -> Response:
+            return JSONResponse({"error": f"no such path {request.url.path[:200]}"}, 404)
+
+        async def bad_method(request: Request, exc) -> Response:
+            return JSONResponse({"error": "method not allowed here"}, 405)
+
+        return Starlette(routes=routes, exception_handlers={404: not_found, 405: bad_method})
+
+    @staticmethod
+    def _static(name: str, ctype: str) -> Callable:
+        data = resources.files("extract.review_app").joinpath("static", name).read_bytes()
+
+        async def endpoint(request: Request) -> Response:
+            return Response(data, media_type=ctype.split(";")[0], headers={"content-type": ctype})
+        return endpoint
+
+    # -- accounts
+    def login(self, request: Request, user, body) -> Response:
+        name, password = body.get("name"), body.get("password")
+        got = accounts.login(self.con, name, password) if isinstance(name, str) and len(name) <= 64 else None
+        if got is None:
+            raise ReviewError(401, "wrong name or password")
+        response = JSONResponse({"name": name, "csrf": got[1], "four_eyes": self.four_eyes})
+        response.set_cookie(COOKIE, got[0], httponly=True, samesite="strict", max_age=accounts.SESSION_SECONDS,
+                            path="/")
+        return response
+
+    def logout(self, request: Request, user, body) -> Response:
+        accounts.logout(self.con, request.cookies.get(COOKIE))
+        response = JSONResponse({"name": None})
+        response.delete_cookie(COOKIE, path="/")
+        return response
+
+    def me(self, request: Request, user, body) -> dict:
+        return {"name": user, "csrf": accounts.session(self.con, request.cookies.get(COOKIE))[1],
+                "four_eyes": self.four_eyes}
+
+    # -- reading
+    def queue(self, request: Request, user, body) -> dict:
+        q = request.query_params
+        f = queue.Filters(**{k: q.get(k) for k in ("doc", "form", "name", "reason", "path", "mode")})
+        items = queue.review_queue(self.con, limit=QUEUE_PAGE, filters=f)
+        return {"items": items, "progress": queue.progress(self.con), "reviewer": user}
+
+    def item(self, request: Request, user, body) -> dict:
+        item_id = request.path_params["item"]
+        item = queue.decorate(self.con, [queue.get_item(self.con, item_id)])[0]
+        return {**item, "decisions": decisions.decisions_for(self.con, item_id)}
+
+    def _page_frame(self, doc: int, page: int) -> tuple[str, tuple[float, float], tuple[int, float, bool]]:
+        row = self.con.execute("SELECT p.width, p.height, p.rotation, p.skew, p.kind, d.path FROM pages p JOIN "
+                               "documents d ON d.id = p.doc_id WHERE p.doc_id = ? AND p.page = ?",
+                               (doc, page)).fetchone()
+        if row is None:
+            raise ReviewError(404, f"document {doc} has no page {page}")
+        return row["path"], (row["width"], row["height"]), (row["rotation"] or 0, row["skew"] or 0.0,
+                                                            row["kind"] == "scanned")
+
+    def crop(self, request: Request, user, body) -> Response:
+        item = queue.get_item(self.con, request.path_params["item"])
+        if item["page"] is None:
+            raise ReviewError(404, f"{item['id']} has no page to show")
+        path, size, frame = self._page_frame(item["doc_id"], item["page"])
+        bbox = queue.cell_bbox(self.con, item) or (0, 0, size[0], size[1])
+        image = images.render_upright(path, item["page"], *frame)
+        return Response(images.crop_around(image, size, bbox), media_type="image/png")
+
+    def _doc_page(self, request: Request) -> tuple[int, int]:
+        doc, page = request.path_params["doc"], request.path_params["page"]
+        if not (doc.isascii() and doc.isdigit() and page.isascii() and page.isdigit() and len(doc) < 13
+                and len(page) < 7):
+            raise ReviewError(400, "document and page must be numbers")
+        return int(doc), int(page)
+
+    def page(self, request: Request, user, body) -> dict:
+        return queue.page_cells(self.con, *self._doc_page(request))
+
+    def page_png(self, request: Request, user, body) -> Response:
+        doc, page = self._doc_page(request)
+        path, _, frame = self._page_frame(doc, page)
+        return Response(images.page_png(path, page, *frame), media_type="image/png")
+
+    # -- writing
+    def decide(self, request: Request, user, body) -> dict:
+        out = decisions.decide(self.con, _need(body, "item"), _need(body, "action"), body.get("value"), user,
+                               body.get("version"), four_eyes=self.four_eyes)
+        return {**out, "progress": queue.progress(self.con)}
+
+    def undo(self, request: Request, user, body) -> dict:
+        out = workflow.undo(self.con, _need(body, "item"), body.get("version"), user)
+        return {**out, "progress": queue.progress(self.con)}
+
+    def reopen(self, request: Request, user, body) -> dict:
+        out = workflow.undo(self.con, _need(body, "item"), body.get("version"), user, keep_value=True)
+        return {**out, "progress": queue.progress(self.con)}
+
+    def flag(self, request: Request, user, body) -> dict:
+        on = body.get("on", True)
+        if not isinstance(on, bool):
+            raise ReviewError(400, "on must be true or false")
+        return workflow.flag(self.con, _need(body, "item"), user, body.get("note"), on)
+
+    def verify(self, request: Request, user, body) -> dict:
+        agree = body.get("agree", True)
+        if not isinstance(agree, bool):
+            raise ReviewError(400, "agree must be true or false")
+        out = workflow.verify(self.con, _need(body, "item"), body.get("version"), user, agree)
+        return {**out, "progress": queue.progress(self.con)}
+
+    def bulk(self, request: Request, user, body) -> dict:
+        out = workflow.bulk_accept(self.con, body.get("items"), user, self.four_eyes)
+        return {**out, "progress": queue.progress(self.con)}
+
+
+def _need(body: dict, key: str) -> Any:
+    if key not in body:
+        raise ReviewError(400, f"missing {key!r} in the request body")
+    return body[key]
+
+
+def build_app(store_path: str | Path, host: str, port: int, four_eyes: bool = False):
+    """The guarded ASGI app for a server reachable at host:port."""
+    names = {host.lower()}
+    if host in ("127.0.0.1", "localhost", "::1"):
+        names |= {"127.0.0.1", "localhost", "[::1]"}
+    hosts = {f"{n}:{port}" for n in names} | ({n for n in names} if port == 80 else set())
+    origins = {f"http://{h}" for h in hosts}
+    return Guard(ReviewApp(store_path, four_eyes).starlette(), hosts, origins)
