@@ -20,6 +20,7 @@ A malformed request is a 400 with a message, never a 500 with a traceback.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import threading
@@ -167,6 +168,7 @@ class ReviewApp:
     def __init__(self, store_path: str | Path, four_eyes: bool = False) -> None:
         self.store_path, self.four_eyes = Path(store_path), four_eyes
         self._local = threading.local()
+        self._queues: dict[tuple, tuple[list[dict], dict]] = {}
         con = connect(self.store_path)
         accounts.ensure_schema(con)
         workflow.ensure_schema(con)
@@ -180,44 +182,60 @@ class ReviewApp:
         return con
 
     # -- plumbing
-    def route(self, fn: Callable[..., Any], auth: bool = True) -> Callable:
+    def route(self, fn: Callable[..., Any], auth: bool = True, inline: bool = False) -> Callable:
+        """An endpoint around ``fn(request, reviewer, body)``. ``inline``: run it on the event loop (a read of
+        a few SQLite rows: WAL readers never wait, and a thread hop under load costs more than the read);
+        otherwise in the thread pool (writes may wait for the write lock; renders and logins take long)."""
+        def answer(call: Callable[[], Any]) -> Any:
+            try:
+                out = call()
+                if callable(out) and not isinstance(out, Response):
+                    return out  # the slow rest of the work, for the thread pool
+                return out if isinstance(out, Response) else JSONResponse(out)
+            except ReviewError as exc:
+                return JSONResponse({"error": exc.message, **exc.extra}, exc.status)
+            except images.ImageError as exc:
+                return JSONResponse({"error": str(exc)}, 404)
+
+        def run(request: Request) -> Any:
+            user = None
+            if auth:
+                user = accounts.session(self.con, request.cookies.get(COOKIE))
+                if user is None:
+                    raise ReviewError(401, "log in first")
+                if request.method == "POST" and request.headers.get("x-csrf-token") != user[1]:
+                    raise ReviewError(403, "missing or wrong CSRF token: reload the page")
+            body = parse_json(request.scope["review.body"]) if request.method == "POST" else None
+            if request.method == "POST" and not isinstance(body, dict):
+                raise ReviewError(400, "the body must be a JSON object")
+            return fn(request, user[0] if user else None, body)
+
         async def endpoint(request: Request) -> Response:
-            def run() -> Response:
-                try:
-                    user = None
-                    if auth:
-                        user = accounts.session(self.con, request.cookies.get(COOKIE))
-                        if user is None:
-                            raise ReviewError(401, "log in first")
-                        if request.method == "POST" and request.headers.get("x-csrf-token") != user[1]:
-                            raise ReviewError(403, "missing or wrong CSRF token: reload the page")
-                    body = parse_json(request.scope["review.body"]) if request.method == "POST" else None
-                    if request.method == "POST" and not isinstance(body, dict):
-                        raise ReviewError(400, "the body must be a JSON object")
-                    out = fn(request, user[0] if user else None, body)
-                    return out if isinstance(out, Response) else JSONResponse(out)
-                except ReviewError as exc:
-                    return JSONResponse({"error": exc.message, **exc.extra}, exc.status)
-                except images.ImageError as exc:
-                    return JSONResponse({"error": str(exc)}, 404)
-            return await run_in_threadpool(run)
+            call = functools.partial(run, request)
+            out = answer(call) if inline else await run_in_threadpool(answer, call)
+            if callable(out) and not isinstance(out, Response):
+                out = await run_in_threadpool(answer, out)
+            return out
         return endpoint
 
     def starlette(self) -> Starlette:
         r = self.route
+
+        def read(fn: Callable[..., Any]) -> Callable:
+            return self.route(fn, inline=True)
         routes = [Route(path, self._static(name, ctype), methods=["GET"]) for path, (name, ctype) in STATIC.items()]
         routes += [
             Route("/api/login", r(self.login, auth=False), methods=["POST"]),
             Route("/api/logout", r(self.logout), methods=["POST"]),
-            Route("/api/me", r(self.me), methods=["GET"]),
-            Route("/api/queue", r(self.queue), methods=["GET"]),
-            Route("/api/documents", r(lambda q, u, b: queue.documents(self.con)), methods=["GET"]),
-            Route("/api/forms", r(lambda q, u, b: queue.forms(self.con)), methods=["GET"]),
-            Route("/api/fields", r(lambda q, u, b: queue.field_names(self.con)), methods=["GET"]),
-            Route("/api/item/{item}", r(self.item), methods=["GET"]),
-            Route("/api/crop/{item}.png", r(self.crop), methods=["GET"]),
-            Route("/api/page/{doc}/{page}.png", r(self.page_png), methods=["GET"]),
-            Route("/api/page/{doc}/{page}", r(self.page), methods=["GET"]),
+            Route("/api/me", read(self.me), methods=["GET"]),
+            Route("/api/queue", read(self.queue), methods=["GET"]),
+            Route("/api/documents", read(lambda q, u, b: queue.documents(self.con)), methods=["GET"]),
+            Route("/api/forms", read(lambda q, u, b: queue.forms(self.con)), methods=["GET"]),
+            Route("/api/fields", read(lambda q, u, b: queue.field_names(self.con)), methods=["GET"]),
+            Route("/api/item/{item}", read(self.item), methods=["GET"]),
+            Route("/api/crop/{item}.png", read(self.crop), methods=["GET"]),
+            Route("/api/page/{doc}/{page}.png", read(self.page_png), methods=["GET"]),
+            Route("/api/page/{doc}/{page}", read(self.page), methods=["GET"]),
             Route("/api/decisions", r(self.decide), methods=["POST"]),
             Route("/api/claim", r(lambda q, u, b: workflow.claim(self.con, _need(b, "item"), u)), methods=["POST"]),
             Route("/api/undo", r(self.undo), methods=["POST"]),
@@ -267,9 +285,20 @@ class ReviewApp:
     # -- reading
     def queue(self, request: Request, user, body) -> dict:
         q = request.query_params
-        f = queue.Filters(**{k: q.get(k) for k in ("doc", "form", "name", "reason", "path", "mode")})
-        items = queue.review_queue(self.con, limit=QUEUE_PAGE, filters=f)
-        return {"items": items, "progress": queue.progress(self.con), "reviewer": user}
+        args = {k: q.get(k) for k in ("doc", "form", "name", "reason", "path", "mode")}
+        f = queue.Filters(**args)
+        # PRAGMA data_version changes whenever another connection (any thread or process) commits: the
+        # queue is re-read then, and otherwise served from memory (claims and flags are added fresh)
+        key = (threading.get_ident(), self.con.execute("PRAGMA data_version").fetchone()[0],
+               tuple(sorted(args.items(), key=lambda kv: kv[0])))
+        hit = self._queues.get(key)
+        if hit is None:
+            hit = self._queues[key] = (queue.review_queue(self.con, limit=QUEUE_PAGE, filters=f, decorated=False),
+                                       queue.progress(self.con))
+            while len(self._queues) > 64:
+                self._queues.pop(next(iter(self._queues)))
+        items = queue.decorate(self.con, [dict(i) for i in hit[0]])
+        return {"items": items, "progress": hit[1], "reviewer": user}
 
     def item(self, request: Request, user, body) -> dict:
         item_id = request.path_params["item"]
@@ -291,8 +320,10 @@ class ReviewApp:
             raise ReviewError(404, f"{item['id']} has no page to show")
         path, size, frame = self._page_frame(item["doc_id"], item["page"])
         bbox = queue.cell_bbox(self.con, item) or (0, 0, size[0], size[1])
-        image = images.render_upright(path, item["page"], *frame)
-        return Response(images.crop_around(image, size, bbox), media_type="image/png")
+        cached = images.cached_crop(path, item["page"], frame, size, bbox)
+        if cached is not None:
+            return Response(cached, media_type="image/png")
+        return lambda: Response(images.crop_png(path, item["page"], frame, size, bbox), media_type="image/png")
 
     def _doc_page(self, request: Request) -> tuple[int, int]:
         doc, page = request.path_params["doc"], request.path_params["page"]
@@ -307,7 +338,7 @@ class ReviewApp:
     def page_png(self, request: Request, user, body) -> Response:
         doc, page = self._doc_page(request)
         path, _, frame = self._page_frame(doc, page)
-        return Response(images.page_png(path, page, *frame), media_type="image/png")
+        return lambda: Response(images.page_png(path, page, *frame), media_type="image/png")
 
     # -- writing
     def decide(self, request: Request, user, body) -> dict:

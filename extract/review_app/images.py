@@ -92,6 +92,37 @@ def crop_around(image: Image.Image, page_size: tuple[float, float], bbox) -> byt
     return _png(crop)
 
 
+_CROPS: OrderedDict[tuple, bytes] = OrderedDict()
+_CROP_CACHE_SIZE = 512
+"""Crops kept as PNG (a few tens of KB each): a reviewer going back and forth, or many at once, costs no
+re-encoding."""
+
+
+def _crop_key(path: str, page: int, frame: tuple[int, float, bool], page_size, bbox) -> tuple:
+    return (path, page, frame[0], round(frame[1] or 0.0, 4), frame[2], tuple(round(v, 2) for v in bbox),
+            tuple(page_size))
+
+
+def cached_crop(path: str, page: int, frame: tuple[int, float, bool], page_size, bbox) -> bytes | None:
+    with _LOCK:
+        return _CROPS.get(_crop_key(path, page, frame, page_size, bbox))
+
+
+def crop_png(path: str, page: int, frame: tuple[int, float, bool], page_size: tuple[float, float], bbox) -> bytes:
+    """``crop_around`` of the upright page, cached by page, frame and box."""
+    key = _crop_key(path, page, frame, page_size, bbox)
+    with _LOCK:
+        if key in _CROPS:
+            _CROPS.move_to_end(key)
+            return _CROPS[key]
+    data = crop_around(render_upright(path, page, *frame), page_size, bbox)
+    with _LOCK:
+        _CROPS[key] = data
+        while len(_CROPS) > _CROP_CACHE_SIZE:
+            _CROPS.popitem(last=False)
+    return data
+
+
 def page_png(path: str, page: int, rotation: int = 0, skew: float = 0.0, scanned: bool = False) -> bytes:
     key = (path, page, rotation, round(skew or 0.0, 4), scanned)
     with _LOCK:

@@ -207,7 +207,7 @@ def decorate(con: sqlite3.Connection, items: list[dict], marks: tuple[dict, dict
 
 
 def review_queue(con: sqlite3.Connection, doc_id: int | None = None, name: str | None = None,
-                 limit: int | None = None, filters: Filters | None = None) -> list[dict]:
+                 limit: int | None = None, filters: Filters | None = None, decorated: bool = True) -> list[dict]:
     """Fields and cells the filters select (default: below the threshold and not yet reviewed), lowest
     confidence first (the first ``limit``).
 
@@ -223,7 +223,7 @@ def review_queue(con: sqlite3.Connection, doc_id: int | None = None, name: str |
         items.append(item)
         if limit is not None and len(items) >= limit:
             break
-    return decorate(con, items)
+    return decorate(con, items) if decorated else items
 
 
 def progress(con: sqlite3.Connection) -> dict:
