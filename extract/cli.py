@@ -85,7 +85,8 @@ def run(
     ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),
     formats: str = typer.Option("json", "--format", help="comma list of json,csv,xlsx,html,md"),
     debug_dir: Optional[Path] = typer.Option(None, "--debug-dir", help="write stage drawings here"),
-    fill_merged: bool = typer.Option(True, "--fill-merged/--no-fill-merged", help="CSV: repeat merged cell text"),
+    fill_merged: bool = typer.Option(False, "--fill-merged/--no-fill-merged",
+                                     help="CSV/Markdown: repeat a merged cell's text over its span (default: once)"),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="no summary"),
     verbose: bool = typer.Option(False, "-v", "--verbose"),
 ) -> None:

@@ -121,6 +121,7 @@ def decide(con: sqlite3.Connection, item_id: str, action: str, value: Any, revie
     check_version(version)
     if not isinstance(reviewer, str) or not reviewer.strip() or len(reviewer) > 200:
         raise ReviewError(400, "reviewer must be a non-empty name")
+    workflow.ensure_schema(con)
     with transaction(con):
         item = get_item(con, item_id)
         if item["version"] != version:

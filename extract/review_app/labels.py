@@ -114,3 +114,17 @@ def to_printed_unit(yuan: str | None, unit: str | None) -> str | None:
         return yuan
     places = min(6, max(2, -amount.normalize().as_tuple().exponent))
     return f"{amount:,.{places}f}"
+
+
+def leaf_label(form: str | None, leaf: str, lang: str = "zh") -> str:
+    """The printed column label of a field inside a list item (``amount`` -> 金额), the path where unknown."""
+    pair = _DPT_LABELS.get(f"[].{leaf}") if form == DPT else None
+    return _pick(pair, lang) if pair else leaf
+
+
+_ORDER = {k: i for i, k in enumerate(_DPT_LABELS)}
+
+
+def field_order(path: str) -> int:
+    """Position of a field (or a list item's field, ``amount``) in the form's printed order; unknown last."""
+    return _ORDER.get(path, _ORDER.get(f"[].{path}", len(_ORDER)))

@@ -41,7 +41,10 @@ MAX_BULK = 500
 
 
 def ensure_schema(con: sqlite3.Connection) -> None:
-    con.executescript(SCHEMA)
+    """Create the review tables if this store has none yet (a store the batch wrote is enough to review)."""
+    if con.execute("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('review_claims', 'review_flags', "
+                   "'review_pending', 'review_events')").fetchone()[0] < 4:
+        con.executescript(SCHEMA)
 
 
 def claim(con: sqlite3.Connection, item_id: str, reviewer: str) -> dict:
