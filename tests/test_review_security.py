@@ -135,3 +135,28 @@ def test_only_the_bound_address_is_a_valid_host(tmp_path):
     app = review_app.build_app(Path(tmp_path / "r.db"), "127.0.0.1", 8123)
     assert app.hosts == {"127.0.0.1:8123", "localhost:8123", "[::1]:8123"}
     assert app.origins == {f"http://{h}" for h in app.hosts}
+
+
+def test_accounts_are_made_by_an_admin_command(tmp_path):
+    import subprocess
+    import sys
+
+    from extract.jobs.store import connect
+    from extract.review_app import accounts
+    from jobs_docs import ROOT
+
+    db = tmp_path / "r.db"
+    connect(db).close()
+    run = lambda *a, stdin="": subprocess.run([sys.executable, "-m", "extract.jobs", "review", "--store", str(db),  # noqa: E731
+                                               *a], cwd=ROOT, input=stdin, capture_output=True, text=True, timeout=60)
+    refused = run("--port", "0")
+    assert refused.returncode == 2 and "--add-user" in refused.stderr  # no accounts: no server
+    assert run("--add-user", "审核员1", "--password-stdin", stdin="short\n").returncode == 2
+    added = run("--add-user", "审核员1", "--password-stdin", stdin="a long password\n")
+    assert added.returncode == 0, added.stderr
+    assert run("--add-user", "审核员1", "--password-stdin", stdin="another password\n").returncode == 2  # exists
+    con = connect(db)
+    assert accounts.users(con) == ["审核员1"] and accounts.check_password(con, "审核员1", "a long password")
+    salt, digest = con.execute("SELECT salt, hash FROM review_users").fetchone()
+    assert b"a long password" not in digest and len(salt) == 16
+    con.close()

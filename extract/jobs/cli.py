@@ -108,7 +108,8 @@ def batch_command(
 
 def export_command(
     store: Path = typer.Option(..., "--store", help="SQLite results store"),
-    to: Path = typer.Option(..., "--to", help="out.xlsx | out.csv | out.jsonl | out.parquet"),
+    to: Path = typer.Option(..., "--to", help="out.xlsx | out.csv | out.jsonl | out.parquet | report.html"),
+    lang: str = typer.Option("zh", "--lang", help="XLSX/CSV headers: zh (printed labels), en, or keys (field paths)"),
 ) -> None:
     """Export forms from a store (corrections applied): one row per department, task and indicator."""
     from extract.jobs.export_store import export_store
@@ -117,7 +118,7 @@ def export_command(
         console.print(f"[red]error[/]: no store at {store}")
         raise typer.Exit(2)
     try:
-        written = export_store(store, to)
+        written = export_store(store, to, lang=lang)
     except ValueError as exc:
         console.print(f"[red]error[/]: {exc}")
         raise typer.Exit(2)
