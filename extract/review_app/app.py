@@ -169,6 +169,7 @@ class ReviewApp:
         self.store_path, self.four_eyes = Path(store_path), four_eyes
         self._local = threading.local()
         self._queues: dict[tuple, tuple[list[dict], dict]] = {}
+        self._write_lock = threading.Lock()
         con = connect(self.store_path)
         accounts.ensure_schema(con)
         workflow.ensure_schema(con)
@@ -208,6 +209,9 @@ class ReviewApp:
             body = parse_json(request.scope["review.body"]) if request.method == "POST" else None
             if request.method == "POST" and not isinstance(body, dict):
                 raise ReviewError(400, "the body must be a JSON object")
+            if request.method == "POST" and auth:
+                with self._write_lock:  # one writer at a time here: SQLite's busy wait sleeps up to 100 ms
+                    return fn(request, user[0] if user else None, body)
             return fn(request, user[0] if user else None, body)
 
         async def endpoint(request: Request) -> Response:

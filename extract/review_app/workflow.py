@@ -51,8 +51,9 @@ def claim(con: sqlite3.Connection, item_id: str, reviewer: str) -> dict:
     """Take an item for ``reviewer``; 409 when someone else holds a live claim on it."""
     kind, rowid = parse_item_id(item_id)
     now = time.time()
+    if con.execute(f"SELECT 1 FROM {kind}s WHERE id = ?", (rowid,)).fetchone() is None:
+        raise ReviewError(404, f"no {kind} with id {item_id}")
     with transaction(con):
-        get_item(con, item_id)  # 404 for an unknown id
         check_claim(con, kind, rowid, reviewer)
         con.execute("DELETE FROM review_claims WHERE reviewer = ?", (reviewer,))  # one item at a time
         con.execute("INSERT OR REPLACE INTO review_claims VALUES (?, ?, ?, ?)",
