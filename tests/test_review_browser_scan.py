@@ -34,6 +34,7 @@ def scanned(tmp_path_factory):
     assert rotation == 270 and abs(skew + 2.0) < 0.3  # read after a quarter turn back and a levelling
     add_users(db, "王会计")
     srv = Running(db)
+    srv.store = db
     yield srv
     srv.stop()
 
@@ -79,4 +80,19 @@ def test_outline_on_a_sideways_skewed_scan_holds_the_value(scanned, tmp_path):
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.evaluate("() => document.querySelectorAll('#page-cells div').forEach(d => d.style.opacity = '')")
         page.screenshot(path=str(SHOTS / "scan-rotated-zh.png"), full_page=True)
+        page.keyboard.press("Alt+p")
+
+        # a long paragraph is corrected in a multi-line editor: Enter is a new line, Ctrl+Enter saves
+        page.locator("#queue li", has_text="总体绩效目标 1").click()
+        expect(page.locator("#value-long")).to_be_visible()
+        expect(page.locator("#value")).to_be_hidden()
+        page.locator("#value-long").press("End")
+        page.keyboard.press("Enter")
+        page.keyboard.type("（补充一行）")
+        page.keyboard.press("Control+Enter")
+        expect(page.locator("#message")).to_contain_text("已更正 总体绩效目标 1")
         browser.close()
+    con = connect(scanned.store)
+    value = con.execute("SELECT value_after FROM decisions WHERE key = 'overall_goals[0]'").fetchone()[0]
+    con.close()
+    assert value.endswith('\\n（补充一行）"'), value  # the line break is kept
