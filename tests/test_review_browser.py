@@ -232,3 +232,49 @@ def test_another_origin_and_a_wrong_host_are_refused(app, browser):
     assert con.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 0
     con.close()
     page.context.close()
+
+
+def test_flag_reopen_and_a_second_check_by_another_reviewer(built, tmp_path, browser):
+    from playwright.sync_api import expect
+
+    db = tmp_path / "r.db"
+    db.write_bytes(built[0].read_bytes())
+    srv = Running(db, four_eyes=True)
+    try:
+        first, _ = login(browser, srv.base + "/")
+        first.select_option("#filter-name", value="budget.basic_expenditure")
+        first.select_option("#filter-doc", label="a/dongguan-misprint.pdf")
+        expect(first.locator("#queue li")).to_have_count(1)
+        first.keyboard.press("Alt+f")
+        expect(first.locator("#message")).to_contain_text("已标记 基本支出")
+        first.select_option("#filter-mode", value="flagged")
+        expect(first.locator("#queue li")).to_have_count(1)
+        expect(first.locator("#item-status")).to_contain_text("王会计 标记待复查")
+        first.select_option("#filter-mode", value="todo")
+        expect(first.locator("#queue li")).to_have_count(1)
+        first.locator("#value").fill(f"{float(built[1]) / 10000:,.2f}")
+        first.keyboard.press("Enter")
+        expect(first.locator("#message")).to_contain_text("已更正 基本支出")
+
+        second, _ = login(browser, srv.base + "/", "reviewer2")
+        second.select_option("#filter-mode", value="check")
+        expect(second.locator("#queue li")).to_have_count(1)
+        expect(second.locator("#item-status")).to_contain_text("王会计 的更正待复核")
+        expect(second.locator("#verify-ok")).to_be_visible()
+        second.click("#verify-ok")
+        expect(second.locator("#message")).to_contain_text("已复核 基本支出")
+        expect(second.locator("#queue li")).to_have_count(0)
+
+        second.select_option("#filter-mode", value="done")  # reopen: back in the queue, value kept
+        second.select_option("#filter-name", value="budget.basic_expenditure")
+        second.select_option("#filter-doc", label="a/dongguan-misprint.pdf")
+        expect(second.locator("#queue li")).to_have_count(1)
+        second.click("#reopen")
+        expect(second.locator("#message")).to_contain_text("已重新打开 基本支出")
+        second.select_option("#filter-mode", value="todo")
+        expect(second.locator("#item-value")).to_have_text("4,393.85 万元")
+        expect(second.locator("#history tr")).to_have_count(4)  # flag, correct, verify, reopen
+        first.context.close()
+        second.context.close()
+    finally:
+        srv.stop()
