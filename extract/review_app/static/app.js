@@ -16,6 +16,15 @@ async function api(path, body) {
 
 function say(text, kind) { const m = $("message"); m.textContent = text; m.className = kind || ""; }
 
+function problem(err) {  // the server's words, or ours for the answers a reviewer meets every day
+  const b = err.body || {};
+  if (b.claimed_by) return t("claimed_by", b.claimed_by);
+  if (err.status === 409 && b.item) return t("changed");
+  if (err.status === 401) return t("relogin");
+  if (err.status === 403 && /CSRF/.test(err.message)) return t("relogin");
+  return err.message;
+}
+
 function applyWords() {
   document.documentElement.lang = state.lang === "en" ? "en" : "zh-CN";
   document.title = t("title");
@@ -125,7 +134,7 @@ function show(i) {
 
 async function loadDetail(it) {
   const seq = ++state.itemSeq;
-  if ($("filter-mode").value === "todo") api("/api/claim", { item: it.id }).catch((err) => { if (seq === state.itemSeq) say(err.message, "error"); });
+  if ($("filter-mode").value === "todo") api("/api/claim", { item: it.id }).catch((err) => { if (seq === state.itemSeq) say(problem(err), "error"); });
   const full = await api(`/api/item/${it.id}`).catch(() => null);
   if (!full || seq !== state.itemSeq) return;
   $("history").tBodies[0].replaceChildren(...full.decisions.map((d) => {
@@ -184,7 +193,7 @@ async function act(path, body, it, word, keep) {
     await loadQueue(keep ?? state.index);
     report(out, it, word);
   } catch (err) {
-    say(err.message, "error");
+    say(problem(err), "error");
     if (err.status === 409) await loadQueue(state.index);
   }
 }
