@@ -135,6 +135,8 @@ def test_only_the_bound_address_is_a_valid_host(tmp_path):
     app = review_app.build_app(Path(tmp_path / "r.db"), "127.0.0.1", 8123)
     assert app.hosts == {"127.0.0.1:8123", "localhost:8123", "[::1]:8123"}
     assert app.origins == {f"http://{h}" for h in app.hosts}
+    with pytest.raises(ValueError, match="one address"):
+        review_app.build_app(Path(tmp_path / "r.db"), "0.0.0.0", 8123)
 
 
 def test_accounts_are_made_by_an_admin_command(tmp_path):

@@ -169,7 +169,11 @@ def review_command(
             raise typer.Exit(2)
     finally:
         con.close()
-    serve(store, host=host, port=port, four_eyes=four_eyes, log=console.print)
+    try:
+        serve(store, host=host, port=port, four_eyes=four_eyes, log=console.print)
+    except (ValueError, OSError) as exc:
+        console.print(f"[red]error[/]: {exc}")
+        raise typer.Exit(2)
 
 
 jobs_app = typer.Typer(add_completion=False, help="Bulk jobs and review")

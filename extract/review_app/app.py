@@ -382,8 +382,15 @@ def _need(body: dict, key: str) -> Any:
     return body[key]
 
 
+def check_host(host: str) -> None:
+    if host in ("0.0.0.0", "::", ""):
+        raise ValueError("listen on one address (127.0.0.1, or this machine's LAN address) rather than all: the "
+                         "Host check needs the name reviewers open")
+
+
 def build_app(store_path: str | Path, host: str, port: int, four_eyes: bool = False):
     """The guarded ASGI app for a server reachable at host:port."""
+    check_host(host)
     names = {host.lower()}
     if host in ("127.0.0.1", "localhost", "::1"):
         names |= {"127.0.0.1", "localhost", "[::1]"}

@@ -21,7 +21,7 @@ from typing import Callable
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from extract.review_app.app import build_app
+from extract.review_app.app import build_app, check_host
 
 HEAD_SECONDS = 10.0
 KEEP_ALIVE_SECONDS = 5
@@ -61,6 +61,7 @@ class TimedH11(H11Protocol):
 
 class ReviewServer:
     def __init__(self, store_path: str | Path, host: str, port: int, four_eyes: bool = False) -> None:
+        check_host(host)
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.sock = socket.socket(family, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
