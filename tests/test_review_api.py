@@ -149,8 +149,11 @@ def test_login_csrf_origin_host_and_headers(server):
     srv, db, _ = server
     anon = Client(srv.port)
     assert anon.get("/api/queue")[0] == 401
-    status, out = anon.post("/api/login", {"name": "alice", "password": "wrong password"}, csrf=False)
+    status, out = anon.post("/api/login", {"name": "bob", "password": "wrong password"}, csrf=False)
     assert status == 401
+    for _ in range(5):
+        anon.post("/api/login", {"name": "bob", "password": "guess"}, csrf=False)
+    assert anon.post("/api/login", {"name": "bob", "password": "correct horse 1"}, csrf=False)[0] == 429  # paused
     alice = Client(srv.port, "alice")
     basic = alice.item(BASIC)
     body = {"item": basic["id"], "action": "accept", "version": basic["version"]}

@@ -24,6 +24,7 @@ import functools
 import json
 import logging
 import threading
+import time
 from importlib import resources
 from pathlib import Path
 from typing import Any, Callable
@@ -45,6 +46,8 @@ BODY_SECONDS = 10.0
 MAX_JSON_DEPTH = 20
 QUEUE_PAGE = 500  # items sent to the page at once (the lowest-confidence ones); progress counts them all
 COOKIE = "extract_review"
+LOGIN_TRIES, LOGIN_PAUSE = 5, 60.0
+"""After this many wrong passwords for one name, logins for it pause this many seconds."""
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
                                  b"connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"),
@@ -170,6 +173,7 @@ class ReviewApp:
         self._local = threading.local()
         self._queues: dict[tuple, tuple[list[dict], dict]] = {}
         self._write_lock = threading.Lock()
+        self._failures: dict[str, tuple[int, float]] = {}  # name -> (wrong passwords, since when)
         con = connect(self.store_path)
         accounts.ensure_schema(con)
         workflow.ensure_schema(con)
@@ -268,9 +272,16 @@ class ReviewApp:
     # -- accounts
     def login(self, request: Request, user, body) -> Response:
         name, password = body.get("name"), body.get("password")
-        got = accounts.login(self.con, name, password) if isinstance(name, str) and len(name) <= 64 else None
+        key = name if isinstance(name, str) and len(name) <= 64 else ""
+        now = time.monotonic()
+        count, since = self._failures.get(key, (0, now))
+        if count >= LOGIN_TRIES and now - since < LOGIN_PAUSE:
+            raise ReviewError(429, f"too many wrong passwords for {key!r}: wait {LOGIN_PAUSE:.0f} s")
+        got = accounts.login(self.con, name, password) if key else None
         if got is None:
+            self._failures[key] = (1, now) if now - since >= LOGIN_PAUSE else (count + 1, since)
             raise ReviewError(401, "wrong name or password")
+        self._failures.pop(key, None)
         response = JSONResponse({"name": name, "csrf": got[1], "four_eyes": self.four_eyes})
         response.set_cookie(COOKIE, got[0], httponly=True, samesite="strict", max_age=accounts.SESSION_SECONDS,
                             path="/")
