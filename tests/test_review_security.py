@@ -13,6 +13,7 @@ import pytest
 from extract.jobs.batch import run_batch
 from extract.jobs.runner import JobOptions
 from extract.review_app import app as review_app
+from extract.review_app import guard as review_guard
 from extract.review_app import images, server as review_server
 from jobs_docs import misprinted_dongguan
 from review_client import Client, Running, add_users
@@ -104,7 +105,7 @@ def test_a_hundred_malformed_requests_get_4xx_never_500(running):
 
 def test_slow_clients_are_dropped(running, monkeypatch):
     monkeypatch.setattr(review_server, "HEAD_SECONDS", 0.5)
-    monkeypatch.setattr(review_app, "BODY_SECONDS", 0.5)
+    monkeypatch.setattr(review_guard, "BODY_SECONDS", 0.5)
     with socket.create_connection(("127.0.0.1", running.port), timeout=5) as s:  # a head that never ends
         s.sendall(b"GET /api/queue HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         t0 = time.monotonic()
