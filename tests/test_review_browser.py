@@ -4,7 +4,6 @@ Host are refused. Screenshots go to out/test-screenshots/."""
 from __future__ import annotations
 
 import http.server
-import json
 import threading
 from pathlib import Path
 

@@ -106,6 +106,7 @@ function show(i) {
   $("item-key").textContent = it.key;
   $("item-doc").textContent = `${docName(it)} · ${t("page", it.page)}`;
   $("crop").src = `/api/crop/${it.id}.png?v=${it.version}`;
+  $("crop").alt = label(it);
   const printed = it.unit ? it.value_printed : it.value;
   $("item-value").textContent = shown(it, printed) + (it.unit && it.value !== null ? ` ${it.unit}` : "");
   $("item-raw").textContent = it.raw ?? "";
