@@ -31,7 +31,7 @@ def result_to_json(result: Result) -> str:
     return result.model_dump_json(indent=1, exclude={"timings"})
 
 
-def write_csv(result: Result, out_dir: Path, stem: str, fill_merged: bool = True) -> list[Path]:
+def write_csv(result: Result, out_dir: Path, stem: str, fill_merged: bool = False) -> list[Path]:
     paths = []
     for t in result.tables:
         p = out_dir / f"{stem}.{t.id}.csv"
@@ -90,8 +90,9 @@ def _md_escape(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
 
 
-def table_to_markdown(table: Table) -> str:
-    rows = table_to_rows(table, fill_merged=True)
+def table_to_markdown(table: Table, fill_merged: bool = False) -> str:
+    """A merged cell's text once, at its top-left (``fill_merged`` repeats it over the span)."""
+    rows = table_to_rows(table, fill_merged=fill_merged)
     if not rows:
         return ""
     lines = ["| " + " | ".join(_md_escape(x) for x in rows[0]) + " |", "|" + "---|" * table.n_cols]
@@ -99,13 +100,16 @@ def table_to_markdown(table: Table) -> str:
     return "\n".join(lines)
 
 
-def write_markdown(result: Result, path: Path) -> Path:
+def write_markdown(result: Result, path: Path, fill_merged: bool = False) -> Path:
     parts = [f"# {Path(result.source.path).name}"]
     for t in result.tables:
-        parts += [f"## {t.id} (pages {', '.join(map(str, t.pages))})", table_to_markdown(t)]
+        parts += [f"## {t.id} (pages {', '.join(map(str, t.pages))})", table_to_markdown(t, fill_merged)]
     for d in result.documents:
-        parts += [f"## form {d.form} (pages {', '.join(map(str, d.pages))})", form_to_markdown(d.data)]
-    atomic_write_text(path, "\n\n".join(parts) + "\n")
+        parts += [f"## form {d.form} (pages {', '.join(map(str, d.pages))})", form_to_markdown(d.data, d.form)]
+    atomic_write_text(path, "
+
+".join(parts) + "
+")
     return path
 
 
@@ -121,37 +125,62 @@ def flatten_form(data: Any, prefix: str = "") -> Iterable[tuple[str, dict]]:
             yield from flatten_form(v, f"{prefix}[{i}]")
 
 
-def form_to_markdown(data: dict) -> str:
-    lines = ["| field | value | confidence |", "|---|---|---|"]
+def form_to_markdown(data: dict, form: str | None = None, lang: str = "zh") -> str:
+    """One row per field: its printed label, its path, value and confidence."""
+    from extract.review_app.labels import field_label
+
+    head = ["字段", "路径", "值", "置信度"] if lang != "en" else ["label", "field", "value", "confidence"]
+    lines = ["| " + " | ".join(head) + " |", "|---|---|---|---|"]
     for path, f in flatten_form(data):
         v = "" if f.get("value") is None else str(f["value"])
-        lines.append(f"| {path} | {_md_escape(v)} | {f.get('confidence', 0):.2f} |")
+        if "raw_unit" in f and v:
+            v += " 元" if lang != "en" else " yuan"
+        lines.append(f"| {_md_escape(field_label(form, path, lang))} | {path} | {_md_escape(v)} | "
+                     f"{f.get('confidence', 0):.2f} |")
     return "\n".join(lines)
 
 
 def write_xlsx(result: Result, path: Path) -> Path:
+    """A sheet per table laid out as printed (merged cells, borders, widths, wrap; numbers as numbers in
+    their printed format; doubtful cells coloured) and a sheet per form (printed labels, amounts in yuan)."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment
+
+    from extract.review import REVIEW_THRESHOLD
+    from extract.review_app.labels import field_label
+    from extract.xlsx_style import INT_FORMAT, MONEY_FORMAT, finish_sheet, mark, printed_number
 
     wb = Workbook()
     wb.remove(wb.active)
     for t in result.tables:
         ws = wb.create_sheet(title=t.id[:31])
         for c in t.cells:
-            cell = ws.cell(row=c.row + 1, column=c.col + 1, value=c.text)
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            number = printed_number(c.text)
+            cell = ws.cell(row=c.row + 1, column=c.col + 1, value=float(number[0]) if number else c.text)
+            if number:
+                cell.number_format = number[1]
+            mark(cell, c.confidence, False, REVIEW_THRESHOLD)
             if c.row_span > 1 or c.col_span > 1:
-                ws.merge_cells(
-                    start_row=c.row + 1, start_column=c.col + 1,
-                    end_row=c.row + c.row_span, end_column=c.col + c.col_span,
-                )
+                ws.merge_cells(start_row=c.row + 1, start_column=c.col + 1,
+                               end_row=c.row + c.row_span, end_column=c.col + c.col_span)
+        finish_sheet(ws, header_rows=0)
     for i, d in enumerate(result.documents, 1):
         ws = wb.create_sheet(title=f"form{i}")
-        ws.append(["field", "value", "raw", "confidence", "table", "cells", "page"])
+        ws.append(["字段", "路径", "值", "原文", "置信度", "表", "单元格", "页"])
         for fpath, f in flatten_form(d.data):
             src = f.get("source") or {}
-            ws.append([fpath, f.get("value"), f.get("raw"), f.get("confidence"), src.get("table"),
+            value = f.get("value")
+            money = "raw_unit" in f and value is not None
+            ws.append([field_label(d.form, fpath) + ("（元）" if "raw_unit" in f else ""), fpath,
+                       float(value) if money else value, f.get("raw"), f.get("confidence"), src.get("table"),
                        str(src.get("cells") or ""), src.get("page")])
+            row = ws.max_row
+            if money:
+                ws.cell(row=row, column=3).number_format = MONEY_FORMAT
+            elif isinstance(value, int):
+                ws.cell(row=row, column=3).number_format = INT_FORMAT
+            ws.cell(row=row, column=5).number_format = "0.00"
+            mark(ws.cell(row=row, column=3), f.get("confidence"), False, REVIEW_THRESHOLD)
+        finish_sheet(ws)
     if not wb.worksheets:
         wb.create_sheet(title="empty")
     with atomic_path(path) as tmp:
@@ -159,7 +188,7 @@ def write_xlsx(result: Result, path: Path) -> Path:
     return path
 
 
-def write_outputs(result: Result, out_json: Path, formats: Iterable[str], fill_merged: bool = True) -> list[Path]:
+def write_outputs(result: Result, out_json: Path, formats: Iterable[str], fill_merged: bool = False) -> list[Path]:
     """Write the JSON to out_json and the other formats beside it (same stem)."""
     out_json.parent.mkdir(parents=True, exist_ok=True)
     stem = out_json.name[: -len(".json")] if out_json.name.endswith(".json") else out_json.name
@@ -173,5 +202,5 @@ def write_outputs(result: Result, out_json: Path, formats: Iterable[str], fill_m
         elif fmt == "html":
             written.append(write_html(result, base / f"{stem}.html"))
         elif fmt == "md":
-            written.append(write_markdown(result, base / f"{stem}.md"))
+            written.append(write_markdown(result, base / f"{stem}.md", fill_merged))
     return written

@@ -128,7 +128,7 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
     h, w = grey.shape[:2]
     info = page_info.model_copy(update={
         "kind": "scanned", "width": round(w * scale, 2), "height": round(h * scale, 2),
-        "rotation": (page_info.rotation + rotation) % 360})
+        "rotation": (page_info.rotation + rotation) % 360, "skew": round(float(clean.skew), 4)})
     return ScannedPage(info=info, spans=spans, rulings=rulings, regions=combine_regions(model, ruled),
                        image=page_rgb, dpi=dpi, skew=clean.skew, layout=boxes)
 

@@ -27,6 +27,8 @@ class PageInfo(Frozen):
     height: float
     kind: Literal["text", "scanned", "empty"] = "text"
     rotation: int = Field(0, description="rotation applied to show the page upright: 0/90/180/270")
+    skew: float = Field(0.0, description="degrees (counter-clockwise +) a scanned page was turned after its "
+                        "quarter turn to level its lines; bboxes are in that upright, levelled frame")
 
 
 class TextSpan(Frozen):

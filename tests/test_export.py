@@ -50,8 +50,23 @@ def test_write_all_formats(tmp_path):
     wb = load_workbook(tmp_path / "a.xlsx")
     merges = sorted(str(r) for r in wb["t1"].merged_cells.ranges)
     assert merges == ["A1:A2", "B2:C2"]
-    assert wb["form1"]["A2"].value == "department" and wb["form1"]["B2"].value == "东莞市应急管理局"
-    assert "| department | 东莞市应急管理局 | 0.99 |" in (tmp_path / "a.md").read_text(encoding="utf-8")
+    assert wb["form1"]["A2"].value == "部门名称" and wb["form1"]["B2"].value == "department"
+    assert wb["form1"]["C2"].value == "东莞市应急管理局"
+    sheet = wb["t1"]
+    assert sheet["C1"].value == 4393.85 and sheet["C1"].number_format == "#,##0"".00"  # a number, as printed
+    assert sheet["B2"].fill.fgColor.rgb.endswith("F8CBAD")  # confidence 0.5: coloured for review
+    assert sheet["A1"].border.left.style == "thin" and sheet.page_setup.orientation == "landscape"
+    assert "| 部门名称 | department | 东莞市应急管理局 | 0.99 |" in (tmp_path / "a.md").read_text(encoding="utf-8")
+
+
+def test_csv_and_markdown_state_a_merged_paragraph_once_by_default(tmp_path):
+    out = tmp_path / "a.json"
+    write_outputs(_result(), out, ["csv", "md"])
+    with (tmp_path / "a.t1.csv").open(encoding="utf-8-sig") as fh:
+        rows = list(csv.reader(fh))
+    assert [r[0] for r in rows] == ["预算整体情况", ""]
+    md = (tmp_path / "a.md").read_text(encoding="utf-8")
+    assert md.count("预算整体情况") == 1 and md.count("合计") == 1
 
 
 def test_page_ranges():

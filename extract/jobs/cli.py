@@ -131,7 +131,8 @@ def batch_command(
 
 def export_command(
     store: Path = typer.Option(..., "--store", help="SQLite results store"),
-    to: Path = typer.Option(..., "--to", help="out.xlsx | out.csv | out.jsonl | out.parquet"),
+    to: Path = typer.Option(..., "--to", help="out.xlsx | out.csv | out.jsonl | out.parquet | report.html"),
+    lang: str = typer.Option("zh", "--lang", help="XLSX/CSV headers: zh (printed labels), en, or keys (field paths)"),
 ) -> None:
     """Export forms from a store (corrections applied): one row per department, task and indicator."""
     from extract.jobs.export_store import export_store
@@ -140,7 +141,7 @@ def export_command(
         console.print(f"[red]error[/]: no store at {store}")
         raise typer.Exit(2)
     try:
-        written = export_store(store, to)
+        written = export_store(store, to, lang=lang)
     except ValueError as exc:
         console.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2)
@@ -160,15 +161,50 @@ def review_command(
     store: Path = typer.Option(..., "--store", help="SQLite results store"),
     port: int = typer.Option(8000, "--port", help="port to listen on"),
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (local only unless asked)"),
-    reviewer: str = typer.Option("", "--reviewer", help="name recorded with each decision (default: $USER)"),
+    four_eyes: bool = typer.Option(False, "--four-eyes", help="a correction waits for a second reviewer's check"),
+    add_user: str = typer.Option("", "--add-user", help="create a reviewer account (asks for its password) and exit"),
+    reset_password: str = typer.Option("", "--reset-password", help="set a new password for a reviewer and exit"),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="with --add-user: read the password "
+                                        "from standard input (for scripts)"),
 ) -> None:
-    """Serve the review web app: the queue of values below the review threshold, lowest confidence first."""
+    """Serve the review web app (reviewers log in): the queue of values below the review threshold."""
+    from extract.review_app import accounts
     from extract.review_app.server import serve
 
     if not store.exists():
         console.print(f"[red]error[/]: no store at {store}")
         raise typer.Exit(2)
-    serve(store, host=host, port=port, reviewer=reviewer or None, log=console.print)
+    if add_user or reset_password:
+        from extract.jobs.store import connect
+
+        name = add_user or reset_password
+        password = (sys.stdin.readline().rstrip("\n") if password_stdin else
+                    typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True))
+        con = connect(store)
+        try:
+            accounts.add_user(con, name, password, replace=bool(reset_password))
+        except accounts.AccountError as exc:
+            console.print(f"[red]error[/]: {exc}")
+            raise typer.Exit(2)
+        finally:
+            con.close()
+        console.print(f"reviewer {name} {'updated' if reset_password else 'added'}")
+        return
+    from extract.jobs.store import connect
+
+    con = connect(store)
+    try:
+        if not accounts.users(con):
+            console.print("[red]error[/]: no reviewer accounts yet; add one with "
+                          f"`extract review --store {store} --add-user NAME`")
+            raise typer.Exit(2)
+    finally:
+        con.close()
+    try:
+        serve(store, host=host, port=port, four_eyes=four_eyes, log=console.print)
+    except (ValueError, OSError) as exc:
+        console.print(f"[red]error[/]: {exc}")
+        raise typer.Exit(2)
 
 
 jobs_app = typer.Typer(add_completion=False, help="Bulk jobs and review")

@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS files (
 );
 CREATE TABLE IF NOT EXISTS pages (
   doc_id INTEGER NOT NULL REFERENCES documents(id), page INTEGER NOT NULL,
-  width REAL, height REAL, kind TEXT, rotation INTEGER,
+  width REAL, height REAL, kind TEXT, rotation INTEGER, skew REAL,
   PRIMARY KEY (doc_id, page)
 );
 CREATE TABLE IF NOT EXISTS tables (
@@ -97,6 +97,7 @@ ADDED_COLUMNS = {  # columns newer than the first stores: added to an old store 
     "documents": {"lease_owner": "TEXT", "lease_expires": "REAL", "requeues": "INTEGER NOT NULL DEFAULT 0",
                   "path_raw": "BLOB"},
     "files": {"path_raw": "BLOB"},
+    "pages": {"skew": "REAL"},  # the levelling angle the reader used, so review crops match it
 }
 """``path`` is the name as text (undecodable bytes shown as \\xNN); ``path_raw`` keeps the exact bytes of a
 name that is not UTF-8 (NULL otherwise), so the file can be opened again."""
@@ -216,8 +217,8 @@ def save_result(con: sqlite3.Connection, doc_id: int, result: dict, seconds: flo
 
 
 def _insert_result(con: sqlite3.Connection, doc_id: int, result: dict) -> None:
-    con.executemany("INSERT INTO pages VALUES (?, ?, ?, ?, ?, ?)",
-                    [(doc_id, p["page"], p["width"], p["height"], p.get("kind"), p.get("rotation", 0))
+    con.executemany("INSERT INTO pages (doc_id, page, width, height, kind, rotation, skew) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [(doc_id, p["page"], p["width"], p["height"], p.get("kind"), p.get("rotation", 0), p.get("skew", 0.0))
                      for p in result.get("pages", ())])
     for t in result.get("tables", ()):
         con.execute("INSERT INTO tables VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -82,7 +82,7 @@ def _check_key(c: dict) -> tuple:
 
 
 def _move_neighbours(con: sqlite3.Connection, doc_id: int, form_index: int, old: list[dict],
-                     new: list[dict]) -> tuple[list[dict], list[dict]]:
+                     new: list[dict], own: str | None = None) -> tuple[list[dict], list[dict]]:
     """Raise/lower the confidence of unreviewed fields of every check that flipped; return flips and moves."""
     from extract.mapping.checks import CROSS_RULES, FAIL_FACTOR, PASS_RAISE
 
@@ -94,6 +94,8 @@ def _move_neighbours(con: sqlite3.Connection, doc_id: int, form_index: int, old:
         if check["passed"] and check["rule"] not in CROSS_RULES:
             continue
         for path in check.get("fields", ()):
+            if path == own:  # the value just decided (or taken back) keeps the confidence it was given
+                continue
             row = con.execute("SELECT id, confidence, reviewed FROM fields WHERE doc_id = ? AND form_index = ? "
                               "AND path = ?", (doc_id, form_index, path)).fetchone()
             if row is None or row["reviewed"] or row["confidence"] is None:
@@ -106,34 +108,66 @@ def _move_neighbours(con: sqlite3.Connection, doc_id: int, form_index: int, old:
 
 
 def decide(con: sqlite3.Connection, item_id: str, action: str, value: Any, reviewer: str,
-           version: Any) -> dict:
-    """Accept or correct one item. Returns the updated item, the checks that flipped and moved neighbours."""
+           version: Any, four_eyes: bool = False) -> dict:
+    """Accept or correct one item. Returns the updated item, the checks that flipped and moved neighbours.
+
+    With ``four_eyes`` a correction waits for a second reviewer (see ``workflow.verify``)."""
+    from extract.review_app import workflow
+
     kind, rowid = parse_item_id(item_id)
     if action not in ("accept", "correct"):
         raise ReviewError(400, f"unknown action {action!r}: expected accept or correct")
-    if not isinstance(version, int) or isinstance(version, bool):
-        raise ReviewError(400, "version (the item version you reviewed) must be an integer")
+    check_version(version)
     if not isinstance(reviewer, str) or not reviewer.strip() or len(reviewer) > 200:
         raise ReviewError(400, "reviewer must be a non-empty name")
+    workflow.ensure_schema(con)
     with transaction(con):
         item = get_item(con, item_id)
         if item["version"] != version:
             raise ReviewError(409, f"{item_id} was changed by someone else (version {item['version']}, value "
                               f"{item['value']!r}); look again and decide on the current value", item=item)
-        flips, moved = (_decide_field if kind == "field" else _decide_cell)(con, item, rowid, action, value)
-        con.execute("INSERT INTO decisions (doc_id, target, target_id, key, action, value_before, value_after, "
-                    "confidence_before, reviewer, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (item["doc_id"], kind, rowid, item["key"], action, dumps(item["value"]),
-                     dumps(get_item(con, item_id)["value"]), item["confidence"], reviewer.strip(), time.time()))
+        workflow.check_claim(con, kind, rowid, reviewer)
+        if action == "accept":
+            new_value = item["value"]
+        elif kind == "field":
+            form_index = con.execute("SELECT form_index FROM fields WHERE id = ?", (rowid,)).fetchone()[0]
+            form, data, _ = current_form_data(con, item["doc_id"], form_index)
+            new_value = coerce_correction(form, data, item["key"], value)
+        else:
+            if not isinstance(value, str) or len(value) > MAX_VALUE_CHARS:
+                raise ReviewError(400, "a cell correction must be a string of text")
+            new_value = value
+        flips, moved = write_value(con, item, new_value, REVIEWED_CONFIDENCE, True)
+        cur = con.execute("INSERT INTO decisions (doc_id, target, target_id, key, action, value_before, value_after, "
+                          "confidence_before, reviewer, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (item["doc_id"], kind, rowid, item["key"], action, dumps(item["value"]),
+                           dumps(new_value), item["confidence"], reviewer.strip(), time.time()))
+        workflow.after_decision(con, kind, rowid, cur.lastrowid, action, reviewer.strip(),
+                                four_eyes and new_value != item["value"])
     return {"item": get_item(con, item_id), "checks_flipped": flips, "neighbours": moved}
 
 
-def _decide_field(con: sqlite3.Connection, item: dict, rowid: int, action: str, value: Any):
+MAX_VERSION = 2 ** 62
+
+
+def check_version(version: Any) -> None:
+    if not isinstance(version, int) or isinstance(version, bool) or not 0 <= version < MAX_VERSION:
+        raise ReviewError(400, "version (the item version you reviewed) must be a non-negative integer")
+
+
+def write_value(con: sqlite3.Connection, item: dict, new_value: Any, confidence: float | None,
+                reviewed: bool) -> tuple[list[dict], list[dict]]:
+    """Store a value (and its confidence and reviewed mark) for a field or cell; a field's form checks are
+    re-run and the confidence of unreviewed neighbours of every flipped check moves."""
+    kind, rowid = parse_item_id(item["id"])
+    if kind == "cell":
+        con.execute("UPDATE cells SET text = ?, confidence = ?, reviewed = ?, version = version + 1 WHERE id = ?",
+                    (new_value, confidence, int(reviewed), rowid))
+        return [], []
     form_index = con.execute("SELECT form_index FROM fields WHERE id = ?", (rowid,)).fetchone()[0]
-    form, data, old_checks = current_form_data(con, item["doc_id"], form_index)
-    new_value = item["value"] if action == "accept" else coerce_correction(form, data, item["key"], value)
-    con.execute("UPDATE fields SET value = ?, confidence = ?, reviewed = 1, version = version + 1 WHERE id = ?",
-                (dumps(new_value), REVIEWED_CONFIDENCE, rowid))
+    _, _, old_checks = current_form_data(con, item["doc_id"], form_index)
+    con.execute("UPDATE fields SET value = ?, confidence = ?, reviewed = ?, version = version + 1 WHERE id = ?",
+                (dumps(new_value), confidence, int(reviewed), rowid))
     if new_value == item["value"]:
         return [], []
     form, data, _ = current_form_data(con, item["doc_id"], form_index)
@@ -142,21 +176,16 @@ def _decide_field(con: sqlite3.Connection, item: dict, rowid: int, action: str, 
         return [], []
     con.execute("UPDATE forms SET checks = ? WHERE doc_id = ? AND form_index = ?",
                 (dumps(new_checks), item["doc_id"], form_index))
-    return _move_neighbours(con, item["doc_id"], form_index, old_checks, new_checks)
-
-
-def _decide_cell(con: sqlite3.Connection, item: dict, rowid: int, action: str, value: Any):
-    if action == "correct" and (not isinstance(value, str) or len(value) > MAX_VALUE_CHARS):
-        raise ReviewError(400, "a cell correction must be a string of text")
-    text = item["value"] if action == "accept" else value
-    con.execute("UPDATE cells SET text = ?, confidence = ?, reviewed = 1, version = version + 1 WHERE id = ?",
-                (text, REVIEWED_CONFIDENCE, rowid))
-    return [], []
+    return _move_neighbours(con, item["doc_id"], form_index, old_checks, new_checks, item["key"])
 
 
 def decisions_for(con: sqlite3.Connection, item_id: str) -> list[dict]:
+    """Every decision and later step (undo, reopen, flag, second check) on an item, oldest first."""
+    from extract.review_app.workflow import events_for
+
     kind, rowid = parse_item_id(item_id)
     rows = con.execute("SELECT * FROM decisions WHERE target = ? AND target_id = ? ORDER BY id", (kind, rowid))
-    return [{"action": r["action"], "value_before": json.loads(r["value_before"]),
-             "value_after": json.loads(r["value_after"]), "reviewer": r["reviewer"], "decided_at": r["decided_at"],
-             "confidence_before": r["confidence_before"]} for r in rows]
+    out = [{"action": r["action"], "value_before": json.loads(r["value_before"]),
+            "value_after": json.loads(r["value_after"]), "reviewer": r["reviewer"], "decided_at": r["decided_at"],
+            "confidence_before": r["confidence_before"], "decision": r["id"]} for r in rows]
+    return sorted(out + events_for(con, kind, rowid), key=lambda d: d["decided_at"])

@@ -1,69 +1,143 @@
-"""Page images for review, rendered on demand from the original file and cropped around a cell."""
+"""Page images for review, in the frame the reader used: upright and levelled, as the boxes are.
+
+A scanned page is read after a quarter turn (``cleanup.rotate_quarter``) and a small levelling turn
+(``cleanup.level_page``); its cell boxes are in points of that turned page. The store keeps both (pages.rotation,
+the turn on top of the file's own /Rotate or EXIF turn, and pages.skew), and the review image repeats them on
+a fresh render, so an outline drawn from a box lands on the value the reader saw.
+
+Rendering is bounded: at most ``MAX_PIXELS`` a page (a huge page is rendered at a lower resolution), one
+render at a time, and the last few pages and their PNGs are kept.
+"""
 from __future__ import annotations
 
 import io
+import math
 from collections import OrderedDict
+from pathlib import Path
 from threading import Lock
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from extract.geometry import POINTS_PER_INCH
 
 REVIEW_DPI = 144.0
 """Resolution of review images: large enough to read small CJK print."""
+MAX_PIXELS = 12_000_000
+"""Pixel budget of one page image (an A3 page at 144 dpi is 6.3 Mpx; 12 Mpx is ~36 MB of RGB)."""
 CROP_MARGIN_PT = 36.0
 """Context kept around the cell in a crop, points."""
-_CACHE: OrderedDict[tuple[str, int], Image.Image] = OrderedDict()
+_CACHE: OrderedDict[tuple, Image.Image] = OrderedDict()
+_PNG: OrderedDict[tuple, bytes] = OrderedDict()
 _CACHE_SIZE = 6
 _LOCK = Lock()
 
 
-def render_page(path: str, page: int) -> Image.Image:
-    """The page as displayed, at REVIEW_DPI (a few recent pages are kept in memory)."""
+class ImageError(Exception):
+    """A page that cannot be shown (file gone, no such page); the message says which."""
+
+
+def review_dpi(width_pt: float, height_pt: float) -> float:
+    """REVIEW_DPI, or less so that the page fits the pixel budget."""
+    area_in = max(width_pt, 1.0) * max(height_pt, 1.0) / POINTS_PER_INCH ** 2
+    return min(REVIEW_DPI, 0.99 * math.sqrt(MAX_PIXELS / area_in))  # 0.99: the renderer rounds sizes up
+
+
+def render_upright(path: str, page: int, rotation: int = 0, skew: float = 0.0, scanned: bool = False) -> Image.Image:
+    """The page as the reader saw it: rendered (the file's own turn applied), then for a scanned page turned by
+    the rest of ``rotation`` and levelled by ``skew`` degrees. Cached."""
+    from extract.cleanup import level_page, rotate_quarter
     from extract.document import open_document
 
-    key = (path, page)
+    key = (path, page, rotation, round(skew or 0.0, 4), scanned)
     with _LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
+        if not Path(path).is_file():
+            raise ImageError(f"the source file {path} is not there any more")
         with open_document(path) as doc:
             if not 1 <= page <= doc.page_count:
-                raise ValueError(f"{path} has no page {page}")
-            image = Image.fromarray(next(doc.iter_pages([page])).render(REVIEW_DPI))
-        _CACHE[key] = image
+                raise ImageError(f"{path} has no page {page}")
+            src = next(doc.iter_pages([page]))
+            dpi = review_dpi(src.info.width, src.info.height)
+            image = np.ascontiguousarray(src.render(dpi))
+            if scanned:
+                image = rotate_quarter(image, (rotation - src.info.rotation) % 360)
+                image = level_page(image, skew or 0.0)
+        pil = Image.fromarray(image).convert("RGB")
+        _CACHE[key] = pil
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
-        return image
-
-
-def _px(box, sx: float, sy: float) -> tuple[float, float, float, float]:
-    return box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy
+        return pil
 
 
 def _scales(image: Image.Image, page_size: tuple[float, float]) -> tuple[float, float]:
-    return image.width / page_size[0], image.height / page_size[1]
+    return image.width / max(page_size[0], 1e-6), image.height / max(page_size[1], 1e-6)
 
 
-def crop_around(path: str, page: int, page_size: tuple[float, float], bbox) -> bytes:
-    """PNG of the region around ``bbox`` (points) with the cell outlined in red."""
-    image = render_page(path, page).convert("RGB")
+def crop_around(image: Image.Image, page_size: tuple[float, float], bbox) -> bytes:
+    """PNG of the region around ``bbox`` (points of the upright page) with the cell outlined in red."""
     sx, sy = _scales(image, page_size)
-    x0, y0, x1, y1 = _px(bbox, sx, sy)
-    m = CROP_MARGIN_PT * REVIEW_DPI / POINTS_PER_INCH
+    x0, y0, x1, y1 = bbox[0] * sx, bbox[1] * sy, bbox[2] * sx, bbox[3] * sy
+    m = CROP_MARGIN_PT * sx
     box = (max(0, int(x0 - 3 * m)), max(0, int(y0 - m)), min(image.width, int(x1 + 3 * m)),
            min(image.height, int(y1 + m)))
+    if box[2] <= box[0] or box[3] <= box[1]:
+        box = (0, 0, image.width, image.height)
     crop = image.crop(box)
     draw = ImageDraw.Draw(crop)
-    draw.rectangle((x0 - box[0] - 2, y0 - box[1] - 2, x1 - box[0] + 2, y1 - box[1] + 2), outline=(220, 0, 0), width=3)
+    draw.rectangle((x0 - box[0] - 2, y0 - box[1] - 2, x1 - box[0] + 2, y1 - box[1] + 2), outline=(220, 0, 0),
+                   width=3)
     return _png(crop)
 
 
-def page_png(path: str, page: int) -> bytes:
-    return _png(render_page(path, page))
+_CROPS: OrderedDict[tuple, bytes] = OrderedDict()
+_CROP_CACHE_SIZE = 512
+"""Crops kept as PNG (a few tens of KB each): a reviewer going back and forth, or many at once, costs no
+re-encoding."""
+
+
+def _crop_key(path: str, page: int, frame: tuple[int, float, bool], page_size, bbox) -> tuple:
+    return (path, page, frame[0], round(frame[1] or 0.0, 4), frame[2], tuple(round(v, 2) for v in bbox),
+            tuple(page_size))
+
+
+def cached_crop(path: str, page: int, frame: tuple[int, float, bool], page_size, bbox) -> bytes | None:
+    with _LOCK:
+        return _CROPS.get(_crop_key(path, page, frame, page_size, bbox))
+
+
+def crop_png(path: str, page: int, frame: tuple[int, float, bool], page_size: tuple[float, float], bbox) -> bytes:
+    """``crop_around`` of the upright page, cached by page, frame and box."""
+    key = _crop_key(path, page, frame, page_size, bbox)
+    with _LOCK:
+        if key in _CROPS:
+            _CROPS.move_to_end(key)
+            return _CROPS[key]
+    data = crop_around(render_upright(path, page, *frame), page_size, bbox)
+    with _LOCK:
+        _CROPS[key] = data
+        while len(_CROPS) > _CROP_CACHE_SIZE:
+            _CROPS.popitem(last=False)
+    return data
+
+
+def page_png(path: str, page: int, rotation: int = 0, skew: float = 0.0, scanned: bool = False) -> bytes:
+    key = (path, page, rotation, round(skew or 0.0, 4), scanned)
+    with _LOCK:
+        if key in _PNG:
+            _PNG.move_to_end(key)
+            return _PNG[key]
+    data = _png(render_upright(path, page, rotation, skew, scanned))
+    with _LOCK:
+        _PNG[key] = data
+        while len(_PNG) > _CACHE_SIZE:
+            _PNG.popitem(last=False)
+    return data
 
 
 def _png(image: Image.Image) -> bytes:
     buf = io.BytesIO()
-    image.save(buf, format="PNG", optimize=False)
+    image.save(buf, format="PNG", compress_level=1)
     return buf.getvalue()

@@ -1,154 +1,114 @@
-"""The review web app: stdlib HTTP server, JSON API, static page (package data), images on demand.
+"""Serving the review app: uvicorn on a socket bound here (so port 0 works and the Host check knows the port).
 
-    GET  /                              the app
-    GET  /api/queue?doc=ID&name=FIELD   items below the threshold, lowest confidence first, and progress
-    GET  /api/item/ID                   one item (f<n> field, c<n> cell) with its decisions
-    GET  /api/crop/ID.png               the page around the item's cell, outlined
-    GET  /api/page/DOC/PAGE             every cell of a page with its confidence; /api/page/DOC/PAGE.png the image
-    GET  /api/documents, /api/fields    filter choices
-    POST /api/decisions                 {"item": ID, "action": "accept"|"correct", "value": ..., "version": N}
-Errors answer {"error": message} with 400 (malformed), 404 (unknown id), 409 (changed meanwhile).
+    server = make_server("r.db", port=0)      # bound, not yet serving
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ...; server.shutdown(); server.server_close()
+
+Socket timeouts: a connection that has not sent a whole request head within ``HEAD_SECONDS`` is closed
+(uvicorn alone would keep it open forever); a body must arrive within ``app.BODY_SECONDS``; an idle
+keep-alive connection is closed after ``KEEP_ALIVE_SECONDS``.
 """
 from __future__ import annotations
 
-import getpass
-import json
-import re
+import asyncio
+import logging
+import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from importlib import resources
+import time
 from pathlib import Path
-from typing import Any, Callable
-from urllib.parse import parse_qs, urlparse
+from typing import Callable
 
-from extract.jobs.store import connect
-from extract.review_app import decisions, images, queue
-from extract.review_app.queue import ReviewError
+import uvicorn
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
-STATIC = {"/": ("index.html", "text/html; charset=utf-8"), "/app.js": ("app.js", "text/javascript; charset=utf-8"),
-          "/app.css": ("app.css", "text/css; charset=utf-8")}
-MAX_BODY = 64 * 1024
-QUEUE_PAGE = 500  # items sent to the page at once (the lowest-confidence ones); progress counts them all
+from extract.review_app.app import build_app, check_host
 
-
-def _static(name: str) -> bytes:
-    return resources.files("extract.review_app").joinpath("static", name).read_bytes()
+HEAD_SECONDS = 10.0
+KEEP_ALIVE_SECONDS = 5
+MAX_HEAD_BYTES = 16 * 1024
+MAX_CONNECTIONS = 1000
+"""Past this many open connections uvicorn answers 503 rather than queueing without bound."""
 
 
-def _int(text: str | None, what: str) -> int | None:
-    if text in (None, ""):
-        return None
-    if not re.fullmatch(r"\d{1,12}", text):
-        raise ReviewError(400, f"{what} must be a number, got {text!r}")
-    return int(text)
+class TimedH11(H11Protocol):
+    """uvicorn's HTTP/1.1 protocol with a deadline for the request head (slowloris)."""
+
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._arm_head_timer()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self._arm_head_timer()
+
+    def _arm_head_timer(self) -> None:
+        old = getattr(self, "_head_timer", None)
+        if old is not None:
+            old.cancel()
+        self._head_timer = self.loop.call_later(HEAD_SECONDS, self._head_timeout)
+
+    def _head_timeout(self) -> None:
+        waiting = self.cycle is None or self.cycle.response_complete
+        if waiting and not self.transport.is_closing():
+            self.transport.close()
+
+    def connection_lost(self, exc) -> None:
+        timer = getattr(self, "_head_timer", None)
+        if timer is not None:
+            timer.cancel()
+        super().connection_lost(exc)
 
 
-class ReviewHandler(BaseHTTPRequestHandler):
-    store_path: Path
-    reviewer: str
-    _local = threading.local()
-    server_version = "extract-review"
-
-    def log_message(self, fmt: str, *args: Any) -> None:  # quiet: the CLI prints the address once
-        pass
+class ReviewServer:
+    def __init__(self, store_path: str | Path, host: str, port: int, four_eyes: bool = False) -> None:
+        check_host(host)
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.sock = socket.socket(family, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, port))
+        self.sock.listen(2048)
+        self.server_address = self.sock.getsockname()[:2]
+        self.host = host
+        app = build_app(store_path, host, self.server_address[1], four_eyes)
+        config = uvicorn.Config(app, http=TimedH11, lifespan="off", log_level="warning", access_log=False,
+                                timeout_keep_alive=KEEP_ALIVE_SECONDS, limit_concurrency=MAX_CONNECTIONS,
+                                h11_max_incomplete_event_size=MAX_HEAD_BYTES, backlog=2048,
+                                server_header=False, date_header=False)
+        self.uvicorn = uvicorn.Server(config)
+        self._done = threading.Event()
 
     @property
-    def con(self):
-        con = getattr(self._local, "con", None)
-        if con is None:
-            con = self._local.con = connect(self.store_path)
-        return con
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.server_address[1]}/"
 
-    def _send(self, status: int, body: bytes, ctype: str) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _json(self, status: int, payload: Any) -> None:
-        self._send(status, json.dumps(payload, ensure_ascii=False).encode(), "application/json; charset=utf-8")
-
-    def _guard(self, fn: Callable[[], None]) -> None:
+    def serve_forever(self) -> None:
         try:
-            fn()
-        except ReviewError as exc:
-            self._json(exc.status, {"error": exc.message, **exc.extra})
-        except Exception as exc:  # noqa: BLE001 - answer, never drop the connection
-            self._json(500, {"error": f"{type(exc).__name__}: {exc}"})
+            asyncio.run(self.uvicorn.serve(sockets=[self.sock]))
+        finally:
+            self._done.set()
 
-    def do_GET(self) -> None:  # noqa: N802
-        self._guard(self._get)
+    def shutdown(self, timeout: float = 10.0) -> None:
+        self.uvicorn.should_exit = True
+        deadline = time.monotonic() + timeout
+        while self.uvicorn.started and not self._done.is_set() and time.monotonic() < deadline:
+            time.sleep(0.02)
 
-    def do_POST(self) -> None:  # noqa: N802
-        self._guard(self._post)
-
-    def _get(self) -> None:
-        url = urlparse(self.path)
-        q = {k: v[-1] for k, v in parse_qs(url.query).items()}
-        if url.path in STATIC:
-            name, ctype = STATIC[url.path]
-            return self._send(200, _static(name), ctype)
-        if url.path == "/api/queue":
-            items = queue.review_queue(self.con, _int(q.get("doc"), "doc"), q.get("name") or None, QUEUE_PAGE)
-            return self._json(200, {"items": items, "progress": queue.progress(self.con), "reviewer": self.reviewer})
-        if url.path == "/api/documents":
-            return self._json(200, queue.documents(self.con))
-        if url.path == "/api/fields":
-            return self._json(200, queue.field_names(self.con))
-        if m := re.fullmatch(r"/api/item/([^/]+)", url.path):
-            item = queue.get_item(self.con, m.group(1))
-            return self._json(200, {**item, "decisions": decisions.decisions_for(self.con, m.group(1))})
-        if m := re.fullmatch(r"/api/crop/([^/]+)\.png", url.path):
-            return self._send(200, self._crop(m.group(1)), "image/png")
-        if m := re.fullmatch(r"/api/page/(\d+)/(\d+)(\.png)?", url.path):
-            doc, page = int(m.group(1)), int(m.group(2))
-            info = queue.page_cells(self.con, doc, page)
-            if m.group(3):
-                return self._send(200, images.page_png(queue._doc_path(self.con, doc), page), "image/png")
-            return self._json(200, info)
-        raise ReviewError(404, f"no such path {url.path}")
-
-    def _crop(self, item_id: str) -> bytes:
-        item = queue.get_item(self.con, item_id)
-        if item["page"] is None:
-            raise ReviewError(404, f"{item_id} has no page to show")
-        info = queue.page_cells(self.con, item["doc_id"], item["page"])
-        bbox = queue.cell_bbox(self.con, item) or (0, 0, info["width"], info["height"])
-        return images.crop_around(item["path"], item["page"], (info["width"], info["height"]), bbox)
-
-    def _post(self) -> None:
-        if urlparse(self.path).path != "/api/decisions":
-            raise ReviewError(404, f"no such path {self.path}")
-        length = _int(self.headers.get("Content-Length"), "Content-Length") or 0
-        if length > MAX_BODY:
-            raise ReviewError(400, f"request body over {MAX_BODY} bytes")
-        try:
-            body = json.loads(self.rfile.read(length) or b"null")
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ReviewError(400, f"body is not JSON: {exc}") from None
-        if not isinstance(body, dict) or "item" not in body or "action" not in body:
-            raise ReviewError(400, 'expected {"item": ID, "action": "accept"|"correct", "value": ..., "version": N}')
-        out = decisions.decide(self.con, body["item"], body["action"], body.get("value"),
-                               body.get("reviewer") or self.reviewer, body.get("version"))
-        self._json(200, {**out, "progress": queue.progress(self.con)})
+    def server_close(self) -> None:
+        self.sock.close()
 
 
 def make_server(store_path: str | Path, host: str = "127.0.0.1", port: int = 8000,
-                reviewer: str | None = None) -> ThreadingHTTPServer:
+                four_eyes: bool = False) -> ReviewServer:
     """A server bound to host:port (port 0 picks a free one); call ``serve_forever`` on it."""
-    handler = type("BoundReviewHandler", (ReviewHandler,), {
-        "store_path": Path(store_path), "reviewer": reviewer or getpass.getuser(), "_local": threading.local()})
-    server = ThreadingHTTPServer((host, port), handler)
-    server.daemon_threads = True
-    return server
+    return ReviewServer(store_path, host, port, four_eyes)
 
 
-def serve(store_path: str | Path, host: str = "127.0.0.1", port: int = 8000, reviewer: str | None = None,
+def serve(store_path: str | Path, host: str = "127.0.0.1", port: int = 8000, four_eyes: bool = False,
           log: Callable[[str], None] = print) -> None:
-    server = make_server(store_path, host, port, reviewer)
-    log(f"review at http://{host}:{server.server_address[1]}/ (Ctrl-C to stop)")
+    logging.getLogger("extract.review").addHandler(logging.StreamHandler())
+    server = make_server(store_path, host, port, four_eyes)
+    log(f"review at {server.url} (Ctrl-C to stop)")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
