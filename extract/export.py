@@ -130,6 +130,9 @@ def form_to_markdown(data: dict) -> str:
 
 
 def write_xlsx(result: Result, path: Path) -> Path:
+    from extract.extras import require
+
+    require("openpyxl", "writing .xlsx", "export")
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
 

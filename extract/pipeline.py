@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extract.extras import MissingExtra
 from extract.options import ExtractOptions
 from extract.types import Issue, PageInfo, Result, SourceInfo, Table, TextSpan
 
@@ -150,7 +151,10 @@ def read_page(page, options: ExtractOptions, engines: Engines) -> PageRead:
         return read_scanned_page(page, options, engines)
     read = read_text_page(page, options)
     if options.ocr != "never" and getattr(page, "garbled_share", 0.0) > 0:
-        _reread_garbled(page, read, engines)
+        try:
+            _reread_garbled(page, read, engines)
+        except MissingExtra as exc:  # the text layer stays as read; say what would repair it
+            read.issues.append(Issue(stage="ocr", page=page.info.page, message=f"garbled cells not re-read: {exc}"))
     if page.info.kind == "scanned":
         read.issues.append(Issue(stage="load", page=page.info.page, message="scanned page not OCR'd (--ocr never)"))
     if options.debug_dir is not None:
@@ -184,6 +188,8 @@ def extract_file(path: str | Path, options: ExtractOptions | None = None, engine
         for page in _iter_pages_safely(doc, wanted, issues):
             try:
                 reads.append(read_page(page, options, engines))
+            except MissingExtra as exc:  # a scanned page without the OCR extra: one line, the install command
+                return _failed(path, str(exc))
             except Exception as exc:  # noqa: BLE001 - one page's failure is recorded, the rest goes on
                 issues.append(Issue(stage="page", page=page.info.page, message=f"{type(exc).__name__}: {exc}",
                                     severity="error"))

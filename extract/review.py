@@ -48,8 +48,8 @@ def field_needs_review(field: dict) -> bool:
     return needs_review(field.get("confidence"))
 
 
-FIELD_QUEUE_SQL = ("reviewed = 0 AND (confidence IS NULL OR confidence < {t}) AND NOT (value = 'null' AND table_id IS NULL)"
-                   .format(t=repr(REVIEW_THRESHOLD)))
+FIELD_QUEUE_SQL = (f"reviewed = 0 AND (confidence IS NULL OR confidence < {repr(REVIEW_THRESHOLD)}) AND NOT (value = 'null' AND table_id IS NULL)"
+                   )
 """``field_needs_review`` over the store's ``fields`` table (not yet reviewed)."""
 CELL_QUEUE_SQL = f"reviewed = 0 AND (confidence IS NULL OR confidence < {REVIEW_THRESHOLD!r})"
 """``needs_review`` over the store's ``cells`` table (not yet reviewed)."""

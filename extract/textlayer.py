@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 import math
-import unicodedata
 from collections.abc import Callable
 from typing import NamedTuple
 

@@ -89,10 +89,10 @@ def batch_command(
         if bar:
             bar.stop()
         console.print("[yellow]interrupted[/]: finished documents are saved; run the same command again to resume")
-        raise typer.Exit(130)
+        raise typer.Exit(130) from None
     except FileNotFoundError as exc:
         console.print(f"[red]error[/]: {exc}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     finally:
         if bar:
             bar.stop()
@@ -120,7 +120,7 @@ def export_command(
         written = export_store(store, to)
     except ValueError as exc:
         console.print(f"[red]error[/]: {exc}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     for path in written:
         console.print(f"wrote {path}")
 

@@ -132,6 +132,9 @@ def _write_csv(rows: list[dict], path: Path) -> Path:
 
 
 def _write_parquet(rows: list[dict], path: Path) -> Path:
+    from extract.extras import require
+
+    require("pyarrow", "writing .parquet", "export")
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -149,6 +152,9 @@ def _write_parquet(rows: list[dict], path: Path) -> Path:
 
 
 def _write_xlsx(rows: dict[str, list[dict]], path: Path) -> Path:
+    from extract.extras import require
+
+    require("openpyxl", "writing .xlsx", "export")
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
