@@ -9,6 +9,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 from collections.abc import Iterable, Iterator
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -87,14 +88,14 @@ def _open_pdf(path: Path, max_pages: int) -> pdfium.PdfDocument:
     return pdf
 
 
-def _open_image(path: Path, max_pages: int, max_pixels: int):
-    from PIL import Image
+def _open_image(path: Path, max_pages: int, max_pixels: int) -> Any:
+    from PIL import Image, UnidentifiedImageError
 
     saved = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None  # our own size check below runs before any decoding
     try:
         img = Image.open(path)
-    except Image.UnidentifiedImageError:
+    except UnidentifiedImageError:
         raise InputError("unreadable image: unknown or damaged image header") from None
     except Exception as e:  # Pillow raises many kinds for a bad header
         detail = str(e).splitlines()[0] if str(e) else type(e).__name__
@@ -112,7 +113,7 @@ def _open_image(path: Path, max_pages: int, max_pixels: int):
     return img, n
 
 
-def _image_dpi(img) -> float:
+def _image_dpi(img: Any) -> float:
     dpi = img.info.get("dpi")
     try:
         value = float(dpi[0]) if dpi else 0.0
@@ -163,7 +164,7 @@ class Page:
 class Document:
     """An open input. Use as a context manager; pages load one at a time via ``iter_pages``."""
 
-    def __init__(self, path: Path, kind: str, page_count: int, pdf=None, image=None,
+    def __init__(self, path: Path, kind: str, page_count: int, pdf: Any = None, image: Any = None,
                  max_pixels: int = 200_000_000):
         self.path = path
         self.max_pixels = max_pixels
@@ -182,7 +183,7 @@ class Document:
     def __enter__(self) -> Document:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -225,7 +226,7 @@ class Document:
                         kind=kind, rotation=frame.rotation)
         return Page(self, index, info, spans, rulings, garbled_share(chars), diagonal_chars=diagonal_count(chars))
 
-    def _pdf_kind(self, page, frame: PageFrame, chars: list[CharBox]) -> str:
+    def _pdf_kind(self, page: Any, frame: PageFrame, chars: list[CharBox]) -> str:
         readable = sum(1 for c in chars if not c.garbled)
         share, visible_text = _page_objects_summary(page, frame)
         big_image = share >= SCAN_IMAGE_SHARE
@@ -255,7 +256,7 @@ class Document:
 
     # --- images ------------------------------------------------------------------------
 
-    def _frame(self, index: int):
+    def _frame(self, index: int) -> Any:
         from PIL import ImageOps
 
         self._image.seek(index)
@@ -294,7 +295,7 @@ class Document:
         return np.asarray(img, dtype=np.uint8)
 
 
-def _page_objects_summary(page, frame: PageFrame) -> tuple[float, bool]:
+def _page_objects_summary(page: Any, frame: PageFrame) -> tuple[float, bool]:
     """(largest share of the page one top-level image covers, whether any text object is visible)."""
     pw, ph = frame.size
     best, visible_text = 0.0, False
@@ -315,7 +316,7 @@ def _page_objects_summary(page, frame: PageFrame) -> tuple[float, bool]:
     return best, visible_text
 
 
-def _to_rgb(img):
+def _to_rgb(img: Any) -> Any:
     """RGB for any Pillow mode: transparency over white, 16/32-bit grey scaled down, not clipped."""
     from PIL import Image
 

@@ -109,7 +109,7 @@ def write_markdown(result: Result, path: Path) -> Path:
     return path
 
 
-def flatten_form(data: Any, prefix: str = "") -> Iterable[tuple[str, dict]]:
+def flatten_form(data: Any, prefix: str = "") -> Iterable[tuple[str, dict[str, Any]]]:
     """(path, Field dict) for every leaf Field of a form's data."""
     if isinstance(data, dict) and "confidence" in data and "value" in data:
         yield prefix, data
@@ -121,7 +121,7 @@ def flatten_form(data: Any, prefix: str = "") -> Iterable[tuple[str, dict]]:
             yield from flatten_form(v, f"{prefix}[{i}]")
 
 
-def form_to_markdown(data: dict) -> str:
+def form_to_markdown(data: dict[str, Any]) -> str:
     lines = ["| field | value | confidence |", "|---|---|---|"]
     for path, f in flatten_form(data):
         v = "" if f.get("value") is None else str(f["value"])

@@ -8,12 +8,18 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from extract.extras import MissingExtra
 from extract.options import ExtractOptions
-from extract.types import Issue, PageInfo, Result, SourceInfo, Table, TextSpan
+from extract.types import Issue, PageInfo, Result, Ruling, SourceInfo, Table, TextSpan
+
+if TYPE_CHECKING:
+    from extract.layout.model import LayoutModel
+    from extract.ocr.rapid import RapidOcrEngine
 
 
 @dataclass
@@ -30,11 +36,11 @@ class Engines:
     """Models loaded once per process and shared by every input of a call."""
 
     def __init__(self) -> None:
-        self._ocr = None
-        self._layout = None
+        self._ocr: RapidOcrEngine | None = None
+        self._layout: LayoutModel | None = None
 
     @property
-    def ocr(self):
+    def ocr(self) -> RapidOcrEngine:
         if self._ocr is None:
             from extract.ocr.rapid import RapidOcrEngine
 
@@ -42,7 +48,7 @@ class Engines:
         return self._ocr
 
     @property
-    def layout(self):
+    def layout(self) -> LayoutModel:
         if self._layout is None:
             from extract.layout.model import LayoutModel
 
@@ -72,15 +78,15 @@ def _failed(path: Path, message: str) -> Result:
     )
 
 
-def _needs_ocr(page, options: ExtractOptions) -> bool:
+def _needs_ocr(page: Any, options: ExtractOptions) -> bool:
     if options.ocr == "never":
         return False
     if options.ocr == "always":
         return True
-    return page.info.kind == "scanned"
+    return bool(page.info.kind == "scanned")
 
 
-def tables_from_evidence(info: PageInfo, spans: list[TextSpan], rulings) -> tuple[list[Table], list[TextSpan]]:
+def tables_from_evidence(info: PageInfo, spans: list[TextSpan], rulings: Sequence[Ruling]) -> tuple[list[Table], list[TextSpan]]:
     """The same structure path for text-layer and OCR evidence: ruled grids, partly ruled grids re-read
     from alignment, then unruled tables among the lines left over. Returns the tables and those lines."""
     from extract.structure.build import build_page_tables
@@ -91,16 +97,17 @@ def tables_from_evidence(info: PageInfo, spans: list[TextSpan], rulings) -> tupl
     return _add_unruled(info, list(built.outside_spans), rulings, tables)
 
 
-def read_text_page(page, options: ExtractOptions) -> PageRead:
+def read_text_page(page: Any, options: ExtractOptions) -> PageRead:
     tables, lines = tables_from_evidence(page.info, page.spans, page.rulings)
     return PageRead(info=page.info, tables=tables, lines=lines)
 
 
-def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Table]):
+def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings: Sequence[Ruling],
+                 tables: list[Table]) -> tuple[list[Table], list[TextSpan]]:
     """Tables implied by alignment, found among the lines that no ruled table took."""
     from extract.structure.unruled import find_unruled_tables
 
-    extra = find_unruled_tables(info, lines, rulings, exclude=[t.bbox for t in tables if t.bbox])
+    extra = find_unruled_tables(info, lines, list(rulings), exclude=[t.bbox for t in tables if t.bbox])
     if not extra:
         return tables, lines
     from extract.geometry import center, contains_point
@@ -110,7 +117,7 @@ def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Ta
     return tables + list(extra), rest
 
 
-def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRead:
+def read_scanned_page(page: Any, options: ExtractOptions, engines: Engines) -> PageRead:
     from extract.mixed import second_opinion
     from extract.scan import choose_dpi, read_scanned_page as read_scan
 
@@ -126,7 +133,7 @@ def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRe
     return PageRead(info=scanned.info, tables=tables, lines=lines)
 
 
-def _reread_garbled(page, read: PageRead, engines: Engines) -> None:
+def _reread_garbled(page: Any, read: PageRead, engines: Engines) -> None:
     """Mixed evidence: OCR only the cells whose text-layer characters are garbled."""
     from extract.mixed import garbled_cells, reread_garbled_cells
     from extract.scan import choose_dpi
@@ -140,11 +147,11 @@ def _reread_garbled(page, read: PageRead, engines: Engines) -> None:
                                  message=f"text layer garbled in {n} cell(s); those cells were OCR'd"))
 
 
-def stem_of(page) -> str:
+def stem_of(page: Any) -> str:
     return f"page{page.info.page:04d}"
 
 
-def read_page(page, options: ExtractOptions, engines: Engines) -> PageRead:
+def read_page(page: Any, options: ExtractOptions, engines: Engines) -> PageRead:
     if page.info.kind == "empty" and options.ocr != "always":
         return PageRead(info=page.info, tables=[], lines=[])
     if _needs_ocr(page, options):
@@ -183,7 +190,7 @@ def extract_file(path: str | Path, options: ExtractOptions | None = None, engine
     issues: list[Issue] = []
     with doc:
         wanted = [p for p in options.pages if p <= doc.page_count] if options.pages else None
-        if options.pages and len(wanted) < len(options.pages):
+        if options.pages and wanted is not None and len(wanted) < len(options.pages):
             issues.append(Issue(stage="load", message=f"pages beyond the last ({doc.page_count}) ignored"))
         for page in _iter_pages_safely(doc, wanted, issues):
             try:
@@ -199,7 +206,7 @@ def extract_file(path: str | Path, options: ExtractOptions | None = None, engine
     return assemble(source, reads, issues, options, timings)
 
 
-def _iter_pages_safely(doc, wanted, issues: list[Issue]):
+def _iter_pages_safely(doc: Any, wanted: list[int] | None, issues: list[Issue]) -> Iterator[Any]:
     it = doc.iter_pages(wanted)
     while True:
         try:

@@ -40,7 +40,7 @@ def needs_review(confidence: float | None) -> bool:
     return confidence is None or confidence < REVIEW_THRESHOLD
 
 
-def field_needs_review(field: dict) -> bool:
+def field_needs_review(field: dict[str, Any]) -> bool:
     """A form field goes to review when below the threshold, unless there is nothing printed to look at
     (no value and no source cell: the form has no such entry)."""
     if field.get("value") is None and not field.get("source"):
@@ -59,7 +59,7 @@ def is_field(node: Any) -> bool:
     return isinstance(node, dict) and "value" in node and "confidence" in node
 
 
-def iter_fields(data: Any, prefix: str = "") -> Iterator[tuple[str, dict]]:
+def iter_fields(data: Any, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """Every Field leaf of form data with its path: ``budget.basic_expenditure``, ``key_tasks[0].amount``."""
     if is_field(data):
         yield prefix, data
@@ -85,13 +85,13 @@ def field_name(path: str) -> str:
     return "".join(out)
 
 
-def check_touches(check: Check | dict, path: str) -> bool:
+def check_touches(check: Check | dict[str, Any], path: str) -> bool:
     fields = check.fields if isinstance(check, Check) else check.get("fields", ())
     return any(path == f or path.startswith(f + ".") or path.startswith(f + "[") or f == field_name(path)
                for f in fields)
 
 
-def field_reasons(path: str, field: dict, checks: list, scanned: bool) -> tuple[str, ...]:
+def field_reasons(path: str, field: dict[str, Any], checks: list[Any], scanned: bool) -> tuple[str, ...]:
     """Why a field is doubtful, in words a reviewer can act on."""
     reasons: list[str] = []
     conf = field.get("confidence")
@@ -120,7 +120,7 @@ def review_queue(result: Result) -> list[ReviewItem]:
     """
     scanned_pages = {p.page for p in result.pages if p.kind == "scanned"}
     items: list[ReviewItem] = []
-    field_cells: set[tuple[str, int, int]] = set()
+    field_cells: set[tuple[Any, int, int]] = set()
     for index, doc in enumerate(result.documents):
         for path, field in iter_fields(doc.data):
             src = field.get("source") or {}
