@@ -12,19 +12,22 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from extract.jobs.batch import BatchProgress, run_batch
-from extract.jobs.runner import JobOptions
+if TYPE_CHECKING:  # imported where a command runs: `extract --help` loads none of the job machinery
+    from rich.progress import Progress
+
+    from extract.jobs.batch import BatchProgress
 
 console = Console(stderr=True)
 
 
 def _progress_bar() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
     return Progress(
         TextColumn("[bold]documents"), BarColumn(), MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"), TextColumn("[red]{task.fields[failed]} failed"),
@@ -62,6 +65,9 @@ def batch_command(
                                   help="module:function run per document (tests)"),
 ) -> None:
     """Extract many documents into a results store; run again to resume after a stop or a crash."""
+    from extract.jobs.batch import run_batch
+    from extract.jobs.runner import JobOptions
+
     if engine not in ("local", "ray"):
         raise typer.BadParameter("--engine must be local or ray")
     if not inputs and not retry_failed and not store.exists():
