@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -56,13 +57,20 @@ def cli_command(*args: str) -> list[str]:
     return [sys.executable, "-c", CLI, *args]
 
 
-def run_timed(cmd: list[str], env: dict[str, str]) -> float:
-    t0 = time.perf_counter()
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_timed(cmd: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one run; CPU is what the process itself spent, which a busy shared
+    machine inflates far less than the wall time."""
+    cpu0, t0 = _children_cpu(), time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, _children_cpu() - cpu0
     if proc.returncode != 0:
         raise RuntimeError(f"{cmd[-3:]} exited {proc.returncode}: {proc.stderr[-500:]}")
-    return wall
+    return wall, cpu
 
 
 def loaded_modules(cmd: list[str], env: dict[str, str], tmp: Path) -> list[str]:
@@ -83,23 +91,28 @@ def measure(repeat: int) -> dict[str, dict[str, object]]:
         }
         for cmd in cases.values():  # warm the OS file cache and .pyc files once
             run_timed(cmd, env)
-        times: dict[str, list[float]] = {name: [] for name in cases}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in cases}
         for _ in range(repeat):  # interleaved, so that load on the machine hits every case alike
             for name, cmd in cases.items():
                 times[name].append(run_timed(cmd, env))
-        return {name: {"median_s": statistics.median(t), "best_s": min(t),
+        return {name: {"median_s": statistics.median(w for w, _ in times[name]),
+                       "best_s": min(w for w, _ in times[name]),
+                       "cpu_median_s": statistics.median(c for _, c in times[name]),
                        "heavy_modules": loaded_modules(cmd, env, tmp) if name != "python -c pass" else []}
-                for name, (t, cmd) in ((n, (times[n], c)) for n, c in cases.items())}
+                for name, cmd in cases.items()}
 
 
 def markdown(results: dict[str, dict[str, object]], repeat: int) -> str:
     base = float(results["python -c pass"]["median_s"])  # type: ignore[arg-type]
-    lines = [f"Start-up, {repeat} interleaved runs each, {os.cpu_count()} cores, same run:", "",
-             "| command | median s | best s | minus `python -c pass` | heavy modules loaded |", "|---|---|---|---|---|"]
+    load = os.getloadavg()[0]
+    lines = [f"Start-up, {repeat} interleaved runs each, {os.cpu_count()} cores (load average {load:.1f} at the "
+             "end), same run:", "",
+             "| command | wall median s | wall best s | CPU median s | wall minus `python -c pass` | heavy modules loaded |",
+             "|---|---|---|---|---|---|"]
     for name, r in results.items():
-        med, best = float(r["median_s"]), float(r["best_s"])  # type: ignore[arg-type]
+        med, best, cpu = float(r["median_s"]), float(r["best_s"]), float(r["cpu_median_s"])  # type: ignore[arg-type]
         mods = ", ".join(r["heavy_modules"]) or "none"  # type: ignore[arg-type]
-        lines.append(f"| `{name}` | {med:.3f} | {best:.3f} | {med - base:+.3f} | {mods} |")
+        lines.append(f"| `{name}` | {med:.3f} | {best:.3f} | {cpu:.3f} | {med - base:+.3f} | {mods} |")
     return "\n".join(lines)
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 import ctypes
 import hashlib
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from pathlib import Path
 
-import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+if TYPE_CHECKING:  # numpy loads where a page is rendered: a text-layer page never is
+    import numpy as np
 
 from extract.geometry import PageFrame, area
 from extract.layout.rulings import page_rulings
@@ -242,6 +244,8 @@ class Document:
         return "scanned" if ink >= INK_SHARE else "empty"
 
     def _render_pdf(self, index: int, dpi: float) -> np.ndarray:
+        import numpy as np
+
         if self._pdf is None:
             raise ValueError("document is closed")
         page = self._pdf[index]
@@ -280,6 +284,8 @@ class Document:
         return Page(self, index, info, [], [], 0.0, image_dpi=dpi)
 
     def _render_image(self, index: int, dpi: float, own_dpi: float) -> np.ndarray:
+        import numpy as np
+
         if self._image is None:
             raise ValueError("document is closed")
         try:
@@ -318,6 +324,7 @@ def _page_objects_summary(page: Any, frame: PageFrame) -> tuple[float, bool]:
 
 def _to_rgb(img: Any) -> Any:
     """RGB for any Pillow mode: transparency over white, 16/32-bit grey scaled down, not clipped."""
+    import numpy as np
     from PIL import Image
 
     if img.mode in ("I;16", "I;16B", "I;16L", "I"):
