@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from benchmarks.floor import FLOOR_PATH, QUICK_RECORD, below_floor, raise_floor, read_floor
+from benchmarks.floor import FLOOR_PATH, QUICK_RECORD, below_floor, raise_floor, read_floor, read_gate
 from benchmarks.sets import DEFAULT_SETS, SETS
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -37,9 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     rerender.add_argument("record", type=Path, nargs="?", default=RESULTS / "latest.json")
     floor = sub.add_parser("floor", help="show the regression floor against the latest quick run")
     floor.add_argument("--raise", dest="raise_", action="store_true", help="lift the floor to the latest quick figures")
+    floor.add_argument("--record", action="store_true", help="record the floor afresh from the latest quick run "
+                       "(after a deliberate change of the slice)")
     args = parser.parse_args(argv)
     if args.command == "floor":
-        return _floor(args.raise_)
+        return _floor(args.raise_, args.record)
     if args.command == "report":
         from benchmarks.bench import write_outputs
 
@@ -52,23 +54,23 @@ def main(argv: list[str] | None = None) -> int:
     names = sorted(_csv(args.sets, list(SETS), "set"), key=lambda n: n.endswith("-tune"))
     record = run_benchmark(names, _csv(args.methods, ALL_METHODS, "method"),
                            quick=args.quick, limit=args.limit or (150.0 if args.quick else 420.0), out_dir=out)
-    failures = below_floor(record, read_floor()) if args.quick else []
+    failures = below_floor(record, read_gate()) if args.quick else []
     for line in failures:
         print(f"below floor: {line}", file=sys.stderr)
-    return 0
+    return 1 if failures else 0
 
 
-def _floor(raise_: bool) -> int:
+def _floor(raise_: bool, record_afresh: bool = False) -> int:
     if not QUICK_RECORD.exists():
         print(f"no quick record at {QUICK_RECORD}: run `python -m benchmarks run --quick` first", file=sys.stderr)
         return 1
     record = json.loads(QUICK_RECORD.read_text())
-    if raise_:
-        for key, (old, new) in raise_floor(record).items():
+    if raise_ or record_afresh:
+        for key, (old, new) in raise_floor(record, fresh=record_afresh).items():
             print(f"{key}: {old if old is not None else '–'} -> {new}")
         print(f"floor written to {FLOOR_PATH}")
         return 0
-    failures = below_floor(record, read_floor())
+    failures = below_floor(record, read_gate())
     for key, value in read_floor().items():
         print(f"{key}: floor {value}")
     for line in failures:

@@ -65,7 +65,7 @@ def run_benchmark(set_names: list[str], method_names: list[str], quick: bool, li
     for set_name in set_names:
         bench = SETS[set_name]
         samples = bench.slice(quick)
-        entry: dict[str, Any] = {"docs": len(samples), "methods": {}}
+        entry: dict[str, Any] = {"docs": len(samples), "samples": [s.sample_id for s in samples], "methods": {}}
         for method_name in method_names:
             t0 = time.perf_counter()
             entry["methods"][method_name], outcomes = run_one(set_name, method_name, samples, limit)

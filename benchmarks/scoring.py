@@ -102,6 +102,8 @@ def score_corpus(run: MethodSetRun, has_confidence: bool) -> tuple[Figures, list
         "teds": _mean(teds_full), "teds_struct": _mean(teds_struct),
         "merged_cell_acc": hits / total if total else None, "cell_cer": corpus_cer(cer_pairs),
         "field_acc": accuracy(outcomes),
+        # counts, gated with no tolerance (benchmarks/floor.py): one more wrong field fails the gate
+        "fields": len(outcomes), "fields_wrong": sum(not o.correct for o in outcomes),
     }
     if has_confidence:
         figures.update(confidence_figures(outcomes))

@@ -173,7 +173,7 @@ def _visible(c: SheetCell, piece: _Piece) -> tuple[int, int] | None:
     return (a, b) if a < b else None
 
 
-def draw_table(pages: "_Pages", block: TableBlock, pieces: list[_Piece], heights: list[float],
+def draw_table(pages: _Pages, block: TableBlock, pieces: list[_Piece], heights: list[float],
                x_of, style: PageStyle, page_h: float) -> None:
     """Draw every piece of a table, page by page; each cell's text goes in its tallest visible part."""
     sheet, font, size = block.sheet, _key(style), block.font_size

@@ -3,19 +3,22 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table as RichTable
 
-from extract.export import FORMATS, flatten_form
 from extract.names import shown
-from extract.options import ExtractOptions, parse_page_ranges
-from extract.types import Result
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Tables from PDFs and scans into checked data.")
+if TYPE_CHECKING:  # the models and the table renderer load when a command runs, not for `extract --help`
+    from rich.table import Table as RichTable
+
+    from extract.types import Result
+
+# rich_markup_mode=None: plain click help, without loading rich's help renderer (0.25 s of every `--help`)
+app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  help="Tables from PDFs and scans into checked data.")
 console = Console(stderr=True)
 
 
@@ -31,6 +34,8 @@ def _configure_logging(verbose: bool) -> None:
 
 
 def _parse_formats(spec: str) -> list[str]:
+    from extract.export import FORMATS
+
     fmts = [f.strip().lower() for f in spec.split(",") if f.strip()]
     bad = [f for f in fmts if f not in FORMATS]
     if bad:
@@ -39,6 +44,10 @@ def _parse_formats(spec: str) -> list[str]:
 
 
 def summarize(result: Result, n_lowest: int = 5) -> RichTable:
+    from rich.table import Table as RichTable
+
+    from extract.export import flatten_form
+
     name = escape(shown(Path(result.source.path).name))
     t = RichTable(title=f"{name}: {result.status}, {len(result.pages)} page(s), {len(result.tables)} table(s), "
                   f"{len(result.documents)} form(s)", show_lines=False)
@@ -138,6 +147,7 @@ def run(
     """Extract tables (and known forms) from each input; one result JSON per input."""
     _configure_logging(verbose)
     from extract.jobs.runner import JobOptions
+    from extract.options import ExtractOptions, parse_page_ranges
     from extract.runfiles import OutputError, check_out, run_inputs
 
     if ocr not in ("auto", "always", "never"):

@@ -12,11 +12,14 @@ from __future__ import annotations
 import ctypes
 import os
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
 from pathlib import Path
 
-import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
+
+if TYPE_CHECKING:  # numpy loads where a page is rendered: a text-layer page never is
+    import numpy as np
 
 from extract.geometry import PageFrame, area
 from extract.imagedpi import DEFAULT_IMAGE_DPI, image_dpi  # a stated dpi, else the paper's, else 200
@@ -111,14 +114,14 @@ def _pdf_warnings(pdf: pdfium.PdfDocument) -> list[str]:
     return out
 
 
-def _open_image(path: Path, max_pages: int, max_pixels: int):
-    from PIL import Image
+def _open_image(path: Path, max_pages: int, max_pixels: int) -> Any:
+    from PIL import Image, UnidentifiedImageError
 
     saved = Image.MAX_IMAGE_PIXELS
     Image.MAX_IMAGE_PIXELS = None  # our own size check below runs before any decoding
     try:
         img = Image.open(path)
-    except Image.UnidentifiedImageError:
+    except UnidentifiedImageError:
         raise InputError("unreadable image: unknown or damaged image header") from None
     except Exception as e:  # Pillow raises many kinds for a bad header
         detail = str(e).splitlines()[0] if str(e) else type(e).__name__
@@ -141,7 +144,7 @@ def _open_image(path: Path, max_pages: int, max_pixels: int):
     return img, n
 
 
-def _image_dpi(img) -> float:
+def _image_dpi(img: Any) -> float:
     dpi = img.info.get("dpi")
     try:
         value = float(dpi[0]) if dpi else 0.0
@@ -193,7 +196,7 @@ class Page:
 class Document:
     """An open input. Use as a context manager; pages load one at a time via ``iter_pages``."""
 
-    def __init__(self, path: Path, kind: str, page_count: int, pdf=None, image=None,
+    def __init__(self, path: Path, kind: str, page_count: int, pdf: Any = None, image: Any = None,
                  max_pixels: int = 200_000_000, max_document_pixels: int | None = None):
         self.path = path
         self.max_pixels = max_pixels
@@ -225,7 +228,7 @@ class Document:
     def __enter__(self) -> Document:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
@@ -277,7 +280,7 @@ class Document:
                         kind=kind, rotation=frame.rotation)
         return Page(self, index, info, spans, rulings, garbled_share(chars), diagonal_chars=diagonal_count(chars))
 
-    def _pdf_kind(self, page, frame: PageFrame, chars: list[CharBox]) -> str:
+    def _pdf_kind(self, page: Any, frame: PageFrame, chars: list[CharBox]) -> str:
         readable = sum(1 for c in chars if not c.garbled)
         share, visible_text = _page_objects_summary(page, frame)
         big_image = share >= SCAN_IMAGE_SHARE
@@ -296,6 +299,8 @@ class Document:
         return "scanned" if ink >= INK_SHARE else "empty"
 
     def _render_pdf(self, index: int, dpi: float) -> np.ndarray:
+        import numpy as np
+
         if self._pdf is None:
             raise ValueError("document is closed")
         page = self._pdf[index]
@@ -310,7 +315,7 @@ class Document:
 
     # --- images ------------------------------------------------------------------------
 
-    def _frame(self, index: int):
+    def _frame(self, index: int) -> Any:
         from PIL import ImageOps
 
         self._image.seek(index)
@@ -334,6 +339,8 @@ class Document:
         return Page(self, index, info, [], [], 0.0, image_dpi=dpi)
 
     def _render_image(self, index: int, dpi: float, own_dpi: float) -> np.ndarray:
+        import numpy as np
+
         if self._image is None:
             raise ValueError("document is closed")
         try:
@@ -349,7 +356,7 @@ class Document:
         return np.asarray(img, dtype=np.uint8)
 
 
-def _page_objects_summary(page, frame: PageFrame) -> tuple[float, bool]:
+def _page_objects_summary(page: Any, frame: PageFrame) -> tuple[float, bool]:
     """(largest share of the page one top-level image covers, whether any text object is visible)."""
     pw, ph = frame.size
     best, visible_text = 0.0, False
@@ -370,8 +377,9 @@ def _page_objects_summary(page, frame: PageFrame) -> tuple[float, bool]:
     return best, visible_text
 
 
-def _to_rgb(img):
+def _to_rgb(img: Any) -> Any:
     """RGB for any Pillow mode: transparency over white, 16/32-bit grey scaled down, not clipped."""
+    import numpy as np
     from PIL import Image
 
     if img.mode in ("I;16", "I;16B", "I;16L", "I"):

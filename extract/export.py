@@ -113,7 +113,7 @@ def write_markdown(result: Result, path: Path, fill_merged: bool = False) -> Pat
     return path
 
 
-def flatten_form(data: Any, prefix: str = "") -> Iterable[tuple[str, dict]]:
+def flatten_form(data: Any, prefix: str = "") -> Iterable[tuple[str, dict[str, Any]]]:
     """(path, Field dict) for every leaf Field of a form's data."""
     if isinstance(data, dict) and "confidence" in data and "value" in data:
         yield prefix, data
@@ -143,6 +143,9 @@ def form_to_markdown(data: dict, form: str | None = None, lang: str = "zh") -> s
 def write_xlsx(result: Result, path: Path) -> Path:
     """A sheet per table laid out as printed (merged cells, borders, widths, wrap; numbers as numbers in
     their printed format; doubtful cells coloured) and a sheet per form (printed labels, amounts in yuan)."""
+    from extract.extras import require
+
+    require("openpyxl", "writing .xlsx", "export")
     from openpyxl import Workbook
 
     from extract.review import REVIEW_THRESHOLD

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from extract.ocr.base import OcrEngine
+
 import numpy as np
 
 from extract.text import looks_garbled
@@ -34,7 +36,7 @@ def replace_cells(tables: Sequence[Table], fixed: Sequence[tuple[int, Cell]]) ->
     return out
 
 
-def reread_garbled_cells(tables: Sequence[Table], page: int, image: np.ndarray, dpi: float, engine) -> tuple[list[Table], int]:
+def reread_garbled_cells(tables: Sequence[Table], page: int, image: np.ndarray, dpi: float, engine: OcrEngine) -> tuple[list[Table], int]:
     """OCR the garbled cells of ``page`` from its render; returns the tables and how many cells were re-read."""
     from extract.scan import ocr_cells
 
@@ -68,7 +70,7 @@ def _disagree_kind(page_text: str, crop_text: str) -> int:
     return 1 if _comparable(page_text) == _comparable(crop_text) else 2
 
 
-def second_opinion(tables: Sequence[Table], page: int, image: np.ndarray, dpi: float, engine) -> tuple[list[Table], int]:
+def second_opinion(tables: Sequence[Table], page: int, image: np.ndarray, dpi: float, engine: OcrEngine) -> tuple[list[Table], int]:
     """Re-read every non-empty cell of ``page`` from its own crop; lower the confidence where the two
     readings differ. Returns the tables and how many cells disagreed."""
     from extract.scan import ocr_cells

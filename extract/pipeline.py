@@ -7,11 +7,18 @@ recorded as an Issue and the rest of the document goes on.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from extract.extras import MissingExtra
 from extract.options import ExtractOptions
-from extract.types import Issue, PageInfo, Result, SourceInfo, Table, TextSpan
+from extract.types import BBox, Issue, PageInfo, Result, Ruling, SourceInfo, Table, TextSpan
+
+if TYPE_CHECKING:
+    from extract.layout.model import LayoutModel
+    from extract.ocr.rapid import RapidOcrEngine
 
 
 @dataclass
@@ -28,11 +35,11 @@ class Engines:
     """Models loaded once per process and shared by every input of a call."""
 
     def __init__(self) -> None:
-        self._ocr = None
-        self._layout = None
+        self._ocr: RapidOcrEngine | None = None
+        self._layout: LayoutModel | None = None
 
     @property
-    def ocr(self):
+    def ocr(self) -> RapidOcrEngine:
         if self._ocr is None:
             from extract.ocr.rapid import RapidOcrEngine
 
@@ -40,7 +47,7 @@ class Engines:
         return self._ocr
 
     @property
-    def layout(self):
+    def layout(self) -> LayoutModel:
         if self._layout is None:
             from extract.layout.model import LayoutModel
 
@@ -71,15 +78,15 @@ def _failed(path: Path, message: str) -> Result:
     )
 
 
-def _needs_ocr(page, options: ExtractOptions) -> bool:
+def _needs_ocr(page: Any, options: ExtractOptions) -> bool:
     if options.ocr == "never":
         return False
     if options.ocr == "always":
         return True
-    return page.info.kind == "scanned"
+    return bool(page.info.kind == "scanned")
 
 
-def tables_from_evidence(info: PageInfo, spans: list[TextSpan], rulings) -> tuple[list[Table], list[TextSpan]]:
+def tables_from_evidence(info: PageInfo, spans: list[TextSpan], rulings: Sequence[Ruling]) -> tuple[list[Table], list[TextSpan]]:
     """The same structure path for text-layer and OCR evidence: ruled grids, partly ruled grids re-read
     from alignment, then unruled tables among the lines left over. Returns the tables and those lines."""
     from extract.structure.build import build_page_tables
@@ -93,16 +100,17 @@ def tables_from_evidence(info: PageInfo, spans: list[TextSpan], rulings) -> tupl
     return _add_unruled(info, outside, rulings, tables, frames)
 
 
-def read_text_page(page, options: ExtractOptions) -> PageRead:
+def read_text_page(page: Any, options: ExtractOptions) -> PageRead:
     tables, lines = tables_from_evidence(page.info, page.spans, page.rulings)
     return PageRead(info=page.info, tables=tables, lines=lines)
 
 
-def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Table], blocked=()):
+def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings: Sequence[Ruling],
+                 tables: list[Table], blocked: Sequence[BBox] = ()) -> tuple[list[Table], list[TextSpan]]:
     """Tables implied by alignment, found among the lines that no ruled table took (nor a frame holds)."""
     from extract.structure.unruled import find_unruled_tables
 
-    extra = find_unruled_tables(info, lines, rulings, exclude=[t.bbox for t in tables if t.bbox] + list(blocked))
+    extra = find_unruled_tables(info, lines, list(rulings), exclude=[t.bbox for t in tables if t.bbox] + list(blocked))
     if not extra:
         return tables, lines
     from extract.geometry import center, contains_point
@@ -112,7 +120,7 @@ def _add_unruled(info: PageInfo, lines: list[TextSpan], rulings, tables: list[Ta
     return tables + list(extra), rest
 
 
-def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRead:
+def read_scanned_page(page: Any, options: ExtractOptions, engines: Engines) -> PageRead:
     from extract.layout.regions import layout_veto
     from extract.mixed import second_opinion
     from extract.scan import choose_dpi, read_scanned_page as read_scan
@@ -130,7 +138,7 @@ def read_scanned_page(page, options: ExtractOptions, engines: Engines) -> PageRe
     return PageRead(info=scanned.info, tables=tables, lines=lines)
 
 
-def _reread_garbled(page, read: PageRead, engines: Engines) -> None:
+def _reread_garbled(page: Any, read: PageRead, engines: Engines) -> None:
     """Mixed evidence: OCR only the cells whose text-layer characters are garbled."""
     from extract.mixed import garbled_cells, reread_garbled_cells
     from extract.scan import choose_dpi
@@ -144,18 +152,21 @@ def _reread_garbled(page, read: PageRead, engines: Engines) -> None:
                                  message=f"text layer garbled in {n} cell(s); those cells were OCR'd"))
 
 
-def stem_of(page) -> str:
+def stem_of(page: Any) -> str:
     return f"page{page.info.page:04d}"
 
 
-def read_page(page, options: ExtractOptions, engines: Engines) -> PageRead:
+def read_page(page: Any, options: ExtractOptions, engines: Engines) -> PageRead:
     if page.info.kind == "empty" and options.ocr != "always":
         return PageRead(info=page.info, tables=[], lines=[])
     if _needs_ocr(page, options):
         return read_scanned_page(page, options, engines)
     read = read_text_page(page, options)
     if options.ocr != "never" and getattr(page, "garbled_share", 0.0) > 0:
-        _reread_garbled(page, read, engines)
+        try:
+            _reread_garbled(page, read, engines)
+        except MissingExtra as exc:  # the text layer stays as read; say what would repair it
+            read.issues.append(Issue(stage="ocr", page=page.info.page, message=f"garbled cells not re-read: {exc}"))
     if page.info.kind == "scanned":
         read.issues.append(Issue(stage="load", page=page.info.page, message="scanned page not OCR'd (--ocr never)"))
     if options.debug_dir is not None:
@@ -185,13 +196,15 @@ def extract_file(path: str | Path, options: ExtractOptions | None = None, engine
     issues: list[Issue] = []
     with doc:
         wanted = [p for p in options.pages if p <= doc.page_count] if options.pages else None
-        if options.pages and len(wanted) < len(options.pages):
+        if options.pages and wanted is not None and len(wanted) < len(options.pages):
             issues.append(Issue(stage="load", message=f"pages beyond the last ({doc.page_count}) ignored"))
         issues += [Issue(stage="load", message=w, severity="warning") for w in doc.warnings]
         unloaded: list[int] = []
         for page in _iter_pages_safely(doc, wanted, issues, unloaded):
             try:
                 reads.append(read_page(page, options, engines))
+            except MissingExtra as exc:  # a scanned page without the OCR extra: one line, the install command
+                return _failed(path, str(exc))
             except Exception as exc:  # noqa: BLE001 - one page's failure is recorded, the rest goes on
                 issues.append(Issue(stage="page", page=page.info.page, message=f"{type(exc).__name__}: {exc}",
                                     severity="error"))
@@ -219,7 +232,8 @@ def _page_tree_issue(declared: int, asked: int, unloaded: list[int]) -> Issue:
                          "not be loaded")
 
 
-def _iter_pages_safely(doc, wanted, issues: list[Issue], unloaded: list[int] | None = None):
+def _iter_pages_safely(doc: Any, wanted: list[int] | None, issues: list[Issue],
+                       unloaded: list[int] | None = None) -> Iterator[Any]:
     if unloaded is not None:  # a page that does not load is counted and skipped; the others still come
         def note(n: int, exc: Exception) -> None:
             from extract.document import BudgetError

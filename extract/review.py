@@ -46,7 +46,7 @@ def needs_review(confidence: float | None) -> bool:
     return confidence is None or confidence < REVIEW_THRESHOLD
 
 
-def field_needs_review(field: dict) -> bool:
+def field_needs_review(field: dict[str, Any]) -> bool:
     """A form field goes to review when below the threshold, unless there is nothing printed to look at
     (no value and no source cell: the form has no such entry)."""
     if field.get("value") is None and not field.get("source"):
@@ -54,8 +54,8 @@ def field_needs_review(field: dict) -> bool:
     return needs_review(field.get("confidence"))
 
 
-FIELD_QUEUE_SQL = ("reviewed = 0 AND (confidence IS NULL OR confidence < {t}) AND NOT (value = 'null' AND table_id IS NULL)"
-                   .format(t=repr(REVIEW_THRESHOLD)))
+FIELD_QUEUE_SQL = (f"reviewed = 0 AND (confidence IS NULL OR confidence < {repr(REVIEW_THRESHOLD)}) AND NOT (value = 'null' AND table_id IS NULL)"
+                   )
 """``field_needs_review`` over the store's ``fields`` table (not yet reviewed)."""
 CELL_QUEUE_SQL = f"reviewed = 0 AND (confidence IS NULL OR confidence < {REVIEW_THRESHOLD!r})"
 """``needs_review`` over the store's ``cells`` table (not yet reviewed)."""
@@ -65,7 +65,7 @@ def is_field(node: Any) -> bool:
     return isinstance(node, dict) and "value" in node and "confidence" in node
 
 
-def iter_fields(data: Any, prefix: str = "") -> Iterator[tuple[str, dict]]:
+def iter_fields(data: Any, prefix: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     """Every Field leaf of form data with its path: ``budget.basic_expenditure``, ``key_tasks[0].amount``."""
     if is_field(data):
         yield prefix, data
@@ -91,7 +91,7 @@ def field_name(path: str) -> str:
     return "".join(out)
 
 
-def check_touches(check: Check | dict, path: str) -> bool:
+def check_touches(check: Check | dict[str, Any], path: str) -> bool:
     fields = check.fields if isinstance(check, Check) else check.get("fields", ())
     return any(path == f or path.startswith(f + ".") or path.startswith(f + "[") or f == field_name(path)
                for f in fields)

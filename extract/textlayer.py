@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import ctypes
 import math
-import unicodedata
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pypdfium2.raw as pdfium_c
 
@@ -38,7 +37,7 @@ _WHITESPACE = {0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000, 0x2002, 0x2003, 0x2009, 0xF
 class CharBox(NamedTuple):
     ch: str
     box: BBox
-    index: int  # pdfium's character index (for font look-ups while the text page is open)
+    index: int  # type: ignore[assignment]  # pdfium's character index (for font look-ups while the text page is open)
     garbled: bool
     space_before: bool  # the text layer had a blank just before this character
     height: float
@@ -51,7 +50,7 @@ class CharBox(NamedTuple):
 TURN_TOL_DEG = 5.0
 
 
-def _code_points(raw, n: int) -> list[int]:
+def _code_points(raw: Any, n: int) -> list[int]:
     """Unicode of every character index: one bulk call, per-character calls only if it misaligns."""
     buf = (ctypes.c_ushort * (n + 1))()
     got = pdfium_c.FPDFText_GetText(raw, 0, n, buf) if n else 0
@@ -61,7 +60,7 @@ def _code_points(raw, n: int) -> list[int]:
     return [pdfium_c.FPDFText_GetUnicode(raw, i) for i in range(n)]
 
 
-def _turn(raw, i: int, page_rotation: int) -> int:
+def _turn(raw: Any, i: int, page_rotation: int) -> int:
     """Quarter turns (counter-clockwise, as displayed) of character ``i``; -1 when diagonal."""
     # pdfium measures the angle clockwise in user space; /Rotate turns the page clockwise too
     deg = (-math.degrees(pdfium_c.FPDFText_GetCharAngle(raw, i)) - page_rotation) % 360
@@ -69,7 +68,7 @@ def _turn(raw, i: int, page_rotation: int) -> int:
     return q % 4 if abs(deg - 90 * q) <= TURN_TOL_DEG else -1
 
 
-def read_chars(textpage, frame: PageFrame) -> list[CharBox]:
+def read_chars(textpage: Any, frame: PageFrame) -> list[CharBox]:
     """Non-blank characters of a ``pypdfium2.PdfTextPage`` with loose boxes on the displayed page."""
     raw = getattr(textpage, "raw", textpage)
     rect = pdfium_c.FS_RECTF()
@@ -182,19 +181,20 @@ def _run_to_span(run: list[CharBox], font_size: Callable[[int], float] | None) -
 
 
 # A turned line is read in a frame where it runs left to right: box -> frame box, and back.
-_INTO_FRAME = {
+_Box = tuple[float, float, float, float]
+_INTO_FRAME: dict[int, Callable[[_Box], _Box]] = {
     1: lambda b: (-b[3], b[0], -b[1], b[2]),   # reads upwards
     2: lambda b: (-b[2], -b[3], -b[0], -b[1]),  # upside down
     3: lambda b: (b[1], -b[2], b[3], -b[0]),   # reads downwards
 }
-_OUT_OF_FRAME = {
+_OUT_OF_FRAME: dict[int, Callable[[_Box], _Box]] = {
     1: lambda b: (b[1], -b[2], b[3], -b[0]),
     2: lambda b: (-b[2], -b[3], -b[0], -b[1]),
     3: lambda b: (-b[3], b[0], -b[1], b[2]),
 }
 
 
-def _turned_spans(chars: list[CharBox], turn: int, font_size) -> list[TextSpan]:
+def _turned_spans(chars: list[CharBox], turn: int, font_size: Callable[[int], float] | None) -> list[TextSpan]:
     into, back = _INTO_FRAME[turn], _OUT_OF_FRAME[turn]
     framed = []
     for c in chars:
@@ -205,7 +205,7 @@ def _turned_spans(chars: list[CharBox], turn: int, font_size) -> list[TextSpan]:
         for run in _split_runs(line):
             s = _run_to_span(run, font_size)
             spans.append(s.model_copy(update={"bbox": back(s.bbox),
-                                              "char_boxes": tuple(back(b) for b in s.char_boxes)}))
+                                              "char_boxes": tuple(back(b) for b in s.char_boxes or ())}))
     return spans
 
 

@@ -20,8 +20,19 @@ fi
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then "$PY" -m venv .venv; fi
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-# requirements.lock pins every package (tests, benchmarks and peers included); the project itself
-# is installed editable on top, without re-resolving.
+# requirements.lock pins every package (tests, static checks, benchmarks and peers included); the project
+# itself is installed editable on top, without re-resolving. Exactly one OpenCV (headless): the two packages
+# that pin another flavour are installed first, from their wheels with that requirement rewritten
+# (scripts/one_opencv.py), so the lock finds them satisfied and never pulls opencv-python or -contrib.
+.venv/bin/python scripts/one_opencv.py .venv/wheels requirements.lock >/dev/null
+.venv/bin/python -m pip install -q --no-deps --force-reinstall .venv/wheels/*.whl
 .venv/bin/python -m pip install -q -r requirements.lock
+# a .venv made before there was one OpenCV: drop the other flavours, then restore the headless files they shared
+others=$(.venv/bin/python -m pip list --format=freeze 2>/dev/null | grep -i -E '^opencv-(contrib-python|python)(-headless)?==' | grep -v -i '^opencv-python-headless==' | cut -d= -f1 || true)
+if [ -n "$others" ]; then
+  .venv/bin/python -m pip uninstall -q -y $others
+  .venv/bin/python -m pip install -q --no-deps --force-reinstall "$(grep -i '^opencv-python-headless==' requirements.lock)"
+fi
 .venv/bin/python -m pip install -q --no-deps -e .
+.venv/bin/python -m pip check
 touch .venv/.installed

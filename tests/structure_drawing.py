@@ -38,7 +38,7 @@ class Drawn:
     rulings: list[Ruling] = field(default_factory=list)
     spans: list[TextSpan] = field(default_factory=list)
 
-    def __add__(self, other: "Drawn") -> "Drawn":
+    def __add__(self, other: Drawn) -> Drawn:
         return Drawn(self.rulings + other.rulings, self.spans + other.spans)
 
 

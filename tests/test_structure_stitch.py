@@ -230,7 +230,9 @@ def test_part_that_is_only_a_header_at_the_page_bottom():
 def test_next_forms_title_keeps_identical_tables_apart():
     from structure_drawing import text_span
 
-    form = lambda dept, top: draw_table(COLS, _rows(2, top=top), texts={(0, 0): "部门名称", (0, 1): dept, (1, 0): "x"})
+    def form(dept, top):
+        return draw_table(COLS, _rows(2, top=top), texts={(0, 0): "部门名称", (0, 1): dept, (1, 0): "x"})
+
     parts = _page_tables(1, form("甲局", 600)) + _page_tables(2, form("乙局", 100))
     assert len(stitch_tables(parts)) == 1  # identical columns: nothing else tells them apart
     lines = {1: [text_span("部门整体预算绩效目标表", 60, 560), text_span("2024年部门预算", 60, 20)],

@@ -91,8 +91,10 @@ def _predict_image(path: str) -> Prediction:
 
 
 def predict(path: str) -> Prediction:
+    from benchmarks.methods import ximgproc_shim
     from benchmarks.methods.peer_forms import map_peer_tables
 
+    ximgproc_shim.install()  # img2table's one contrib call, on the headless OpenCV every install has
     prediction = _predict_pdf(path) if path.lower().endswith(".pdf") else _predict_image(path)
     tables, documents = map_peer_tables(path, prediction.tables)
     return prediction.model_copy(update={"tables": tables, "documents": documents})

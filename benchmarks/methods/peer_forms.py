@@ -7,8 +7,6 @@ from extract.types import Table, TextSpan
 
 
 def text_lines_outside(path: str, tables: list[Table]) -> dict[int, list[TextSpan]]:
-    import pdfplumber
-
     from benchmarks.methods.pdfplumber_ import open_quietly
 
     out: dict[int, list[TextSpan]] = {}

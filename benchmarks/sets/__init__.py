@@ -64,7 +64,8 @@ class BenchSet:
 
 
 SETS: dict[str, BenchSet] = {s.name: s for s in (
-    BenchSet("corpus-born", "Corpus, born-digital PDFs", "pdf_text", 3),
+    BenchSet("corpus-born", "Corpus, born-digital PDFs", "pdf_text", 10),
+    BenchSet("corpus-heldout", "Corpus, held-out born-digital PDFs (another generator seed)", "pdf_text", 12),
     BenchSet("corpus-mild", "Corpus, mild scans", "pdf_scan", 1, 6),
     BenchSet("corpus-harsh", "Corpus, harsh scans", "pdf_scan", 1, 10),
     BenchSet("icdar2013", "ICDAR 2013 table competition, held-out half (33 of 67 PDFs)", "pdf_text", 3),

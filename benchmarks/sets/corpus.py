@@ -16,7 +16,12 @@ from benchmarks.sets import REPO, BenchSet, Sample
 from corpus.truth import DocTruth
 
 GENERATED = REPO / "corpus" / "generated"
-FOLDERS = {"corpus-born": "born_digital", "corpus-mild": "scan_mild", "corpus-harsh": "scan_harsh"}
+FOLDERS = {"corpus-born": "born_digital", "corpus-mild": "scan_mild", "corpus-harsh": "scan_harsh",
+           "corpus-heldout": "heldout_born"}
+# The held-out set: documents of another generator seed (other departments, styles, label variants and
+# number formats drawn), without the two seeds. No constant is tuned on it; it is gated, never reported
+# for tuning. The seed and count are its identity: change them and the floor must be recorded again.
+HELDOUT_ARGS = ["--seed", "20261201", "--n", "14"]
 SCAN_PROFILES = {"scan_mild": "mild", "scan_harsh": "harsh"}
 DOCUMENT_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg")
 
@@ -52,6 +57,12 @@ def ensure_generated(folder_name: str, wanted: int | None = None) -> Path:
     have = len(_documents(folder))
     if have and (wanted is None or have >= wanted) and _fresh(folder, fingerprint):
         return folder
+    if folder_name == FOLDERS["corpus-heldout"]:
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run([sys.executable, "-m", "corpus", "generate", "--out", str(folder)] + HELDOUT_ARGS,
+                       cwd=REPO, check=True)
+        (folder / STAMP).write_text(fingerprint)
+        return folder
     born = GENERATED / "born_digital"
     if not _documents(born) or not _fresh(born, fingerprint):
         shutil.rmtree(born, ignore_errors=True)
@@ -71,6 +82,8 @@ def samples(bench: BenchSet, wanted: int | None = None) -> list[Sample]:
     folder = ensure_generated(FOLDERS[bench.name], wanted)
     out = []
     for doc in _documents(folder):
+        if bench.name == "corpus-heldout" and not doc.stem.startswith("gen-"):
+            continue  # the two seeds are in the tuning set
         kind = "image" if doc.suffix.lower() != ".pdf" else bench.kind
         out.append(Sample(bench.name, doc.stem, str(doc), kind, str(folder / f"{doc.stem}.truth.json")))
     return out

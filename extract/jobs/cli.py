@@ -13,21 +13,25 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from extract.jobs.batch import BatchProgress, run_batch
-from extract.jobs.runner import JobOptions
 from extract.jobs.store_base import StoreError
+
+if TYPE_CHECKING:  # imported where a command runs: `extract --help` loads none of the job machinery
+    from rich.progress import Progress
+
+    from extract.jobs.batch import BatchProgress
 
 console = Console(stderr=True)
 
 
 def _progress_bar() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
     return Progress(
         TextColumn("[bold]documents"), BarColumn(), MofNCompleteColumn(),
         TextColumn("{task.fields[rate]}"), TextColumn("[red]{task.fields[failed]} failed"),
@@ -71,6 +75,9 @@ def batch_command(
                                   help="module:function run per document (tests)"),
 ) -> None:
     """Extract many documents into a results store; run again to resume after a stop or a crash."""
+    from extract.jobs.batch import run_batch
+    from extract.jobs.runner import JobOptions
+
     if engine not in ("local", "ray"):
         raise typer.BadParameter("--engine must be local or ray")
     from extract.jobs.pg_store import is_pg_url
@@ -105,15 +112,15 @@ def batch_command(
         if bar:
             bar.stop()
         console.print("[yellow]interrupted[/]: finished documents are saved; run the same command again to resume")
-        raise typer.Exit(130)
+        raise typer.Exit(130) from None
     except FileNotFoundError as exc:
         console.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     except StoreError as exc:
         if bar:
             bar.stop()
         console.print(f"[red]store error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
-        raise typer.Exit(3)
+        raise typer.Exit(3) from None
     finally:
         if bar:
             bar.stop()
@@ -144,7 +151,7 @@ def export_command(
         written = export_store(store, to, lang=lang)
     except ValueError as exc:
         console.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
     except (sqlite3.Error, OSError) as exc:  # a damaged store, a full disk: one line, what to do
         from extract.jobs.sqlite_store import store_error
 
@@ -152,7 +159,7 @@ def export_command(
         if mapped is None and not isinstance(exc, OSError):
             raise
         console.print(f"[red]error[/]: {escape(str(mapped or exc))}", soft_wrap=True, highlight=False)
-        raise typer.Exit(3)
+        raise typer.Exit(3) from None
     for path in written:
         console.print(f"wrote {path}")
 

@@ -188,6 +188,9 @@ def _write_csv(rows: list[dict], path: Path, kind: str, lang: str) -> Path:
 
 def _write_parquet(rows: list[dict], path: Path) -> Path:
     """Amounts as decimal(20, 2) (yuan, exact), whole numbers as int64, the rest as text."""
+    from extract.extras import require
+
+    require("pyarrow", "writing .parquet", "export")
     import pyarrow as pa
     import pyarrow.parquet as pq
 

@@ -77,6 +77,9 @@ class RayEngine:
     address: str | None = None
 
     def _init(self) -> bool:
+        from extract.extras import require
+
+        require("ray", "the ray engine", "jobs")
         import ray
 
         if ray.is_initialized():

@@ -34,7 +34,9 @@ class LayoutModel:
             import onnxruntime as ort
             from rapid_layout import RapidLayout
         except ImportError as exc:  # pragma: no cover - depends on the install
-            raise RuntimeError(f"rapid-layout is not installed ({exc}); run: pip install rapid-layout") from exc
+            from extract.extras import MissingExtra
+
+            raise MissingExtra("finding tables on a scanned page (layout model)", "layout", exc) from exc
         ort.set_default_logger_severity(3)
         # rapid-layout resets its loggers to INFO in each constructor; silence the load messages only
         previous = logging.root.manager.disable

@@ -43,7 +43,7 @@ class OcrEngine(Protocol):
         ...
 
 
-def quad_to_bbox(quad) -> BBox:
+def quad_to_bbox(quad: Quad | np.ndarray) -> BBox:
     xs = [float(p[0]) for p in quad]
     ys = [float(p[1]) for p in quad]
     return (min(xs), min(ys), max(xs), max(ys))

@@ -26,7 +26,9 @@ DET_SHORT_SIDE = 736
 
 
 def _missing(exc: Exception) -> RuntimeError:
-    return RuntimeError(f"RapidOCR is not installed ({exc}); run: pip install 'rapidocr>=3' onnxruntime")
+    from extract.extras import MissingExtra
+
+    return MissingExtra("reading a scanned page (OCR)", "ocr", exc)
 
 
 class RapidOcrEngine:

@@ -61,7 +61,7 @@ def coerce_correction(form: str, data: dict, path: str, text: Any) -> Any:
             trial = model.model_validate(trial).model_dump(mode="json")
     except Exception as exc:  # noqa: BLE001 - pydantic's message names the field and the problem
         first = str(exc).splitlines()
-        raise ReviewError(400, f"{text!r} is not a valid value for {path}: {' '.join(first[1:3]).strip()}")
+        raise ReviewError(400, f"{text!r} is not a valid value for {path}: {' '.join(first[1:3]).strip()}") from None
     return dict(iter_fields(trial))[path]["value"]
 
 

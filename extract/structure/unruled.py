@@ -127,7 +127,7 @@ def candidate_runs(lines: list[Line], rulings: list[Ruling], h: float, opts: Unr
     if cur:
         runs.append(cur)
     out = []
-    for run in [part for run in runs for part in _split_unless_aligned(run, lines, rulings, h, opts)]:
+    for run in [part for r in runs for part in _split_unless_aligned(r, lines, rulings, h, opts)]:
         cut = next((k for k, i in enumerate(run) if k >= 2 and NOTE.match(lines[i].text.strip())), len(run))
         del run[cut:]  # "Source: ..." / "Note: ..." under the body ends the table
         while run and len(lines[run[-1]].segments) < 2:
