@@ -106,10 +106,7 @@ def write_markdown(result: Result, path: Path, fill_merged: bool = False) -> Pat
         parts += [f"## {t.id} (pages {', '.join(map(str, t.pages))})", table_to_markdown(t, fill_merged)]
     for d in result.documents:
         parts += [f"## form {d.form} (pages {', '.join(map(str, d.pages))})", form_to_markdown(d.data, d.form)]
-    atomic_write_text(path, "
-
-".join(parts) + "
-")
+    atomic_write_text(path, "\n\n".join(parts) + "\n")
     return path
 
 
