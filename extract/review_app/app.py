@@ -37,6 +37,11 @@ from extract.review_app import accounts, decisions, images, queue, workflow
 from extract.review_app.guard import Guard, parse_json
 from extract.review_app.queue import ReviewError
 
+GENERATION_SQL = ("SELECT (SELECT MAX(id) FROM decisions), (SELECT MAX(id) FROM review_events), "
+                  "(SELECT COUNT(*) FROM documents WHERE status = 'done'), (SELECT MAX(rowid) FROM documents), "
+                  "(SELECT COUNT(*) FROM review_pending), (SELECT COUNT(*) FROM review_flags)")
+"""What the queue depends on, read in a few index lookups (every write that changes a queued value adds a
+decision or a review event; the batch adds documents)."""
 QUEUE_PAGE = 500  # items sent to the page at once (the lowest-confidence ones); progress counts them all
 COOKIE = "extract_review"
 LOGIN_TRIES, LOGIN_PAUSE = 5, 60.0
@@ -183,9 +188,9 @@ class ReviewApp:
         q = request.query_params
         args = {k: q.get(k) for k in ("doc", "form", "name", "reason", "path", "mode")}
         f = queue.Filters(**args)
-        # PRAGMA data_version changes whenever another connection (any thread or process) commits: the
-        # queue is re-read then, and otherwise served from memory (claims and flags are added fresh)
-        key = (threading.get_ident(), self.con.execute("PRAGMA data_version").fetchone()[0],
+        # the queue changes only with a decision, a later step (undo, flag, ...) or a document the batch
+        # finished: re-read it then, else serve it from memory (claims are added fresh, and change nothing)
+        key = (threading.get_ident(), tuple(self.con.execute(GENERATION_SQL).fetchone()),
                tuple(sorted(args.items(), key=lambda kv: kv[0])))
         hit = self._queues.get(key)
         if hit is None:
