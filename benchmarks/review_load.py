@@ -53,7 +53,7 @@ def _free_port() -> int:
 
 async def _request(reader, writer, host: str, method: str, path: str, cookie: str, csrf: str,
                    body: bytes = b"") -> tuple[int, bytes]:
-    head = [f"{method} {path} HTTP/1.1", f"Host: {host}", f"Cookie: extract_review={cookie}"]
+    head = [f"{method} {path} HTTP/1.1", f"Host: {host}", f"Cookie: extract_review_{host.rsplit(':', 1)[1]}={cookie}"]
     if method == "POST":
         head += [f"Origin: http://{host}", "Content-Type: application/json", f"X-CSRF-Token: {csrf}",
                  f"Content-Length: {len(body)}"]

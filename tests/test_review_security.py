@@ -31,7 +31,7 @@ def running(tmp_path_factory):
     srv.stop()
 
 
-def malformed_requests(item: str, n: int = 100) -> list[tuple[str, str, bytes | None, dict]]:
+def malformed_requests(item: str, port: int, n: int = 100) -> list[tuple[str, str, bytes | None, dict]]:
     """n malformed requests of every kind: paths, ids, queries, bodies, types, encodings, methods."""
     rnd = random.Random(13)
     deep = b"[" * 5000 + b"]" * 5000
@@ -73,8 +73,8 @@ def malformed_requests(item: str, n: int = 100) -> list[tuple[str, str, bytes | 
     while len(out) < n - 8:
         out.append(("POST", rnd.choice(posts), rnd.choice(bodies), {}))
     out += [("PUT", "/api/decisions", b"{}", {}), ("DELETE", "/api/item/f1", None, {}), ("PATCH", "/", b"{}", {}),
-            ("GET", "/api/queue", None, {"Cookie": "extract_review=" + "x" * 3000}),
-            ("GET", "/api/queue", None, {"Cookie": "extract_review=%ff%fe"}),
+            ("GET", "/api/queue", None, {"Cookie": f"extract_review_{port}=" + "x" * 3000}),
+            ("GET", "/api/queue", None, {"Cookie": f"extract_review_{port}=%ff%fe"}),
             ("POST", "/api/decisions", b"{}", {"X-CSRF-Token": "\u00ff" * 10}),
             ("POST", "/api/login", json.dumps({"name": {"a": 1}, "password": 5}).encode(), {}),
             ("POST", "/api/login", json.dumps({"name": "alice", "password": "p" * 5000}).encode(), {})]
@@ -84,7 +84,7 @@ def malformed_requests(item: str, n: int = 100) -> list[tuple[str, str, bytes | 
 def test_a_hundred_malformed_requests_get_4xx_never_500(running):
     alice = Client(running.port, "alice")
     item = alice.queue()[0]["id"]
-    requests = malformed_requests(item)
+    requests = malformed_requests(item, running.port)
     assert len(requests) == 100
     statuses = []
     for method, path, body, headers in requests:

@@ -54,8 +54,9 @@ class ReviewApp:
     """The routes, bound to one store. Handlers are plain functions, run on the event loop (reads) or in
     Starlette's thread pool (writes, renders, logins), each thread with its own SQLite connection."""
 
-    def __init__(self, store_path: str | Path, four_eyes: bool = False) -> None:
+    def __init__(self, store_path: str | Path, four_eyes: bool = False, port: int = 0) -> None:
         self.store_path, self.four_eyes = Path(store_path), four_eyes
+        self.cookie = f"{COOKIE}_{port}"  # cookies are per host, not per port: two apps on one machine differ
         self._local = threading.local()
         self._queues: dict[tuple, tuple[list[dict], dict]] = {}
         self._write_lock = threading.Lock()
@@ -91,7 +92,7 @@ class ReviewApp:
         def run(request: Request) -> Any:
             user = None
             if auth:
-                user = accounts.session(self.con, request.cookies.get(COOKIE))
+                user = accounts.session(self.con, request.cookies.get(self.cookie))
                 if user is None:
                     raise ReviewError(401, "log in first")
                 if request.method == "POST" and request.headers.get("x-csrf-token") != user[1]:
@@ -169,18 +170,18 @@ class ReviewApp:
             raise ReviewError(401, "wrong name or password")
         self._failures.pop(key, None)
         response = JSONResponse({"name": name, "csrf": got[1], "four_eyes": self.four_eyes})
-        response.set_cookie(COOKIE, got[0], httponly=True, samesite="strict", max_age=accounts.SESSION_SECONDS,
+        response.set_cookie(self.cookie, got[0], httponly=True, samesite="strict", max_age=accounts.SESSION_SECONDS,
                             path="/")
         return response
 
     def logout(self, request: Request, user, body) -> Response:
-        accounts.logout(self.con, request.cookies.get(COOKIE))
+        accounts.logout(self.con, request.cookies.get(self.cookie))
         response = JSONResponse({"name": None})
-        response.delete_cookie(COOKIE, path="/")
+        response.delete_cookie(self.cookie, path="/")
         return response
 
     def me(self, request: Request, user, body) -> dict:
-        return {"name": user, "csrf": accounts.session(self.con, request.cookies.get(COOKIE))[1],
+        return {"name": user, "csrf": accounts.session(self.con, request.cookies.get(self.cookie))[1],
                 "four_eyes": self.four_eyes}
 
     # -- reading
@@ -293,4 +294,4 @@ def build_app(store_path: str | Path, host: str, port: int, four_eyes: bool = Fa
         names |= {"127.0.0.1", "localhost", "[::1]"}
     hosts = {f"{n}:{port}" for n in names} | ({n for n in names} if port == 80 else set())
     origins = {f"http://{h}" for h in hosts}
-    return Guard(ReviewApp(store_path, four_eyes).starlette(), hosts, origins)
+    return Guard(ReviewApp(store_path, four_eyes, port).starlette(), hosts, origins)
