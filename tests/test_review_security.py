@@ -103,6 +103,19 @@ def test_a_hundred_malformed_requests_get_4xx_never_500(running):
     assert alice.get("/api/queue")[0] == 200
 
 
+def test_an_endless_request_head_is_cut_off(running):
+    with socket.create_connection(("127.0.0.1", running.port), timeout=5) as s:
+        s.sendall(b"GET /api/queue HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        cut = False
+        try:
+            for _ in range(2000):  # 2 MB of headers, far past any real request head
+                s.sendall(b"X-Junk: " + b"a" * 1000 + b"\r\n")
+            cut = s.recv(100) in (b"",) or s.recv(100).startswith(b"HTTP/1.1 4")
+        except (ConnectionResetError, BrokenPipeError):
+            cut = True  # the server closed while we were still sending
+        assert cut  # (a server still reading would leave recv waiting: socket.timeout fails the test)
+
+
 def test_slow_clients_are_dropped(running, monkeypatch):
     monkeypatch.setattr(review_server, "HEAD_SECONDS", 0.5)
     monkeypatch.setattr(review_guard, "BODY_SECONDS", 0.5)
