@@ -27,7 +27,6 @@ except ImportError:  # pragma: no cover - h11 alone works, a little slower
     HttpToolsProtocol = None
 
 from extract.review_app.app import build_app, check_host
-from extract.review_app.guard import MAX_BODY
 
 HEAD_SECONDS = 10.0
 KEEP_ALIVE_SECONDS = 5
@@ -49,10 +48,15 @@ class HeadDeadline:
 
     def data_received(self, data: bytes) -> None:
         if self.cycle is None or self.cycle.response_complete:  # still reading a request head
-            self._head_bytes = getattr(self, "_head_bytes", 0) + len(data)
-            if self._head_bytes > MAX_HEAD_BYTES + MAX_BODY:  # httptools has no head limit of its own
+            end = data.find(b"\r\n\r\n")
+            self._head_bytes = getattr(self, "_head_bytes", 0) + (len(data) if end < 0 else end)
+            if self._head_bytes > MAX_HEAD_BYTES:  # httptools has no head limit of its own
+                self.transport.write(b"HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\n"
+                                     b"Connection: close\r\n\r\n")
                 self.transport.close()
                 return
+            if end >= 0:
+                self._head_bytes = 0
         super().data_received(data)
 
     def _arm_head_timer(self) -> None:
