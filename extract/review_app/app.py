@@ -20,6 +20,7 @@ A malformed request is a 400 with a message, never a 500 with a traceback.
 from __future__ import annotations
 
 import functools
+import sqlite3
 import threading
 import time
 from importlib import resources
@@ -42,7 +43,9 @@ GENERATION_SQL = ("SELECT (SELECT MAX(id) FROM decisions), (SELECT MAX(id) FROM 
                   "(SELECT COUNT(*) FROM review_pending), (SELECT COUNT(*) FROM review_flags)")
 """What the queue depends on, read in a few index lookups (every write that changes a queued value adds a
 decision or a review event; the batch adds documents)."""
-QUEUE_PAGE = 500  # items sent to the page at once (the lowest-confidence ones); progress counts them all
+QUEUE_PAGE = 500
+PREFETCH = 50
+"""Crops made when the app starts: the first screenfuls of the queue."""  # items sent to the page at once (the lowest-confidence ones); progress counts them all
 COOKIE = "extract_review"
 LOGIN_TRIES, LOGIN_PAUSE = 5, 60.0
 """After this many wrong passwords for one name, logins for it pause this many seconds."""
@@ -65,6 +68,20 @@ class ReviewApp:
         accounts.ensure_schema(con)
         workflow.ensure_schema(con)
         con.close()
+        threading.Thread(target=self._prefetch, name="review-prefetch", daemon=True).start()
+
+    def _prefetch(self, n: int = PREFETCH) -> None:
+        """Crops of the first ``n`` items of the queue, made before anyone asks (the first look is instant)."""
+        try:
+            con = connect(self.store_path)
+            for item in queue.review_queue(con, limit=n, decorated=False):
+                if item["page"] is not None:
+                    path, size, frame = self._page_frame(item["doc_id"], item["page"], con)
+                    images.crop_png(path, item["page"], frame, size,
+                                    queue.cell_bbox(con, item) or (0, 0, size[0], size[1]))
+            con.close()
+        except Exception:  # noqa: BLE001 - a missing file or a damaged page is answered when asked for
+            pass
 
     @property
     def con(self):
@@ -101,8 +118,7 @@ class ReviewApp:
             if request.method == "POST" and not isinstance(body, dict):
                 raise ReviewError(400, "the body must be a JSON object")
             if request.method == "POST" and auth:
-                with self._write_lock:  # one writer at a time here: SQLite's busy wait sleeps up to 100 ms
-                    return fn(request, user[0] if user else None, body)
+                return self._write(functools.partial(fn, request, user[0], body), quick=inline)
             return fn(request, user[0] if user else None, body)
 
         async def endpoint(request: Request) -> Response:
@@ -112,6 +128,28 @@ class ReviewApp:
                 out = await run_in_threadpool(answer, out)
             return out
         return endpoint
+
+    def _write(self, call: Callable[[], Any], quick: bool) -> Any:
+        """Run a write with the in-process writer lock (SQLite's own busy wait sleeps up to 100 ms a try).
+        ``quick`` (a one-row write on the event loop): only if the lock is free and the store not locked by
+        another process right now; otherwise the write is handed to the thread pool, where it may wait."""
+        if not quick:
+            with self._write_lock:
+                return call()
+        if not self._write_lock.acquire(blocking=False):
+            return lambda: self._write(call, False)
+        try:
+            self.con.execute("PRAGMA busy_timeout = 0")
+            try:
+                return call()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                return lambda: self._write(call, False)
+            finally:
+                self.con.execute("PRAGMA busy_timeout = 30000")
+        finally:
+            self._write_lock.release()
 
     def starlette(self) -> Starlette:
         r = self.route
@@ -132,7 +170,8 @@ class ReviewApp:
             Route("/api/page/{doc}/{page}.png", read(self.page_png), methods=["GET"]),
             Route("/api/page/{doc}/{page}", read(self.page), methods=["GET"]),
             Route("/api/decisions", r(self.decide), methods=["POST"]),
-            Route("/api/claim", r(lambda q, u, b: workflow.claim(self.con, _need(b, "item"), u)), methods=["POST"]),
+            Route("/api/claim", read(lambda q, u, b: workflow.claim(self.con, _need(b, "item"), u)),
+                  methods=["POST"]),  # one row: on the event loop when the store is free
             Route("/api/undo", r(self.undo), methods=["POST"]),
             Route("/api/reopen", r(self.reopen), methods=["POST"]),
             Route("/api/flag", r(self.flag), methods=["POST"]),
@@ -207,8 +246,8 @@ class ReviewApp:
         item = queue.decorate(self.con, [queue.get_item(self.con, item_id)])[0]
         return {**item, "decisions": decisions.decisions_for(self.con, item_id)}
 
-    def _page_frame(self, doc: int, page: int) -> tuple[str, tuple[float, float], tuple[int, float, bool]]:
-        row = self.con.execute("SELECT p.width, p.height, p.rotation, p.skew, p.kind, d.path FROM pages p JOIN "
+    def _page_frame(self, doc: int, page: int, con=None) -> tuple[str, tuple[float, float], tuple[int, float, bool]]:
+        row = (con or self.con).execute("SELECT p.width, p.height, p.rotation, p.skew, p.kind, d.path FROM pages p JOIN "
                                "documents d ON d.id = p.doc_id WHERE p.doc_id = ? AND p.page = ?",
                                (doc, page)).fetchone()
         if row is None:
