@@ -69,7 +69,7 @@ class Client:
         data = res.read()
         head = {k.lower(): v for k, v in res.getheaders()}
         conn.close()
-        if "set-cookie" in head and head["set-cookie"].startswith("extract_review="):
+        if "set-cookie" in head and head["set-cookie"].startswith(f"extract_review_{self.port}="):
             self.cookie = head["set-cookie"].split(";")[0]
         ctype = head.get("content-type", "")
         return res.status, (json.loads(data) if ctype.startswith("application/json") else data), head

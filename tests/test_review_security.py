@@ -31,7 +31,7 @@ def running(tmp_path_factory):
     srv.stop()
 
 
-def malformed_requests(item: str, n: int = 100) -> list[tuple[str, str, bytes | None, dict]]:
+def malformed_requests(item: str, port: int, n: int = 100) -> list[tuple[str, str, bytes | None, dict]]:
     """n malformed requests of every kind: paths, ids, queries, bodies, types, encodings, methods."""
     rnd = random.Random(13)
     deep = b"[" * 5000 + b"]" * 5000
@@ -73,8 +73,8 @@ def malformed_requests(item: str, n: int = 100) -> list[tuple[str, str, bytes | 
     while len(out) < n - 8:
         out.append(("POST", rnd.choice(posts), rnd.choice(bodies), {}))
     out += [("PUT", "/api/decisions", b"{}", {}), ("DELETE", "/api/item/f1", None, {}), ("PATCH", "/", b"{}", {}),
-            ("GET", "/api/queue", None, {"Cookie": "extract_review=" + "x" * 3000}),
-            ("GET", "/api/queue", None, {"Cookie": "extract_review=%ff%fe"}),
+            ("GET", "/api/queue", None, {"Cookie": f"extract_review_{port}=" + "x" * 3000}),
+            ("GET", "/api/queue", None, {"Cookie": f"extract_review_{port}=%ff%fe"}),
             ("POST", "/api/decisions", b"{}", {"X-CSRF-Token": "\u00ff" * 10}),
             ("POST", "/api/login", json.dumps({"name": {"a": 1}, "password": 5}).encode(), {}),
             ("POST", "/api/login", json.dumps({"name": "alice", "password": "p" * 5000}).encode(), {})]
@@ -84,7 +84,7 @@ def malformed_requests(item: str, n: int = 100) -> list[tuple[str, str, bytes | 
 def test_a_hundred_malformed_requests_get_4xx_never_500(running):
     alice = Client(running.port, "alice")
     item = alice.queue()[0]["id"]
-    requests = malformed_requests(item)
+    requests = malformed_requests(item, running.port)
     assert len(requests) == 100
     statuses = []
     for method, path, body, headers in requests:
@@ -101,6 +101,19 @@ def test_a_hundred_malformed_requests_get_4xx_never_500(running):
         s.sendall(b"\x16\x03\x01 garbage \r\n\r\n")
         assert s.recv(100).startswith(b"HTTP/1.1 400")
     assert alice.get("/api/queue")[0] == 200
+
+
+def test_an_endless_request_head_is_cut_off(running):
+    with socket.create_connection(("127.0.0.1", running.port), timeout=5) as s:
+        s.sendall(b"GET /api/queue HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        cut = False
+        try:
+            for _ in range(2000):  # 2 MB of headers, far past any real request head
+                s.sendall(b"X-Junk: " + b"a" * 1000 + b"\r\n")
+            cut = s.recv(100) in (b"",) or s.recv(100).startswith(b"HTTP/1.1 4")
+        except (ConnectionResetError, BrokenPipeError):
+            cut = True  # the server closed while we were still sending
+        assert cut  # (a server still reading would leave recv waiting: socket.timeout fails the test)
 
 
 def test_slow_clients_are_dropped(running, monkeypatch):

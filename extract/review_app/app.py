@@ -20,6 +20,7 @@ A malformed request is a 400 with a message, never a 500 with a traceback.
 from __future__ import annotations
 
 import functools
+import sqlite3
 import threading
 import time
 from importlib import resources
@@ -37,7 +38,14 @@ from extract.review_app import accounts, decisions, images, queue, workflow
 from extract.review_app.guard import Guard, parse_json
 from extract.review_app.queue import ReviewError
 
-QUEUE_PAGE = 500  # items sent to the page at once (the lowest-confidence ones); progress counts them all
+GENERATION_SQL = ("SELECT (SELECT MAX(id) FROM decisions), (SELECT MAX(id) FROM review_events), "
+                  "(SELECT COUNT(*) FROM documents WHERE status = 'done'), (SELECT MAX(rowid) FROM documents), "
+                  "(SELECT COUNT(*) FROM review_pending), (SELECT COUNT(*) FROM review_flags)")
+"""What the queue depends on, read in a few index lookups (every write that changes a queued value adds a
+decision or a review event; the batch adds documents)."""
+QUEUE_PAGE = 500
+PREFETCH = 50
+"""Crops made when the app starts: the first screenfuls of the queue."""  # items sent to the page at once (the lowest-confidence ones); progress counts them all
 COOKIE = "extract_review"
 LOGIN_TRIES, LOGIN_PAUSE = 5, 60.0
 """After this many wrong passwords for one name, logins for it pause this many seconds."""
@@ -49,8 +57,9 @@ class ReviewApp:
     """The routes, bound to one store. Handlers are plain functions, run on the event loop (reads) or in
     Starlette's thread pool (writes, renders, logins), each thread with its own SQLite connection."""
 
-    def __init__(self, store_path: str | Path, four_eyes: bool = False) -> None:
+    def __init__(self, store_path: str | Path, four_eyes: bool = False, port: int = 0) -> None:
         self.store_path, self.four_eyes = Path(store_path), four_eyes
+        self.cookie = f"{COOKIE}_{port}"  # cookies are per host, not per port: two apps on one machine differ
         self._local = threading.local()
         self._queues: dict[tuple, tuple[list[dict], dict]] = {}
         self._write_lock = threading.Lock()
@@ -59,6 +68,20 @@ class ReviewApp:
         accounts.ensure_schema(con)
         workflow.ensure_schema(con)
         con.close()
+        threading.Thread(target=self._prefetch, name="review-prefetch", daemon=True).start()
+
+    def _prefetch(self, n: int = PREFETCH) -> None:
+        """Crops of the first ``n`` items of the queue, made before anyone asks (the first look is instant)."""
+        try:
+            con = connect(self.store_path)
+            for item in queue.review_queue(con, limit=n, decorated=False):
+                if item["page"] is not None:
+                    path, size, frame = self._page_frame(item["doc_id"], item["page"], con)
+                    images.crop_png(path, item["page"], frame, size,
+                                    queue.cell_bbox(con, item) or (0, 0, size[0], size[1]))
+            con.close()
+        except Exception:  # noqa: BLE001 - a missing file or a damaged page is answered when asked for
+            pass
 
     @property
     def con(self):
@@ -86,7 +109,7 @@ class ReviewApp:
         def run(request: Request) -> Any:
             user = None
             if auth:
-                user = accounts.session(self.con, request.cookies.get(COOKIE))
+                user = accounts.session(self.con, request.cookies.get(self.cookie))
                 if user is None:
                     raise ReviewError(401, "log in first")
                 if request.method == "POST" and request.headers.get("x-csrf-token") != user[1]:
@@ -95,8 +118,7 @@ class ReviewApp:
             if request.method == "POST" and not isinstance(body, dict):
                 raise ReviewError(400, "the body must be a JSON object")
             if request.method == "POST" and auth:
-                with self._write_lock:  # one writer at a time here: SQLite's busy wait sleeps up to 100 ms
-                    return fn(request, user[0] if user else None, body)
+                return self._write(functools.partial(fn, request, user[0], body), quick=inline)
             return fn(request, user[0] if user else None, body)
 
         async def endpoint(request: Request) -> Response:
@@ -106,6 +128,28 @@ class ReviewApp:
                 out = await run_in_threadpool(answer, out)
             return out
         return endpoint
+
+    def _write(self, call: Callable[[], Any], quick: bool) -> Any:
+        """Run a write with the in-process writer lock (SQLite's own busy wait sleeps up to 100 ms a try).
+        ``quick`` (a one-row write on the event loop): only if the lock is free and the store not locked by
+        another process right now; otherwise the write is handed to the thread pool, where it may wait."""
+        if not quick:
+            with self._write_lock:
+                return call()
+        if not self._write_lock.acquire(blocking=False):
+            return lambda: self._write(call, False)
+        try:
+            self.con.execute("PRAGMA busy_timeout = 0")
+            try:
+                return call()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise
+                return lambda: self._write(call, False)
+            finally:
+                self.con.execute("PRAGMA busy_timeout = 30000")
+        finally:
+            self._write_lock.release()
 
     def starlette(self) -> Starlette:
         r = self.route
@@ -126,7 +170,8 @@ class ReviewApp:
             Route("/api/page/{doc}/{page}.png", read(self.page_png), methods=["GET"]),
             Route("/api/page/{doc}/{page}", read(self.page), methods=["GET"]),
             Route("/api/decisions", r(self.decide), methods=["POST"]),
-            Route("/api/claim", r(lambda q, u, b: workflow.claim(self.con, _need(b, "item"), u)), methods=["POST"]),
+            Route("/api/claim", read(lambda q, u, b: workflow.claim(self.con, _need(b, "item"), u)),
+                  methods=["POST"]),  # one row: on the event loop when the store is free
             Route("/api/undo", r(self.undo), methods=["POST"]),
             Route("/api/reopen", r(self.reopen), methods=["POST"]),
             Route("/api/flag", r(self.flag), methods=["POST"]),
@@ -164,18 +209,18 @@ class ReviewApp:
             raise ReviewError(401, "wrong name or password")
         self._failures.pop(key, None)
         response = JSONResponse({"name": name, "csrf": got[1], "four_eyes": self.four_eyes})
-        response.set_cookie(COOKIE, got[0], httponly=True, samesite="strict", max_age=accounts.SESSION_SECONDS,
+        response.set_cookie(self.cookie, got[0], httponly=True, samesite="strict", max_age=accounts.SESSION_SECONDS,
                             path="/")
         return response
 
     def logout(self, request: Request, user, body) -> Response:
-        accounts.logout(self.con, request.cookies.get(COOKIE))
+        accounts.logout(self.con, request.cookies.get(self.cookie))
         response = JSONResponse({"name": None})
-        response.delete_cookie(COOKIE, path="/")
+        response.delete_cookie(self.cookie, path="/")
         return response
 
     def me(self, request: Request, user, body) -> dict:
-        return {"name": user, "csrf": accounts.session(self.con, request.cookies.get(COOKIE))[1],
+        return {"name": user, "csrf": accounts.session(self.con, request.cookies.get(self.cookie))[1],
                 "four_eyes": self.four_eyes}
 
     # -- reading
@@ -183,9 +228,9 @@ class ReviewApp:
         q = request.query_params
         args = {k: q.get(k) for k in ("doc", "form", "name", "reason", "path", "mode")}
         f = queue.Filters(**args)
-        # PRAGMA data_version changes whenever another connection (any thread or process) commits: the
-        # queue is re-read then, and otherwise served from memory (claims and flags are added fresh)
-        key = (threading.get_ident(), self.con.execute("PRAGMA data_version").fetchone()[0],
+        # the queue changes only with a decision, a later step (undo, flag, ...) or a document the batch
+        # finished: re-read it then, else serve it from memory (claims are added fresh, and change nothing)
+        key = (threading.get_ident(), tuple(self.con.execute(GENERATION_SQL).fetchone()),
                tuple(sorted(args.items(), key=lambda kv: kv[0])))
         hit = self._queues.get(key)
         if hit is None:
@@ -201,8 +246,8 @@ class ReviewApp:
         item = queue.decorate(self.con, [queue.get_item(self.con, item_id)])[0]
         return {**item, "decisions": decisions.decisions_for(self.con, item_id)}
 
-    def _page_frame(self, doc: int, page: int) -> tuple[str, tuple[float, float], tuple[int, float, bool]]:
-        row = self.con.execute("SELECT p.width, p.height, p.rotation, p.skew, p.kind, d.path FROM pages p JOIN "
+    def _page_frame(self, doc: int, page: int, con=None) -> tuple[str, tuple[float, float], tuple[int, float, bool]]:
+        row = (con or self.con).execute("SELECT p.width, p.height, p.rotation, p.skew, p.kind, d.path FROM pages p JOIN "
                                "documents d ON d.id = p.doc_id WHERE p.doc_id = ? AND p.page = ?",
                                (doc, page)).fetchone()
         if row is None:
@@ -288,4 +333,4 @@ def build_app(store_path: str | Path, host: str, port: int, four_eyes: bool = Fa
         names |= {"127.0.0.1", "localhost", "[::1]"}
     hosts = {f"{n}:{port}" for n in names} | ({n for n in names} if port == 80 else set())
     origins = {f"http://{h}" for h in hosts}
-    return Guard(ReviewApp(store_path, four_eyes).starlette(), hosts, origins)
+    return Guard(ReviewApp(store_path, four_eyes, port).starlette(), hosts, origins)

@@ -19,6 +19,9 @@ from extract.review import REVIEWED_CONFIDENCE, iter_fields
 from extract.review_app.queue import ReviewError, get_item, parse_item_id
 
 MAX_VALUE_CHARS = 10_000
+MAX_AMOUNT = Decimal(10) ** 15
+"""A corrected amount is below a thousand trillion yuan (far above any public budget; a longer number is a
+typing slip)."""
 
 
 def recompute_checks(form: str, data: dict) -> list[dict] | None:
@@ -45,7 +48,7 @@ def coerce_correction(form: str, data: dict, path: str, text: Any) -> Any:
         scale = Decimal(10000) if text.endswith(("万元", "万")) else Decimal(1)
         try:
             amount = Decimal(text.rstrip("万元")) * scale
-            if not amount.is_finite():
+            if not amount.is_finite() or abs(amount) >= MAX_AMOUNT:
                 raise InvalidOperation
             text = f"{amount:.2f}"
         except InvalidOperation:

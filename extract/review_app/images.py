@@ -14,7 +14,7 @@ import io
 import math
 from collections import OrderedDict
 from pathlib import Path
-from threading import Lock
+from threading import BoundedSemaphore, Event, Lock
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -29,8 +29,11 @@ CROP_MARGIN_PT = 36.0
 """Context kept around the cell in a crop, points."""
 _CACHE: OrderedDict[tuple, Image.Image] = OrderedDict()
 _PNG: OrderedDict[tuple, bytes] = OrderedDict()
+_CROPS: OrderedDict[tuple, bytes] = OrderedDict()
 _CACHE_SIZE = 6
-_LOCK = Lock()
+_LOCK = Lock()  # guards the caches only (held for dictionary work, never while rendering)
+_RENDERS = BoundedSemaphore(2)
+"""Pages rendered at once (each up to MAX_PIXELS): memory stays bounded however many pages are asked for."""
 
 
 class ImageError(Exception):
@@ -45,31 +48,27 @@ def review_dpi(width_pt: float, height_pt: float) -> float:
 
 def render_upright(path: str, page: int, rotation: int = 0, skew: float = 0.0, scanned: bool = False) -> Image.Image:
     """The page as the reader saw it: rendered (the file's own turn applied), then for a scanned page turned by
-    the rest of ``rotation`` and levelled by ``skew`` degrees. Cached."""
+    the rest of ``rotation`` and levelled by ``skew`` degrees. Cached; made once however many ask at once."""
+    key = ("image", path, page, rotation, round(skew or 0.0, 4), scanned)
+    return _once(_CACHE, _CACHE_SIZE, key, lambda: _render(path, page, rotation, skew, scanned))
+
+
+def _render(path: str, page: int, rotation: int, skew: float, scanned: bool) -> Image.Image:
     from extract.cleanup import level_page, rotate_quarter
     from extract.document import open_document
 
-    key = (path, page, rotation, round(skew or 0.0, 4), scanned)
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-        if not Path(path).is_file():
-            raise ImageError(f"the source file {path} is not there any more")
-        with open_document(path) as doc:
-            if not 1 <= page <= doc.page_count:
-                raise ImageError(f"{path} has no page {page}")
-            src = next(doc.iter_pages([page]))
-            dpi = review_dpi(src.info.width, src.info.height)
-            image = np.ascontiguousarray(src.render(dpi))
-            if scanned:
-                image = rotate_quarter(image, (rotation - src.info.rotation) % 360)
-                image = level_page(image, skew or 0.0)
-        pil = Image.fromarray(image).convert("RGB")
-        _CACHE[key] = pil
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-        return pil
+    if not Path(path).is_file():
+        raise ImageError(f"the source file {path} is not there any more")
+    with _RENDERS, open_document(path) as doc:
+        if not 1 <= page <= doc.page_count:
+            raise ImageError(f"{path} has no page {page}")
+        src = next(doc.iter_pages([page]))
+        dpi = review_dpi(src.info.width, src.info.height)
+        image = np.ascontiguousarray(src.render(dpi))
+        if scanned:
+            image = rotate_quarter(image, (rotation - src.info.rotation) % 360)
+            image = level_page(image, skew or 0.0)
+    return Image.fromarray(image).convert("RGB")
 
 
 def _scales(image: Image.Image, page_size: tuple[float, float]) -> tuple[float, float]:
@@ -92,7 +91,6 @@ def crop_around(image: Image.Image, page_size: tuple[float, float], bbox) -> byt
     return _png(crop)
 
 
-_CROPS: OrderedDict[tuple, bytes] = OrderedDict()
 _CROP_CACHE_SIZE = 512
 """Crops kept as PNG (a few tens of KB each): a reviewer going back and forth, or many at once, costs no
 re-encoding."""
@@ -105,36 +103,47 @@ def _crop_key(path: str, page: int, frame: tuple[int, float, bool], page_size, b
 
 def cached_crop(path: str, page: int, frame: tuple[int, float, bool], page_size, bbox) -> bytes | None:
     with _LOCK:
-        return _CROPS.get(_crop_key(path, page, frame, page_size, bbox))
+        return _CROPS.get(("crop",) + _crop_key(path, page, frame, page_size, bbox))
+
+
+_INFLIGHT: dict[tuple, Event] = {}
+
+
+def _once(cache: OrderedDict, size: int, key: tuple, make):
+    """``cache[key]``, made by one thread while others asking for the same key wait for it (many reviewers
+    opening the same item at once encode its image once)."""
+    while True:
+        with _LOCK:
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+            waiting = _INFLIGHT.get(key)
+            if waiting is None:
+                _INFLIGHT[key] = mine = Event()
+                break
+        waiting.wait(60)
+    try:
+        data = make()
+        with _LOCK:
+            cache[key] = data
+            while len(cache) > size:
+                cache.popitem(last=False)
+        return data
+    finally:
+        with _LOCK:
+            _INFLIGHT.pop(key, None)
+        mine.set()
 
 
 def crop_png(path: str, page: int, frame: tuple[int, float, bool], page_size: tuple[float, float], bbox) -> bytes:
     """``crop_around`` of the upright page, cached by page, frame and box."""
-    key = _crop_key(path, page, frame, page_size, bbox)
-    with _LOCK:
-        if key in _CROPS:
-            _CROPS.move_to_end(key)
-            return _CROPS[key]
-    data = crop_around(render_upright(path, page, *frame), page_size, bbox)
-    with _LOCK:
-        _CROPS[key] = data
-        while len(_CROPS) > _CROP_CACHE_SIZE:
-            _CROPS.popitem(last=False)
-    return data
+    return _once(_CROPS, _CROP_CACHE_SIZE, ("crop",) + _crop_key(path, page, frame, page_size, bbox),
+                 lambda: crop_around(render_upright(path, page, *frame), page_size, bbox))
 
 
 def page_png(path: str, page: int, rotation: int = 0, skew: float = 0.0, scanned: bool = False) -> bytes:
-    key = (path, page, rotation, round(skew or 0.0, 4), scanned)
-    with _LOCK:
-        if key in _PNG:
-            _PNG.move_to_end(key)
-            return _PNG[key]
-    data = _png(render_upright(path, page, rotation, skew, scanned))
-    with _LOCK:
-        _PNG[key] = data
-        while len(_PNG) > _CACHE_SIZE:
-            _PNG.popitem(last=False)
-    return data
+    key = ("page", path, page, rotation, round(skew or 0.0, 4), scanned)
+    return _once(_PNG, _CACHE_SIZE, key, lambda: _png(render_upright(path, page, rotation, skew, scanned)))
 
 
 def _png(image: Image.Image) -> bytes:
