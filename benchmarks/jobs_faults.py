@@ -261,7 +261,8 @@ def part_hostile(out: Path, n_random: int) -> dict:
             entry["statuses"] = dict(con.execute("SELECT status, COUNT(*) FROM documents GROUP BY status").fetchall())
             entry["files"] = con.execute("SELECT COUNT(*) FROM files").fetchone()[0]
             con.close()
-            entry["regular_inputs"] = sum(1 for p, _ in inputs if p.is_file())
+            entry["regular_inputs_within_size_budget"] = sum(1 for p, _ in inputs
+                                                             if p.is_file() and p.stat().st_size <= 2048 << 20)
             entry["skipped_line"] = next((line.strip() for line in lines if "skipped)" in line or " skipped" in line), "")
         report[name] = entry
         print(json.dumps({name: entry}, ensure_ascii=False), flush=True)

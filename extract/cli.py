@@ -143,6 +143,7 @@ def run(
     max_page_pixels: int = typer.Option(100_000_000, "--max-page-pixels", help="pixels one page may decode or render to"),
     max_document_pixels: int = typer.Option(2_000_000_000, "--max-document-pixels",
                                             help="pixels all pages of one document may render to"),
+    max_file_mb: int = typer.Option(2048, "--max-file-mb", help="size budget per input file, MiB"),
 ) -> None:
     """Extract tables (and known forms) from each input; one result JSON per input."""
     _configure_logging(verbose)
@@ -156,8 +157,9 @@ def run(
     _check_form(form, forms_dirs)
     try:
         page_tuple = parse_page_ranges(pages, max_page=max_pages) if pages else None
-        options = ExtractOptions(form=form, forms_dirs=tuple(str(d) for d in forms_dirs), pages=page_tuple, ocr=ocr, debug_dir=debug_dir, max_pages=max_pages,
-                                 max_pixels=max_page_pixels, max_document_pixels=max_document_pixels)
+        options = ExtractOptions(form=form, forms_dirs=tuple(str(d) for d in forms_dirs), pages=page_tuple, ocr=ocr,
+                                 debug_dir=debug_dir, max_pages=max_pages, max_pixels=max_page_pixels,
+                                 max_document_pixels=max_document_pixels, max_file_mb=max_file_mb)
         job = JobOptions(workers=1, timeout_s=timeout, memory_mb=memory_mb, extractor="extract.runfiles:extract_for_run",
                          extract_options=options.model_dump(mode="json"))
         check_out(out, len(inputs))

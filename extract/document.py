@@ -57,14 +57,18 @@ def _pixels(n: float) -> str:
     return f"{n / 1e6:,.0f} Mpx" if n >= 1e7 else f"{n:,.0f} px"
 
 
-def _sniff(path: Path) -> str:
+def _sniff(path: Path, max_bytes: int | None = None) -> str:
     """'pdf' | 'image' from the first bytes, else InputError. Regular files only (symlinks followed)."""
     from extract.names import NotRegularFile, open_regular
 
     try:
         with open_regular(path) as f:
-            if os.fstat(f.fileno()).st_size == 0:
+            size = os.fstat(f.fileno()).st_size
+            if size == 0:
                 raise InputError("empty file (0 bytes)")
+            if max_bytes is not None and size > max_bytes:
+                raise BudgetError(f"file too large ({size / 2**20:,.0f} MiB > {max_bytes / 2**20:,.0f} MiB)",
+                                  "--max-file-mb")
             head = f.read(1024)
     except NotRegularFile as e:
         raise InputError(str(e)) from None
@@ -407,11 +411,11 @@ def _ink_share(gray: np.ndarray) -> float:
 
 
 def open_document(path: str | Path, *, max_pages: int = 2000, max_pixels: int = 200_000_000,
-                  max_document_pixels: int | None = None) -> Document:
+                  max_document_pixels: int | None = None, max_bytes: int | None = None) -> Document:
     """Open a PDF, PNG, JPEG or TIFF (multi-page too). Raises InputError for bad input, BudgetError (an
     InputError) for input over a budget."""
     path = Path(path)
-    kind = _sniff(path)
+    kind = _sniff(path, max_bytes)
     if kind == "pdf":
         pdf = _open_pdf(path, max_pages)
         return Document(path, "pdf", len(pdf), pdf=pdf, max_pixels=max_pixels,

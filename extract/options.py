@@ -24,6 +24,8 @@ class ExtractOptions(BaseModel):
     # Scans read at ~1.4 Mpx/s (2.7 s per 200-dpi A4 page), so the default time budget (300 s) ends long
     # before 2 Gpx (~540 A4 pages at 200 dpi): this bounds documents given more time, not the usual run.
     max_document_pixels: int = Field(2_000_000_000, ge=1, description="pixels all pages of one document may render to")
+    # Hashing reads every byte (a sparse 1 TB file took hours): 2 GiB is ~10x the largest budget PDF seen.
+    max_file_mb: int = Field(2048, ge=1, description="bytes (MiB) one input file may have")
 
 
 def parse_page_ranges(spec: str, max_page: int | None = None) -> tuple[int, ...]:

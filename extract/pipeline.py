@@ -58,22 +58,25 @@ class Engines:
 _ENGINES = Engines()
 
 
-def _sha256(path: Path) -> str:
-    """The file's sha256, or "" for anything that is not a readable regular file (never blocks on a FIFO)."""
+def _sha256(path: Path, max_bytes: int | None = None) -> str:
+    """The file's sha256, or "" for anything that is not a readable regular file (never blocks on a FIFO)
+    or is larger than ``max_bytes``."""
     from extract.names import sha256_file
 
     try:
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            return ""
         return sha256_file(path)
     except (OSError, ValueError):
         return ""
 
 
-def _failed(path: Path, message: str) -> Result:
+def _failed(path: Path, message: str, max_bytes: int | None = None) -> Result:
     from extract.names import shown
 
     return Result(
         status="failed",
-        source=SourceInfo(path=shown(path), sha256=_sha256(path), page_count=0),
+        source=SourceInfo(path=shown(path), sha256=_sha256(path, max_bytes), page_count=0),
         issues=(Issue(stage="load", message=message, severity="error"),),
     )
 
@@ -187,11 +190,11 @@ def extract_file(path: str | Path, options: ExtractOptions | None = None, engine
     t0 = time.perf_counter()
     try:
         doc = open_document(path, max_pages=options.max_pages, max_pixels=options.max_pixels,
-                            max_document_pixels=options.max_document_pixels)
+                            max_document_pixels=options.max_document_pixels, max_bytes=options.max_file_mb << 20)
     except InputError as exc:
-        return _failed(path, str(exc))
+        return _failed(path, str(exc), options.max_file_mb << 20)
     except Exception as exc:  # noqa: BLE001 - a bad file must never take the run down
-        return _failed(path, f"cannot open: {type(exc).__name__}: {exc}")
+        return _failed(path, f"cannot open: {type(exc).__name__}: {exc}", options.max_file_mb << 20)
     reads: list[PageRead] = []
     issues: list[Issue] = []
     with doc:

@@ -4,7 +4,8 @@
 ``hostile_inputs(folder, n_random, seed)`` writes a fixed set of named hazards (file kinds, names, page trees,
 encryption, budgets) plus ``n_random`` mutations of real PDFs and images (truncations, bit flips, spliced
 garbage), and returns ``[(path, family)]``. Every input is small on disk; the expensive ones are expensive
-only when opened (a 20,000 x 20,000 PNG of 60 KB, a 3,000-deep page tree, a page 200 inches wide).
+only when opened (a 20,000 x 20,000 PNG of 400 KB, a 3,000-deep page tree, a page 200 inches wide, a
+sparse 64 GiB file).
 """
 from __future__ import annotations
 
@@ -177,7 +178,7 @@ def _named(folder: Path) -> list[tuple[Path, str, bytes | None]]:
     out = [(folder / name, family, data) for name, family, data in items]
     out.append((Path(os.fsdecode(bytes(folder) + b"/bad-\xff\xfe-name.pdf")), "name", good + b"%4"))
     out.append((Path(os.fsdecode(bytes(folder) + b"/latin1-caf\xe9.png")), "name", png_bytes(30, 20)))
-    for kind in ("fifo.pdf", "zero-link.pdf", "null-link.pdf", "socket.pdf", "dir.pdf", "dangling.pdf"):
+    for kind in ("fifo.pdf", "zero-link.pdf", "null-link.pdf", "socket.pdf", "dir.pdf", "dangling.pdf", "sparse.pdf"):
         out.append((folder / kind, "file-kind", None))
     return out
 
@@ -199,6 +200,10 @@ def _make_special(path: Path) -> bool:
             path.mkdir()
         elif name == "dangling.pdf":
             os.symlink(path.with_name("does-not-exist"), path)
+        elif name == "sparse.pdf":  # 64 GiB that take no disk: hashing it would read them all
+            with open(path, "wb") as fh:
+                fh.write(b"%PDF-1.7\n")
+                fh.truncate(64 << 30)
         return True
     except OSError:  # a file system without FIFOs or sockets: that hazard is skipped
         return False
@@ -215,7 +220,7 @@ def _mutate(data: bytes, rng: random.Random) -> tuple[bytes, str]:
         return bytes(b), how
     if how == "splice":
         at = rng.randrange(len(b))
-        return bytes(b[:at]) + os.urandom(rng.randint(1, 4000)) + bytes(b[at:]), how
+        return bytes(b[:at]) + rng.randbytes(rng.randint(1, 4000)) + bytes(b[at:]), how
     if how == "zero-run":
         at = rng.randrange(len(b))
         n = rng.randint(1, 2000)
@@ -226,12 +231,19 @@ def _mutate(data: bytes, rng: random.Random) -> tuple[bytes, str]:
 
 def seeds() -> list[tuple[str, bytes]]:
     """Real inputs to mutate: a born-digital table PDF, a small page tree, PNG, JPEG and TIFF images."""
-    from jobs_docs import simple_table_pdf
     import tempfile
 
-    with tempfile.TemporaryDirectory() as tmp:
-        table = simple_table_pdf(Path(tmp) / "t.pdf", [["部门名称", "东莞市应急管理局"], ["基本支出", "4,393.85"],
-                                                       ["项目支出", "1,200.00"]]).read_bytes()
+    from reportlab import rl_config
+
+    from jobs_docs import simple_table_pdf
+
+    invariant, rl_config.invariant = rl_config.invariant, 1  # no dates or random ids: the same bytes each run
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            table = simple_table_pdf(Path(tmp) / "t.pdf", [["部门名称", "东莞市应急管理局"], ["基本支出", "4,393.85"],
+                                                           ["项目支出", "1,200.00"]]).read_bytes()
+    finally:
+        rl_config.invariant = invariant
     return [("pdf", table), ("pdf", one_page_pdf()), ("pdf", many_pages_pdf(3)), ("png", png_bytes(80, 60)),
             ("jpg", jpeg_bytes()), ("tiff", tiff_pages(3))]
 

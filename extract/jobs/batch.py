@@ -64,9 +64,10 @@ class LeaseQueue:
         self.held.clear()
 
 
-def register_inputs(st: JobStore, inputs: list[str]) -> tuple[int, list[str], list[tuple[Path, str]]]:
+def register_inputs(st: JobStore, inputs: list[str], max_file_mb: int = 2048,
+                    ) -> tuple[int, list[str], list[tuple[Path, str]]]:
     """Hash and register every input file; return (new documents, inputs that matched nothing, skipped files
-    with the reason: not regular files, or unreadable while hashing)."""
+    with the reason: not regular files, over the file-size budget, or unreadable while hashing)."""
     found = discover(inputs)
     known = st.known_paths()
     fresh, skipped = [], list(found.skipped)
@@ -74,6 +75,11 @@ def register_inputs(st: JobStore, inputs: list[str]) -> tuple[int, list[str], li
         if str(p) in known:
             continue
         try:
+            size = p.stat().st_size
+            if size > max_file_mb << 20:  # hashing reads every byte: a sparse 1 TB file would take hours
+                skipped.append((p, f"file too large ({size / 2**20:,.0f} MiB > {max_file_mb:,} MiB) "
+                                   "(raise the budget with --max-file-mb)"))
+                continue
             fresh.append((str(p), file_sha256(p)))
         except (OSError, ValueError) as exc:
             skipped.append((p, str(exc) if isinstance(exc, ValueError) else
@@ -128,7 +134,7 @@ def run_batch(store_path: str | Path, inputs: list[str], options: JobOptions, *,
     st = open_store(store_path)
     queue = LeaseQueue(st, lease_s=lease_s)
     try:
-        _, unmatched, skipped = register_inputs(st, inputs)
+        _, unmatched, skipped = register_inputs(st, inputs, options.extract_options.get("max_file_mb", 2048))
         if unmatched:
             raise FileNotFoundError(f"no input files match: {', '.join(shown(u) for u in unmatched)}")
         if retry_failed:

@@ -70,6 +70,7 @@ def batch_command(
     max_page_pixels: int = typer.Option(100_000_000, "--max-page-pixels", help="pixels one page may decode or render to"),
     max_document_pixels: int = typer.Option(2_000_000_000, "--max-document-pixels",
                                             help="pixels all pages of one document may render to"),
+    max_file_mb: int = typer.Option(2048, "--max-file-mb", help="size budget per input file, MiB"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="show the progress bar"),
     extractor: str = typer.Option("extract:extract_file", "--extractor", hidden=True,
                                   help="module:function run per document (tests)"),
@@ -88,7 +89,8 @@ def batch_command(
         options = JobOptions(workers=workers, timeout_s=timeout, memory_mb=memory_mb, extractor=extractor,
                              extract_options={"ocr": ocr, "form": form, "max_pages": max_pages,
                                               "max_pixels": max_page_pixels,
-                                              "max_document_pixels": max_document_pixels})
+                                              "max_document_pixels": max_document_pixels,
+                                              "max_file_mb": max_file_mb})
     except ValueError as exc:
         raise typer.BadParameter(str(exc).splitlines()[0]) from exc
     bar = _progress_bar() if progress else None
