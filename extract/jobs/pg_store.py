@@ -120,7 +120,8 @@ def pg_connection(url: str, create: bool = True) -> PgConnection:
 
 def _has_schema(con: PgConnection) -> bool:
     names = re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", PG_SCHEMA)
-    found = con.execute("SELECT COUNT(*) FROM pg_class WHERE relname = ANY(?)", (names,)).fetchone()[0]
+    found = con.execute("SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        " WHERE n.nspname = current_schema() AND c.relname = ANY(?)", (names,)).fetchone()[0]
     return found == len(names)
 
 
@@ -139,6 +140,8 @@ class PgStore:
 
         try:
             yield
+        except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
+            raise  # the transaction was rolled back; the caller runs it again
         except psycopg.OperationalError as exc:
             first = (str(exc).strip().splitlines() or ["connection failed"])[0]
             raise StoreError(f"cannot use the store {self.location} ({first}): check that the server is up and "
