@@ -130,8 +130,9 @@ class Service:
             if size == 0:
                 raise ApiError(400, f"{name}: empty file")
             sha = digest.hexdigest()
-            final = self.config.upload_dir / f"{sha[:16]}-{name}"
-            os.replace(tmp, final)  # content-addressed: the same bytes land on the same name
+            final = self.config.upload_dir / sha[:16] / name  # content-addressed, the file name kept
+            final.parent.mkdir(exist_ok=True)
+            os.replace(tmp, final)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -265,7 +266,7 @@ def make_app(config: ServeConfig) -> Starlette:
             from extract.review_app.queue import review_queue
 
             service.job(job_id)
-            return review_queue(service.con(), doc_id=job_id)
+            return {"items": review_queue(service.con(), doc_id=job_id)}
         return JSONResponse(await run(read))
 
     async def health(request: Request) -> Response:

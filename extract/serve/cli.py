@@ -66,3 +66,40 @@ def serve_command(
     console.print(f"extract API on http://{host}:{port} (OpenAPI: /openapi.json), store {store}, "
                   f"{workers} worker(s), pid {os.getpid()}")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def watch_command(
+    folder: Path = typer.Argument(..., help="the hot folder (searched recursively)"),
+    store: str = typer.Option(..., "--store", help="results store: a SQLite file or a postgresql:// URL"),
+    out: Optional[Path] = typer.Option(None, "--out", help="results and status.jsonl (default: FOLDER/_extract)"),
+    settle: float = typer.Option(2.0, "--settle", help="seconds a file's size must stay unchanged"),
+    once: bool = typer.Option(False, "--once", help="process what is there, then exit"),
+    workers: int = typer.Option(1, "--workers", min=1, help="worker processes (as batch)"),
+    timeout: float = typer.Option(300.0, "--timeout", help="time limit per document, seconds"),
+    memory_mb: int = typer.Option(4096, "--memory-mb", help="memory limit per worker, MiB"),
+    ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),
+    form: str = typer.Option("auto", "--form", help="auto | none | NAME"),
+    extractor: str = typer.Option("extract:extract_file", "--extractor", hidden=True,
+                                  help="module:function run per document (tests)"),
+) -> None:
+    """Watch a folder: each complete new file is extracted once; results and status land in --out."""
+    from extract.jobs.runner import JobOptions
+    from extract.jobs.store_base import StoreError
+    from extract.jobs.watch import Watcher, install_signal_handlers
+
+    if not folder.is_dir():
+        console.print(f"[red]error[/]: {folder} is not a folder")
+        raise typer.Exit(2)
+    options = JobOptions(workers=workers, timeout_s=timeout, memory_mb=memory_mb, extractor=extractor,
+                         extract_options={"ocr": ocr, "form": form})
+    watcher = Watcher(folder, store if store.startswith(("postgresql://", "postgres://")) else Path(store),
+                      out or folder / "_extract", options=options, settle_s=settle)
+    install_signal_handlers(watcher)
+    console.print(f"watching {watcher.folder} -> {watcher.out} (store {store}); Ctrl-C stops")
+    try:
+        summary = watcher.run(once=once)
+    except StoreError as exc:
+        console.print(f"[red]store error[/]: {exc}", soft_wrap=True)
+        raise typer.Exit(3)
+    console.print(f"{summary['documents']} documents ({summary['done']} done, {summary['failed']} failed, "
+                  f"{summary['pending']} pending)")
