@@ -273,7 +273,7 @@ def make_app(config: ServeConfig) -> Starlette:
         counts = await run(lambda: results.counts(service.con()))
         ok = service.pool.alive or not config.run_pool
         body = {"ok": ok, "pool": "running" if service.pool.alive else "stopped", "counts": counts,
-                "error": repr(service.pool.error) if service.pool.error else None}
+                "error": service.pool.error}
         return JSONResponse(body, status_code=200 if ok else 503)
 
     async def schema(request: Request) -> Response:

@@ -7,6 +7,7 @@ service on the same store shares the work, and a restarted service picks up exac
 """
 from __future__ import annotations
 
+import multiprocessing as mp
 import threading
 from pathlib import Path
 
@@ -32,44 +33,63 @@ class ServiceQueue(LeaseQueue):
         return not self.stop.is_set()
 
 
+def _pool_main(location, options: JobOptions, engine: str, ray_address: str | None, stop) -> None:
+    """The pool process: lease pending documents and run them until ``stop`` is set."""
+    import signal
+    import sys
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the server stops the pool through ``stop``
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the server
+    st = open_store(location)
+    queue = ServiceQueue(st, stop)
+    progress = BatchProgress()
+
+    def on_outcome(outcome: Outcome) -> None:
+        record_outcome(st, outcome, progress)
+        queue.finished(outcome.doc)
+
+    try:
+        make_engine(engine, options, ray_address).run(queue, on_outcome)
+    finally:
+        try:
+            queue.release()
+        except Exception:  # noqa: BLE001
+            pass
+        st.close()
+
+
 class WorkerPool:
-    """Runs the engine in a background thread until ``close``; ``progress`` counts what it finished."""
+    """The engine in a process of its own (so result handling never holds the API's interpreter lock),
+    running until ``close``."""
 
     def __init__(self, location: str | Path, options: JobOptions, engine: str = "local",
                  ray_address: str | None = None):
-        self.location, self.options, self.engine, self.ray_address = location, options, engine, ray_address
-        self.stop = threading.Event()
-        self.progress = BatchProgress()
-        self.error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="extract-serve-pool", daemon=True)
+        ctx = mp.get_context("spawn")
+        self.stop = ctx.Event()
+        self._proc = ctx.Process(target=_pool_main, args=(location, options, engine, ray_address, self.stop),
+                                 name="extract-serve-pool")
 
     def start(self) -> "WorkerPool":
-        self._thread.start()
+        self._proc.start()
         return self
-
-    def _run(self) -> None:
-        st = open_store(self.location)
-        queue = ServiceQueue(st, self.stop)
-
-        def on_outcome(outcome: Outcome) -> None:
-            record_outcome(st, outcome, self.progress)
-            queue.finished(outcome.doc)
-
-        try:
-            make_engine(self.engine, self.options, self.ray_address).run(queue, on_outcome)
-        except BaseException as exc:  # noqa: BLE001 - reported by /health; the service answers reads still
-            self.error = exc
-        finally:
-            try:
-                queue.release()
-            except Exception:  # noqa: BLE001
-                pass
-            st.close()
 
     @property
     def alive(self) -> bool:
-        return self._thread.is_alive()
+        return self._proc.is_alive()
+
+    @property
+    def error(self) -> str | None:
+        code = self._proc.exitcode
+        return None if code in (None, 0) else f"worker pool exited with status {code}"
 
     def close(self, timeout: float = 30.0) -> None:
+        if self._proc.pid is None:
+            return
         self.stop.set()
-        self._thread.join(timeout)
+        self._proc.join(timeout)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join(5)
