@@ -17,7 +17,6 @@ import platform
 import shutil
 import signal
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
