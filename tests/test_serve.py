@@ -150,3 +150,28 @@ def test_cancel_limits_and_token(forms, tmp_path):
                           "--host", "0.0.0.0"], cwd=ROOT, env=_env(), capture_output=True, text=True)
     assert out.returncode == 2 and "give --token" in " ".join(out.stderr.split())
     assert json.loads(json.dumps(cancelled))  # the API answers plain JSON
+
+
+def test_the_service_on_a_postgresql_store(forms, tmp_path):
+    pytest.importorskip("psycopg")
+    from pg_server import pg_bindir, start_server
+
+    if pg_bindir() is None:
+        pytest.skip("PostgreSQL is not installed (scripts/setup.sh installs the Debian package)")
+    server = start_server()
+    try:
+        url = server.create_database("served")
+        proc, api = start_service(url, "--workers", "1", "--upload-dir", str(tmp_path / "up"))
+        try:
+            job = api.wait(api.submit(forms[0])["id"], poll_s=0.2, timeout_s=120)
+            assert job["state"] == "done" and api.result(job["id"])["documents"]
+            assert api.jobs()["counts"]["done"] == 1
+        finally:
+            stop(proc)
+        from extract.jobs.pg_store import PgStore
+
+        st = PgStore(url)
+        assert st.summary()["done"] == 1  # where batch, review and export read it
+        st.close()
+    finally:
+        server.stop()
