@@ -247,8 +247,8 @@ def make_app(config: ServeConfig) -> Starlette:
             raise ApiError(400, f"format {fmt!r}: use json or xlsx")
 
         def read():
-            job = service.finished_job(job_id)
-            rows = results.export_rows(service.con(), job["sha256"])
+            service.finished_job(job_id)
+            rows = results.export_rows(service.con(), job_id)
             if fmt == "json":
                 return JSONResponse(rows)
             from extract.jobs.export_store import _write_xlsx

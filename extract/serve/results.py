@@ -77,7 +77,7 @@ def result_json(con, job_id: int) -> dict[str, Any]:
                        "bbox": json.loads(t[5]) if t[5] else None, "structure": t[6], "cells": cells})
     documents = [{"form": f["form"], "confidence": f["confidence"], "data": f["data"],
                   "checks_failed": f["checks_failed"], "reviewed": sorted(f["reviewed"])}
-                 for f in corrected_forms(con) if f["sha256"] == doc["sha256"]]
+                 for f in corrected_forms(con, job_id)]
     issues = [{"stage": r[0], "page": r[1], "message": r[2], "severity": r[3]} for r in con.execute(
         "SELECT stage, page, message, severity FROM issues WHERE doc_id = ?", (job_id,))]
     return {"source": {"path": doc["path"], "sha256": doc["sha256"], "page_count": doc["page_count"]},
@@ -85,11 +85,10 @@ def result_json(con, job_id: int) -> dict[str, Any]:
             "issues": issues, "timings": json.loads(doc["timings"]) if doc["timings"] else {}}
 
 
-def export_rows(con, sha256: str) -> dict[str, list[dict]]:
+def export_rows(con, job_id: int) -> dict[str, list[dict]]:
     """The export rows (department, task, indicator) of one job, corrections applied."""
     out: dict[str, list[dict]] = {"department": [], "task": [], "indicator": []}
-    for form in corrected_forms(con):
-        if form["sha256"] == sha256:
-            for kind, rows in form_rows(form).items():
-                out[kind].extend(rows)
+    for form in corrected_forms(con, job_id):
+        for kind, rows in form_rows(form).items():
+            out[kind].extend(rows)
     return out
