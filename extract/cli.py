@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
 from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
-from extract.export import FORMATS, flatten_form, write_outputs
+from extract.export import FORMATS, flatten_form
+from extract.names import shown
 from extract.options import ExtractOptions, parse_page_ranges
 from extract.types import Result
 
@@ -29,13 +30,6 @@ def _configure_logging(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.ERROR)
 
 
-def output_path(inp: Path, out: Path, n_inputs: int) -> Path:
-    """CONTRACT: one input and OUT ending in .json → OUT; else OUT/<name without its last suffix>.json."""
-    if n_inputs == 1 and out.suffix.lower() == ".json":
-        return out
-    return out / f"{inp.stem}.json"
-
-
 def _parse_formats(spec: str) -> list[str]:
     fmts = [f.strip().lower() for f in spec.split(",") if f.strip()]
     bad = [f for f in fmts if f not in FORMATS]
@@ -45,34 +39,38 @@ def _parse_formats(spec: str) -> list[str]:
 
 
 def summarize(result: Result, n_lowest: int = 5) -> RichTable:
-    name = Path(result.source.path).name
+    name = escape(shown(Path(result.source.path).name))
     t = RichTable(title=f"{name}: {result.status}, {len(result.pages)} page(s), {len(result.tables)} table(s), "
                   f"{len(result.documents)} form(s)", show_lines=False)
     t.add_column("what")
     t.add_column("value", overflow="fold")
     t.add_column("conf", justify="right")
+
+    def add(*cells: str) -> None:  # text from documents is shown as printed, never read as markup
+        t.add_row(*(escape(c) for c in cells))
+
     for tab in result.tables:
         merged = sum(1 for c in tab.cells if c.row_span > 1 or c.col_span > 1)
-        t.add_row(f"table {tab.id}", f"pages {list(tab.pages)}, {tab.n_rows}×{tab.n_cols}, {merged} merged cells",
+        add(f"table {tab.id}", f"pages {list(tab.pages)}, {tab.n_rows}×{tab.n_cols}, {merged} merged cells",
                   f"{tab.confidence:.2f}")
     for d in result.documents:
         fields = list(flatten_form(d.data))
         passed = sum(1 for c in d.checks if c.passed)
-        t.add_row(f"form {d.form}", f"{len(fields)} fields, checks {passed}/{len(d.checks)} passed", f"{d.confidence:.2f}")
+        add(f"form {d.form}", f"{len(fields)} fields, checks {passed}/{len(d.checks)} passed", f"{d.confidence:.2f}")
         for key in ("department", "year", "budget.basic_expenditure", "budget.project_expenditure",
                     "budget.fiscal_appropriation"):
             f = dict(fields).get(key) or {}
-            t.add_row(f"  {key}", str(f.get("value")), f"{f.get('confidence', 0):.2f}")
-        t.add_row("  indicators / tasks", f"{len(d.data.get('indicators') or [])} / "
+            add(f"  {key}", str(f.get("value")), f"{f.get('confidence', 0):.2f}")
+        add("  indicators / tasks", f"{len(d.data.get('indicators') or [])} / "
                   f"{len(d.data.get('key_tasks') or []) + len(d.data.get('other_tasks') or [])}", "")
         printed = [(p, f) for p, f in fields if f.get("source") is not None or f.get("value") is not None]
         for path, f in sorted(printed, key=lambda pf: pf[1].get("confidence", 0))[:n_lowest]:
-            t.add_row(f"  low: {path}", str(f.get("value"))[:60], f"{f.get('confidence', 0):.2f}")
+            add(f"  low: {path}", str(f.get("value"))[:60], f"{f.get('confidence', 0):.2f}")
         for c in d.checks:
             if not c.passed:
-                t.add_row(f"  check failed: {c.rule}", c.detail[:80], "")
+                add(f"  check failed: {c.rule}", c.detail[:80], "")
     for i in result.issues:
-        t.add_row(f"issue ({i.stage}{', p' + str(i.page) if i.page else ''})", i.message[:100], "")
+        add(f"issue ({i.stage}{', p' + str(i.page) if i.page else ''})", i.message[:100], "")
     return t
 
 
@@ -88,42 +86,40 @@ def run(
     fill_merged: bool = typer.Option(True, "--fill-merged/--no-fill-merged", help="CSV: repeat merged cell text"),
     quiet: bool = typer.Option(False, "-q", "--quiet", help="no summary"),
     verbose: bool = typer.Option(False, "-v", "--verbose"),
+    timeout: float = typer.Option(300.0, "--timeout", help="time budget per file, seconds"),
+    memory_mb: int = typer.Option(4096, "--memory-mb", help="memory budget per file (worker address space), MiB"),
+    max_pages: int = typer.Option(2000, "--max-pages", help="page budget per document"),
+    max_page_pixels: int = typer.Option(100_000_000, "--max-page-pixels", help="pixels one page may decode or render to"),
+    max_document_pixels: int = typer.Option(2_000_000_000, "--max-document-pixels",
+                                            help="pixels all pages of one document may render to"),
+    max_file_mb: int = typer.Option(2048, "--max-file-mb", help="size budget per input file, MiB"),
 ) -> None:
     """Extract tables (and known forms) from each input; one result JSON per input."""
     _configure_logging(verbose)
-    from extract.pipeline import extract_file
+    from extract.jobs.runner import JobOptions
+    from extract.runfiles import OutputError, check_out, run_inputs
 
     if ocr not in ("auto", "always", "never"):
         raise typer.BadParameter("--ocr must be auto, always or never")
     fmts = _parse_formats(formats)
     try:
-        page_tuple = parse_page_ranges(pages) if pages else None
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
-    failed = 0
-    for inp in inputs:
-        dbg = (debug_dir / inp.stem) if debug_dir else None
-        options = ExtractOptions(form=form, pages=page_tuple, ocr=ocr, debug_dir=dbg)
-        if not inp.exists():
-            print(f"{inp}: no such file", file=sys.stderr)
-            failed += 1
-            continue
-        try:
-            result = extract_file(inp, options)
-        except Exception as exc:  # noqa: BLE001 - one input never takes the others down
-            print(f"{inp}: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        if result.status == "failed":
-            failed += 1
-            msg = result.issues[0].message if result.issues else "failed"
-            print(f"{inp}: {msg}", file=sys.stderr)
-        target = output_path(inp, out, len(inputs))
-        write_outputs(result, target, [f for f in fmts if f != "json"], fill_merged=fill_merged)
+        page_tuple = parse_page_ranges(pages, max_page=max_pages) if pages else None
+        options = ExtractOptions(form=form, pages=page_tuple, ocr=ocr, debug_dir=debug_dir, max_pages=max_pages,
+                                 max_pixels=max_page_pixels, max_document_pixels=max_document_pixels,
+                                 max_file_mb=max_file_mb)
+        job = JobOptions(workers=1, timeout_s=timeout, memory_mb=memory_mb, extractor="extract.runfiles:extract_for_run",
+                         extract_options=options.model_dump(mode="json"))
+        check_out(out, len(inputs))
+    except (ValueError, OutputError) as exc:
+        raise typer.BadParameter(str(exc).splitlines()[0]) from exc
+
+    def show(result: Result, target: Path) -> None:
         if not quiet:
             console.print(summarize(result))
-            console.print(f"→ {target}")
-    raise typer.Exit(code=1 if failed else 0)
+            console.print(f"→ {escape(shown(target))}", soft_wrap=True, highlight=False)
+
+    report = run_inputs(list(inputs), out, job, fmts, fill_merged, on_result=show)
+    raise typer.Exit(code=1 if report.failed else 0)
 
 
 def _register_jobs_commands() -> None:

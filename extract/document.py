@@ -1,13 +1,16 @@
 """Open a PDF or image, classify its pages, read the text layer and vector rulings, render pages.
 
 ``open_document(path)`` checks the input up front and raises ``InputError`` with a one-line,
-human reason. ``Document.iter_pages()`` loads one page at a time and releases pdfium's page and
+human reason: only regular files are opened (a FIFO, device or socket is refused before any read), and
+each budget (pages, pixels per page, pixels per document) is a ``BudgetError`` naming the option that
+raises it. Oddities that are accepted (an empty user password, a rebuilt cross-reference table) are
+listed in ``Document.warnings``. ``Document.iter_pages()`` loads one page at a time and releases pdfium's page and
 text-page objects before the next one, so memory stays flat on long documents.
 """
 from __future__ import annotations
 
 import ctypes
-import hashlib
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -41,16 +44,33 @@ class InputError(Exception):
     """The input cannot be read. ``str(err)`` is one line meant for a person."""
 
 
-def _sniff(path: Path) -> str:
-    """'pdf' | 'image' from the first bytes, else InputError."""
+class BudgetError(InputError):
+    """The input would cost more than a budget allows; ``option`` is the command-line option that raises it."""
+
+    def __init__(self, message: str, option: str):
+        super().__init__(f"{message} (raise the budget with {option})")
+        self.option = option
+
+
+def _pixels(n: float) -> str:
+    return f"{n / 1e6:,.0f} Mpx" if n >= 1e7 else f"{n:,.0f} px"
+
+
+def _sniff(path: Path, max_bytes: int | None = None) -> str:
+    """'pdf' | 'image' from the first bytes, else InputError. Regular files only (symlinks followed)."""
+    from extract.names import NotRegularFile, open_regular
+
     try:
-        if path.is_dir():
-            raise InputError("not a file (a directory)")
-        size = path.stat().st_size
-        if size == 0:
-            raise InputError("empty file (0 bytes)")
-        with path.open("rb") as f:
+        with open_regular(path) as f:
+            size = os.fstat(f.fileno()).st_size
+            if size == 0:
+                raise InputError("empty file (0 bytes)")
+            if max_bytes is not None and size > max_bytes:
+                raise BudgetError(f"file too large ({size / 2**20:,.0f} MiB > {max_bytes / 2**20:,.0f} MiB)",
+                                  "--max-file-mb")
             head = f.read(1024)
+    except NotRegularFile as e:
+        raise InputError(str(e)) from None
     except OSError as e:
         raise InputError(f"cannot read file: {(e.strerror or str(e)).lower()}") from None
     if b"%PDF-" in head:
@@ -61,16 +81,16 @@ def _sniff(path: Path) -> str:
 
 
 def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    from extract.names import sha256_file
+
+    return sha256_file(path)
 
 
 def _open_pdf(path: Path, max_pages: int) -> pdfium.PdfDocument:
-    try:
-        pdf = pdfium.PdfDocument(str(path))
+    from extract.names import is_text, open_regular
+
+    try:  # pdfium opens a path itself only when the name is UTF-8; other names go in as an open file
+        pdf = pdfium.PdfDocument(str(path) if is_text(path) else open_regular(path), autoclose=True)
     except pdfium.PdfiumError as e:
         msg = str(e)
         if "password" in msg.lower():
@@ -83,8 +103,18 @@ def _open_pdf(path: Path, max_pages: int) -> pdfium.PdfDocument:
         raise InputError("truncated or corrupt PDF: no pages")
     if n > max_pages:
         pdf.close()
-        raise InputError(f"too many pages ({n} > {max_pages})")
+        raise BudgetError(f"too many pages ({n} > {max_pages})", "--max-pages")
     return pdf
+
+
+def _pdf_warnings(pdf: pdfium.PdfDocument) -> list[str]:
+    """What the reader accepted without a word: an empty user password, a damaged cross-reference table."""
+    out = []
+    if pdfium_c.FPDF_GetSecurityHandlerRevision(pdf.raw) != -1:
+        out.append("encrypted PDF opened with an empty user password (its permissions are not enforced here)")
+    if not pdfium_c.FPDF_DocumentHasValidCrossReferenceTable(pdf.raw):
+        out.append("damaged cross-reference table: the reader rebuilt it (objects may be missing or stale)")
+    return out
 
 
 def _open_image(path: Path, max_pages: int, max_pixels: int):
@@ -104,11 +134,16 @@ def _open_image(path: Path, max_pages: int, max_pixels: int):
     w, h = img.size
     if w * h > max_pixels:
         img.close()
-        raise InputError(f"image too large ({w}×{h} px > {max_pixels} px)")
-    n = getattr(img, "n_frames", 1)
+        raise BudgetError(f"image too large ({w}×{h} = {_pixels(w * h)} > {_pixels(max_pixels)} per page)",
+                          "--max-page-pixels")
+    try:
+        n = getattr(img, "n_frames", 1)
+    except Exception as e:  # noqa: BLE001 - counting frames reads the whole file; a damaged one raises
+        img.close()
+        raise InputError(f"unreadable image: {str(e).splitlines()[0] if str(e) else type(e).__name__}") from None
     if n > max_pages:
         img.close()
-        raise InputError(f"too many pages ({n} > {max_pages})")
+        raise BudgetError(f"too many pages ({n} > {max_pages})", "--max-pages")
     return img, n
 
 
@@ -154,7 +189,9 @@ class Page:
         return self._image_dpi
 
     def render(self, dpi: float) -> np.ndarray:
-        """The displayed page as an RGB uint8 array (height, width, 3) at ``dpi``."""
+        """The displayed page as an RGB uint8 array (height, width, 3) at ``dpi``; BudgetError when that is more
+        pixels than one page may have, or than the document has left."""
+        self._doc.spend_pixels(self.info.page, self.info.width * dpi / 72.0 * self.info.height * dpi / 72.0)
         if self._doc.kind == "pdf":
             return self._doc._render_pdf(self._index, dpi)
         return self._doc._render_image(self._index, dpi, self._image_dpi or DEFAULT_IMAGE_DPI)
@@ -164,14 +201,27 @@ class Document:
     """An open input. Use as a context manager; pages load one at a time via ``iter_pages``."""
 
     def __init__(self, path: Path, kind: str, page_count: int, pdf=None, image=None,
-                 max_pixels: int = 200_000_000):
+                 max_pixels: int = 200_000_000, max_document_pixels: int | None = None):
         self.path = path
         self.max_pixels = max_pixels
+        self.max_document_pixels = max_document_pixels
+        self.pixels_spent = 0.0
         self.kind = kind
         self.page_count = page_count
         self._pdf = pdf
         self._image = image
         self._sha256: str | None = None
+        self.warnings: list[str] = _pdf_warnings(pdf) if pdf is not None else []
+
+    def spend_pixels(self, page: int, pixels: float) -> None:
+        """Count a render against the budgets (per page, per document) before it allocates anything."""
+        if pixels > self.max_pixels:
+            raise BudgetError(f"page {page} would render at {_pixels(pixels)}, over the page budget of "
+                              f"{_pixels(self.max_pixels)}", "--max-page-pixels")
+        if self.max_document_pixels is not None and self.pixels_spent + pixels > self.max_document_pixels:
+            raise BudgetError(f"page {page}: the document has used {_pixels(self.pixels_spent)} of its "
+                              f"{_pixels(self.max_document_pixels)} budget", "--max-document-pixels")
+        self.pixels_spent += pixels
 
     @property
     def sha256(self) -> str:
@@ -193,13 +243,22 @@ class Document:
             self._image.close()
             self._image = None
 
-    def iter_pages(self, pages: Iterable[int] | None = None) -> Iterator[Page]:
-        """Pages in the order asked (1-based); numbers outside 1..page_count are skipped."""
+    def iter_pages(self, pages: Iterable[int] | None = None, on_error=None) -> Iterator[Page]:
+        """Pages in the order asked (1-based); numbers outside 1..page_count are skipped. A page that fails to
+        load raises, or with ``on_error`` is reported as ``on_error(number, exc)`` and skipped."""
         numbers = range(1, self.page_count + 1) if pages is None else pages
         for n in numbers:
             if not 1 <= n <= self.page_count:
                 continue
-            yield self._load_pdf_page(n - 1) if self.kind == "pdf" else self._load_image_page(n - 1)
+            if on_error is None:
+                yield self._load_pdf_page(n - 1) if self.kind == "pdf" else self._load_image_page(n - 1)
+                continue
+            try:
+                page = self._load_pdf_page(n - 1) if self.kind == "pdf" else self._load_image_page(n - 1)
+            except Exception as exc:  # noqa: BLE001 - reported; the next page may load
+                on_error(n, exc)
+                continue
+            yield page
 
     # --- PDF ---------------------------------------------------------------------------
 
@@ -237,6 +296,9 @@ class Document:
             return "text"
         if big_image:
             return "scanned"
+        pw, ph = frame.size
+        if pw * ph * (INK_DPI / 72.0) ** 2 > self.max_pixels:
+            raise BudgetError(f"page too large ({pw:,.0f}×{ph:,.0f} pt)", "--max-page-pixels")
         ink = _ink_share(page.render(scale=INK_DPI / 72.0, grayscale=True).to_numpy())
         return "scanned" if ink >= INK_SHARE else "empty"
 
@@ -343,15 +405,18 @@ def _ink_share(gray: np.ndarray) -> float:
     return float((gray < 200).mean()) if gray.size else 0.0
 
 
-def open_document(path: str | Path, *, max_pages: int = 2000, max_pixels: int = 200_000_000) -> Document:
-    """Open a PDF, PNG, JPEG or TIFF (multi-page too). Raises InputError for bad input."""
+def open_document(path: str | Path, *, max_pages: int = 2000, max_pixels: int = 200_000_000,
+                  max_document_pixels: int | None = None, max_bytes: int | None = None) -> Document:
+    """Open a PDF, PNG, JPEG or TIFF (multi-page too). Raises InputError for bad input, BudgetError (an
+    InputError) for input over a budget."""
     path = Path(path)
-    kind = _sniff(path)
+    kind = _sniff(path, max_bytes)
     if kind == "pdf":
         pdf = _open_pdf(path, max_pages)
-        return Document(path, "pdf", len(pdf), pdf=pdf)
+        return Document(path, "pdf", len(pdf), pdf=pdf, max_pixels=max_pixels,
+                        max_document_pixels=max_document_pixels)
     img, n = _open_image(path, max_pages, max_pixels)
-    return Document(path, "image", n, image=img, max_pixels=max_pixels)
+    return Document(path, "image", n, image=img, max_pixels=max_pixels, max_document_pixels=max_document_pixels)
 
 
-__all__ = ["Document", "InputError", "Page", "open_document"]
+__all__ = ["BudgetError", "Document", "InputError", "Page", "open_document"]

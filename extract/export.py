@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 from typing import Any, Iterable
 
+from extract.names import atomic_path, atomic_write_text
 from extract.types import Result, Table
 
 FORMATS = ("json", "csv", "xlsx", "html", "md")
@@ -23,8 +24,7 @@ def table_to_rows(table: Table, fill_merged: bool = True) -> list[list[str]]:
 
 
 def write_json(result: Result, path: Path) -> Path:
-    path.write_text(result_to_json(result), encoding="utf-8")
-    return path
+    return atomic_write_text(path, result_to_json(result))
 
 
 def result_to_json(result: Result) -> str:
@@ -35,7 +35,7 @@ def write_csv(result: Result, out_dir: Path, stem: str, fill_merged: bool = True
     paths = []
     for t in result.tables:
         p = out_dir / f"{stem}.{t.id}.csv"
-        with p.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens CJK CSV correctly
+        with atomic_path(p) as tmp, tmp.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel and CJK
             csv.writer(fh).writerows(table_to_rows(t, fill_merged))
         paths.append(p)
     return paths
@@ -82,7 +82,7 @@ def write_html(result: Result, path: Path) -> Path:
         + body
         + "\n</body></html>\n"
     )
-    path.write_text(doc, encoding="utf-8")
+    atomic_write_text(path, doc)
     return path
 
 
@@ -105,7 +105,7 @@ def write_markdown(result: Result, path: Path) -> Path:
         parts += [f"## {t.id} (pages {', '.join(map(str, t.pages))})", table_to_markdown(t)]
     for d in result.documents:
         parts += [f"## form {d.form} (pages {', '.join(map(str, d.pages))})", form_to_markdown(d.data)]
-    path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
+    atomic_write_text(path, "\n\n".join(parts) + "\n")
     return path
 
 
@@ -154,7 +154,8 @@ def write_xlsx(result: Result, path: Path) -> Path:
                        str(src.get("cells") or ""), src.get("page")])
     if not wb.worksheets:
         wb.create_sheet(title="empty")
-    wb.save(path)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
     return path
 
 

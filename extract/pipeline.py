@@ -6,7 +6,6 @@ recorded as an Issue and the rest of the document goes on.
 """
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,21 +51,25 @@ class Engines:
 _ENGINES = Engines()
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
+def _sha256(path: Path, max_bytes: int | None = None) -> str:
+    """The file's sha256, or "" for anything that is not a readable regular file (never blocks on a FIFO)
+    or is larger than ``max_bytes``."""
+    from extract.names import sha256_file
+
     try:
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-    except OSError:
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            return ""
+        return sha256_file(path)
+    except (OSError, ValueError):
         return ""
-    return h.hexdigest()
 
 
-def _failed(path: Path, message: str) -> Result:
+def _failed(path: Path, message: str, max_bytes: int | None = None) -> Result:
+    from extract.names import shown
+
     return Result(
         status="failed",
-        source=SourceInfo(path=str(path), sha256=_sha256(path), page_count=0),
+        source=SourceInfo(path=shown(path), sha256=_sha256(path, max_bytes), page_count=0),
         issues=(Issue(stage="load", message=message, severity="error"),),
     )
 
@@ -170,30 +173,63 @@ def extract_file(path: str | Path, options: ExtractOptions | None = None, engine
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     try:
-        doc = open_document(path, max_pages=options.max_pages, max_pixels=options.max_pixels)
+        doc = open_document(path, max_pages=options.max_pages, max_pixels=options.max_pixels,
+                            max_document_pixels=options.max_document_pixels, max_bytes=options.max_file_mb << 20)
     except InputError as exc:
-        return _failed(path, str(exc))
+        return _failed(path, str(exc), options.max_file_mb << 20)
     except Exception as exc:  # noqa: BLE001 - a bad file must never take the run down
-        return _failed(path, f"cannot open: {type(exc).__name__}: {exc}")
+        return _failed(path, f"cannot open: {type(exc).__name__}: {exc}", options.max_file_mb << 20)
     reads: list[PageRead] = []
     issues: list[Issue] = []
     with doc:
         wanted = [p for p in options.pages if p <= doc.page_count] if options.pages else None
         if options.pages and len(wanted) < len(options.pages):
             issues.append(Issue(stage="load", message=f"pages beyond the last ({doc.page_count}) ignored"))
-        for page in _iter_pages_safely(doc, wanted, issues):
+        issues += [Issue(stage="load", message=w, severity="warning") for w in doc.warnings]
+        unloaded: list[int] = []
+        for page in _iter_pages_safely(doc, wanted, issues, unloaded):
             try:
                 reads.append(read_page(page, options, engines))
             except Exception as exc:  # noqa: BLE001 - one page's failure is recorded, the rest goes on
                 issues.append(Issue(stage="page", page=page.info.page, message=f"{type(exc).__name__}: {exc}",
                                     severity="error"))
                 reads.append(PageRead(info=page.info, tables=[], lines=[]))
-        source = SourceInfo(path=str(path), sha256=doc.sha256, page_count=doc.page_count)
+        if unloaded:
+            issues.append(_page_tree_issue(doc.page_count, len(wanted) if wanted is not None else doc.page_count,
+                                           unloaded))
+        from extract.names import shown
+
+        source = SourceInfo(path=shown(path), sha256=doc.sha256, page_count=doc.page_count)
     timings["read"] = time.perf_counter() - t0
     return assemble(source, reads, issues, options, timings)
 
 
-def _iter_pages_safely(doc, wanted, issues: list[Issue]):
+def _page_tree_issue(declared: int, asked: int, unloaded: list[int]) -> Issue:
+    """One error for pages the document declares but that cannot be loaded (a broken or lying page tree)."""
+    span = f"{unloaded[0]}" if len(unloaded) == 1 else f"{unloaded[0]}-{unloaded[-1]}" if \
+        unloaded[-1] - unloaded[0] + 1 == len(unloaded) else f"{len(unloaded)} pages from {unloaded[0]}"
+    if len(unloaded) >= asked:
+        return Issue(stage="load", severity="error",
+                     message=f"page tree problem: none of the {declared} page(s) the document declares could be "
+                             "loaded (a circular, too deep or broken page tree)")
+    return Issue(stage="load", severity="error",
+                 message=f"page-count mismatch: the document declares {declared} pages but page(s) {span} could "
+                         "not be loaded")
+
+
+def _iter_pages_safely(doc, wanted, issues: list[Issue], unloaded: list[int] | None = None):
+    if unloaded is not None:  # a page that does not load is counted and skipped; the others still come
+        def note(n: int, exc: Exception) -> None:
+            from extract.document import BudgetError
+
+            if isinstance(exc, BudgetError) or doc.kind != "pdf":
+                issues.append(Issue(stage="load", page=n, message=str(exc) if isinstance(exc, BudgetError)
+                                    else f"page failed to load: {exc}", severity="error"))
+            else:
+                unloaded.append(n)
+
+        yield from doc.iter_pages(wanted, on_error=note)
+        return
     it = doc.iter_pages(wanted)
     while True:
         try:

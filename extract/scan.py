@@ -18,7 +18,7 @@ from extract.ocr.base import OcrEngine, OcrLine
 from extract.text import join_lines
 from extract.types import BBox, Cell, Frozen, PageInfo, Ruling, TableRegion, TextSpan
 
-MAX_PIXELS = 200_000_000  # same default as ExtractOptions.max_pixels; larger arrays are refused unread
+MAX_PIXELS = 200_000_000  # array-level guard (ExtractOptions.max_pixels, 100 Mpx, refuses pages earlier)
 MIN_SIDE = 32  # a page image narrower than this cannot hold a table
 WORK_DPI = 300.0  # finer scans are read at this resolution (PP-OCR gains nothing beyond it)
 MIN_TEXT_PX = 14.0  # text lines lower than this (pixels) are read from an enlarged copy

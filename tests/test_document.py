@@ -212,11 +212,15 @@ def _png_header(width, height):
     ("random", "not a PDF or image"),
     ("truncated", "truncated or corrupt PDF"),
     ("encrypted", "encrypted PDF (password required)"),
-    ("huge_image", "image too large (100000×100000 px > 200000000 px)"),
+    ("huge_image", "image too large (100000×100000 = 10,000 Mpx > 200 Mpx per page) (raise the budget with "
+                   "--max-page-pixels)"),
     ("bad_image", "unreadable image"),
-    ("too_many_pages", "too many pages (3 > 2)"),
+    ("too_many_pages", "too many pages (3 > 2) (raise the budget with --max-pages)"),
     ("missing", "cannot read file: no such file or directory"),
-    ("directory", "not a file (a directory)"),
+    ("directory", "not a regular file: a directory"),
+    ("fifo", "not a regular file: a FIFO"),  # refused before the open, which would block forever
+    ("device", "not a regular file: a character device"),  # a symlink to /dev/zero is never read
+    ("socket", "not a regular file: a socket"),
 ])
 def test_bad_inputs_raise_one_line_input_error(tmp_path, case, message):
     path = tmp_path / f"{case}.bin"
@@ -235,6 +239,16 @@ def test_bad_inputs_raise_one_line_input_error(tmp_path, case, message):
         pass
     elif case == "directory":
         path.mkdir()
+    elif case == "fifo":
+        os.mkfifo(path)
+    elif case == "device":
+        os.symlink("/dev/zero", path)
+    elif case == "socket":
+        import socket
+
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(path))
+        sock.close()
     elif case == "bad_image":
         path.write_bytes(b"\xff\xd8\xff" + os.urandom(100))
     else:
@@ -349,3 +363,23 @@ def test_sideways_text_reads_along_its_direction_and_watermarks_stay_out(tmp_pat
     assert ups == sorted(ups, reverse=True)  # read bottom to top
     assert downs == sorted(downs)  # read top to bottom
     assert up.bbox[3] == pytest.approx(H - 400, abs=1) and down.bbox[1] == pytest.approx(H - 400, abs=1)
+
+
+def test_budgets_and_accepted_oddities_are_named(tmp_path):
+    from extract.document import BudgetError
+    from hostile_inputs import encrypted_pdf, one_page_pdf
+
+    (tmp_path / "open.pdf").write_bytes(encrypted_pdf(""))
+    (tmp_path / "xref.pdf").write_bytes(one_page_pdf(xref=False))
+    (tmp_path / "wide.pdf").write_bytes(one_page_pdf(media=b"[0 0 14400 14400]"))
+    with open_document(tmp_path / "open.pdf") as doc:
+        assert any("empty user password" in w for w in doc.warnings)
+    with open_document(tmp_path / "xref.pdf") as doc:
+        assert any("cross-reference" in w for w in doc.warnings)
+    with open_document(tmp_path / "wide.pdf", max_pixels=50_000_000, max_document_pixels=60_000_000) as doc:
+        page = next(doc.iter_pages())
+        with pytest.raises(BudgetError, match="over the page budget.*--max-page-pixels"):
+            page.render(36)  # 7200² = 51.8 Mpx, refused before pdfium allocates it
+        assert page.render(24).shape == (4800, 4800, 3) and page.render(24).shape == (4800, 4800, 3)
+        with pytest.raises(BudgetError, match="--max-document-pixels"):
+            page.render(24)  # a third 23 Mpx render is over the document's 60 Mpx

@@ -43,8 +43,25 @@ def _result() -> dict:
     return {"status": "ok", "source": {"page_count": 1}, "pages": [{"page": 1, "width": 10, "height": 10}]}
 
 
-def test_claims_never_overlap_and_expired_or_dead_leases_come_back(tmp_path):
-    st = SqliteStore(tmp_path / "s.db")
+BACKENDS = {"sqlite": lambda tmp_path: SqliteStore(tmp_path / "s.db")}
+"""Every JobStore backend runs the contract tests below (a PostgreSQL store adds its factory here)."""
+
+
+@pytest.fixture(params=sorted(BACKENDS))
+def new_store(request, tmp_path):
+    made = []
+
+    def make() -> JobStore:
+        made.append(BACKENDS[request.param](tmp_path))
+        return made[-1]
+
+    yield make
+    for st in made:
+        st.close()
+
+
+def test_claims_never_overlap_and_expired_or_dead_leases_come_back(new_store):
+    st = new_store()
     assert isinstance(st, JobStore)
     st.register_files([(f"{i}.pdf", f"sha{i}") for i in range(6)])
     a, b = make_owner(), make_owner()
@@ -63,22 +80,46 @@ def test_claims_never_overlap_and_expired_or_dead_leases_come_back(tmp_path):
                           capture_output=True, text=True, check=True, env=_env()).stdout.strip()
     assert len(st.claim(dead, 9, lease_s=600)) == 5
     assert st.leased_elsewhere(a) == 0 and len(st.claim(a, 9)) == 5
-    st.close()
+    st.release(a, [got_a[1].id])
+    assert [d.path for d in st.claim(b, 9)] == ["1.pdf"]  # released: free at once
+    assert st.status_counts() == {"pending": 5, "done": 1, "failed": 0}
 
 
-def test_requeue_once_then_failed_with_the_reason(tmp_path):
-    st = SqliteStore(tmp_path / "s.db")
-    st.register_files([("a.pdf", "aa")])
+def test_requeue_once_then_failed_with_the_reason(new_store):
+    st = new_store()
+    st.register_files([("a.pdf", "aa"), ("copy-of-a.pdf", "aa")])
+    assert st.known_paths() == {"a.pdf", "copy-of-a.pdf"} and st.status_counts()["pending"] == 1
     owner = make_owner()
     (doc,) = st.claim(owner, 1)
     assert st.requeue(doc.id, "worker crashed: SIGKILL", 1.0)
-    row = st.con.execute("SELECT status, error, lease_owner FROM documents").fetchone()
-    assert tuple(row) == ("pending", "worker crashed: SIGKILL; retried", None)
+    assert st.leased_elsewhere("someone-else") == 0  # back in the queue, leased to no one
     (again,) = st.claim(owner, 1)
+    assert again.id == doc.id
     assert not st.requeue(again.id, "worker crashed: SIGKILL", 1.0)
     assert st.save_failure(again.id, "worker crashed: SIGKILL (twice)", 1.0)
+    assert not st.save_failure(again.id, "again", 1.0) and not st.requeue(again.id, "again", 1.0)
     assert st.failures() == [("a.pdf", "worker crashed: SIGKILL (twice)")]
     assert st.reset_failed() == 1 and len(st.claim(owner, 1)) == 1  # --retry-failed starts the count again
+
+
+def test_any_byte_name_round_trips(new_store):
+    st = new_store()
+    name = os.fsdecode(b"/in/bad-\xff\xfe-\n.pdf")  # not UTF-8, and a newline
+    st.register_files([(name, "aa"), ("/in/ok.pdf", "bb")])
+    assert st.known_paths() == {name, "/in/ok.pdf"}
+    docs = {d.sha256: d for d in st.claim(make_owner(), 2)}
+    assert docs["aa"].path == name  # the exact bytes: the worker opens the right file
+    st.save_failure(docs["aa"].id, "boom", 0.1)
+    assert st.failures() == [("/in/bad-\\xff\\xfe-\\n.pdf", "boom")]  # shown escaped, one line
+
+
+def test_sqlite_keeps_the_reason_while_a_document_waits_for_its_retry(tmp_path):
+    st = SqliteStore(tmp_path / "s.db")
+    st.register_files([("a.pdf", "aa")])
+    (doc,) = st.claim(make_owner(), 1)
+    st.requeue(doc.id, "worker crashed: SIGKILL", 1.0)
+    row = st.con.execute("SELECT status, error, lease_owner, requeues FROM documents").fetchone()
+    assert tuple(row) == ("pending", "worker crashed: SIGKILL; retried", None, 1)
     st.close()
 
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Literal
 
-from extract.jobs.discover import discover_inputs, file_sha256
+from extract.jobs.discover import discover, file_sha256
 from extract.jobs.runner import JobOptions, LocalEngine, Outcome
 from extract.jobs.sqlite_store import open_store
 from extract.jobs.store import result_failed
-from extract.jobs.store_base import DEFAULT_LEASE_S, DocRow, JobStore, make_owner
+from extract.jobs.store_base import DEFAULT_LEASE_S, DocRow, JobStore, StoreError, make_owner
+from extract.names import shown
 
 
 @dataclass
@@ -63,12 +64,27 @@ class LeaseQueue:
         self.held.clear()
 
 
-def register_inputs(st: JobStore, inputs: list[str]) -> tuple[int, list[str]]:
-    """Hash and register every input file; return (new documents, inputs that matched nothing)."""
-    paths, unmatched = discover_inputs(inputs)
+def register_inputs(st: JobStore, inputs: list[str], max_file_mb: int = 2048,
+                    ) -> tuple[int, list[str], list[tuple[Path, str]]]:
+    """Hash and register every input file; return (new documents, inputs that matched nothing, skipped files
+    with the reason: not regular files, over the file-size budget, or unreadable while hashing)."""
+    found = discover(inputs)
     known = st.known_paths()
-    fresh = [(str(p), file_sha256(p)) for p in paths if str(p) not in known]
-    return (st.register_files(fresh) if fresh else 0), unmatched
+    fresh, skipped = [], list(found.skipped)
+    for p in found.found:
+        if str(p) in known:
+            continue
+        try:
+            size = p.stat().st_size
+            if size > max_file_mb << 20:  # hashing reads every byte: a sparse 1 TB file would take hours
+                skipped.append((p, f"file too large ({size / 2**20:,.0f} MiB > {max_file_mb:,} MiB) "
+                                   "(raise the budget with --max-file-mb)"))
+                continue
+            fresh.append((str(p), file_sha256(p)))
+        except (OSError, ValueError) as exc:
+            skipped.append((p, str(exc) if isinstance(exc, ValueError) else
+                            f"cannot read: {(exc.strerror or str(exc)).lower()}"))
+    return (st.register_files(fresh) if fresh else 0), found.unmatched, skipped
 
 
 def make_engine(engine: Literal["local", "ray"], options: JobOptions, ray_address: str | None):
@@ -82,9 +98,16 @@ def make_engine(engine: Literal["local", "ray"], options: JobOptions, ray_addres
 def record_outcome(st: JobStore, outcome: Outcome, progress: BatchProgress) -> None:
     """Write one outcome in one transaction and update the running figures."""
     if outcome.ok:
-        written = st.save_result(outcome.doc.id, outcome.result, outcome.seconds)
-        failed = result_failed(outcome.result)
-        pages = len(outcome.result.get("pages", ()))
+        try:
+            written = st.save_result(outcome.doc.id, outcome.result, outcome.seconds)
+            failed = result_failed(outcome.result)
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a result the store cannot hold fails that document only
+            written = st.save_failure(outcome.doc.id, f"result could not be stored: {type(exc).__name__}: {exc}"[:500],
+                                      outcome.seconds)
+            failed = True
+        pages = 0 if failed else len(outcome.result.get("pages", ()))
     elif outcome.retryable and st.requeue(outcome.doc.id, outcome.reason or "worker killed", outcome.seconds):
         progress.retried += 1
         return
@@ -111,9 +134,9 @@ def run_batch(store_path: str | Path, inputs: list[str], options: JobOptions, *,
     st = open_store(store_path)
     queue = LeaseQueue(st, lease_s=lease_s)
     try:
-        _, unmatched = register_inputs(st, inputs)
+        _, unmatched, skipped = register_inputs(st, inputs, options.extract_options.get("max_file_mb", 2048))
         if unmatched:
-            raise FileNotFoundError(f"no input files match: {', '.join(unmatched)}")
+            raise FileNotFoundError(f"no input files match: {', '.join(shown(u) for u in unmatched)}")
         if retry_failed:
             st.reset_failed()
         progress = BatchProgress(total=st.status_counts()["pending"], started=time.perf_counter())
@@ -128,7 +151,10 @@ def run_batch(store_path: str | Path, inputs: list[str], options: JobOptions, *,
 
         if progress.total:
             make_engine(engine, options, ray_address).run(queue, on_outcome)
-        return st.summary()
+        summary = st.summary()
+        summary["skipped"] = len(skipped)
+        summary["skipped_inputs"] = [(shown(p), reason) for p, reason in skipped]
+        return summary
     finally:
         try:
             queue.release()  # a stopped batch frees its documents at once for the next run or a peer

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from extract.jobs.batch import BatchProgress, run_batch
@@ -42,7 +44,8 @@ def _rates(p: BatchProgress) -> str:
 def print_summary(summary: dict, seconds: float) -> None:
     console.print(
         f"[bold]{summary['documents']}[/] documents ({summary['done']} done, {summary['failed']} failed, "
-        f"{summary['pending']} pending), {summary['pages']} pages, {summary['tables']} tables, "
+        f"{summary['pending']} pending{', ' + str(summary['skipped']) + ' skipped' if summary.get('skipped') else ''}), "
+        f"{summary['pages']} pages, {summary['tables']} tables, "
         f"{summary['forms']} forms; {summary['fields_below_threshold']} fields and "
         f"{summary['cells_below_threshold']} cells below the review threshold; {seconds:.1f} s")
 
@@ -59,6 +62,11 @@ def batch_command(
     memory_mb: int = typer.Option(4096, "--memory-mb", help="memory limit per worker, MiB"),
     ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),
     form: str = typer.Option("auto", "--form", help="auto | none | NAME"),
+    max_pages: int = typer.Option(2000, "--max-pages", help="page budget per document"),
+    max_page_pixels: int = typer.Option(100_000_000, "--max-page-pixels", help="pixels one page may decode or render to"),
+    max_document_pixels: int = typer.Option(2_000_000_000, "--max-document-pixels",
+                                            help="pixels all pages of one document may render to"),
+    max_file_mb: int = typer.Option(2048, "--max-file-mb", help="size budget per input file, MiB"),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="show the progress bar"),
     extractor: str = typer.Option("extract:extract_file", "--extractor", hidden=True,
                                   help="module:function run per document (tests)"),
@@ -70,8 +78,14 @@ def batch_command(
 
     if not inputs and not retry_failed and not is_pg_url(store) and not Path(store).exists():
         raise typer.BadParameter("give INPUTS (or --retry-failed on an existing store)")
-    options = JobOptions(workers=workers, timeout_s=timeout, memory_mb=memory_mb, extractor=extractor,
-                         extract_options={"ocr": ocr, "form": form})
+    try:
+        options = JobOptions(workers=workers, timeout_s=timeout, memory_mb=memory_mb, extractor=extractor,
+                             extract_options={"ocr": ocr, "form": form, "max_pages": max_pages,
+                                              "max_pixels": max_page_pixels,
+                                              "max_document_pixels": max_document_pixels,
+                                              "max_file_mb": max_file_mb})
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc).splitlines()[0]) from exc
     bar = _progress_bar() if progress else None
     task = None
 
@@ -95,23 +109,25 @@ def batch_command(
         console.print("[yellow]interrupted[/]: finished documents are saved; run the same command again to resume")
         raise typer.Exit(130)
     except FileNotFoundError as exc:
-        console.print(f"[red]error[/]: {exc}")
+        console.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2)
     except StoreError as exc:
         if bar:
             bar.stop()
-        console.print(f"[red]store error[/]: {exc}", soft_wrap=True)
+        console.print(f"[red]store error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(3)
     finally:
         if bar:
             bar.stop()
+    for path, reason in summary.get("skipped_inputs", ()):
+        console.print(f"  [yellow]skipped[/] {escape(path)}: {escape(reason)}", soft_wrap=True, highlight=False)
     print_summary(summary, time.perf_counter() - t0)
     if summary["failed"]:
         from extract.jobs.sqlite_store import open_store
 
         st = open_store(store if is_pg_url(store) else Path(store))
         for path, error in st.failures()[:20]:
-            console.print(f"  [red]failed[/] {path}: {error}", soft_wrap=True)
+            console.print(f"  [red]failed[/] {escape(path)}: {escape(error or '')}", soft_wrap=True, highlight=False)
         st.close()
 
 
@@ -128,8 +144,16 @@ def export_command(
     try:
         written = export_store(store, to)
     except ValueError as exc:
-        console.print(f"[red]error[/]: {exc}")
+        console.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2)
+    except (sqlite3.Error, OSError) as exc:  # a damaged store, a full disk: one line, what to do
+        from extract.jobs.sqlite_store import store_error
+
+        mapped = store_error(exc, str(store))
+        if mapped is None and not isinstance(exc, OSError):
+            raise
+        console.print(f"[red]error[/]: {escape(str(mapped or exc))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(3)
     for path in written:
         console.print(f"wrote {path}")
 

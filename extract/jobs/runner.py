@@ -51,6 +51,8 @@ OnOutcome = Callable[[Outcome], None]
 
 TICK_S = 5.0
 """Engines call ``WorkSource.tick`` at least this often while documents are in flight."""
+STARTUP_S = 120.0
+"""Time a fresh worker may take to start (spawn, imports) before its first document's budget begins."""
 
 
 class WorkSource(Protocol):
@@ -120,6 +122,9 @@ def _limit_self(memory_mb: int) -> None:
 
 def worker_main(conn: Connection, extractor: str, extract_options: dict, memory_mb: int) -> None:
     _limit_self(memory_mb)
+    import warnings
+
+    warnings.filterwarnings("ignore", module=r"PIL\.")  # damaged images: the result's issues say it once
     while True:
         try:
             task = conn.recv()
@@ -128,6 +133,10 @@ def worker_main(conn: Connection, extractor: str, extract_options: dict, memory_
         if task is None:
             return
         doc_id, path = task
+        try:
+            conn.send(("start", doc_id))  # the time budget runs from here, not from the worker's start-up
+        except (BrokenPipeError, OSError):
+            return
         t0 = time.perf_counter()
         try:
             message = ("ok", doc_id, process_document(path, extractor, extract_options))
@@ -160,6 +169,10 @@ class _Worker:
     doc: DocRow | None = None
     started: float = 0.0
     served: int = 0
+    running: bool = False  # the worker said it began the document: its time budget runs
+
+    def limit(self, timeout_s: float) -> float:
+        return timeout_s if self.running else timeout_s + STARTUP_S
 
     def kill(self) -> None:
         if self.proc.is_alive():
@@ -226,13 +239,13 @@ class LocalEngine:
             w.kill()
             w = self._start_worker()
             w.conn.send((doc.id, doc.path))
-        w.doc, w.started, w.served = doc, time.perf_counter(), w.served + 1
+        w.doc, w.started, w.served, w.running = doc, time.perf_counter(), w.served + 1, False
         return w
 
     def _collect(self, workers: list[_Worker], on_outcome: OnOutcome) -> None:
         busy = [w for w in workers if w.doc is not None]
         now = time.perf_counter()
-        timeout = max(0.0, min(TICK_S, min(w.started + self.options.timeout_s - now for w in busy)))
+        timeout = max(0.0, min(TICK_S, min(w.started + w.limit(self.options.timeout_s) - now for w in busy)))
         ready = set(wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=timeout))
         for i, w in enumerate(workers):
             if w.doc is None:
@@ -241,7 +254,11 @@ class LocalEngine:
             outcome = None
             if w.conn in ready or w.proc.sentinel in ready:
                 try:
-                    kind, _doc_id, payload, seconds = w.conn.recv()
+                    message = w.conn.recv()
+                    if message[0] == "start":
+                        w.started, w.running = time.perf_counter(), True
+                        continue
+                    kind, _doc_id, payload, seconds = message
                     outcome = Outcome(doc, kind == "ok", payload if kind == "ok" else None,
                                       None if kind == "ok" else payload, seconds)
                 except (EOFError, OSError):
@@ -249,7 +266,7 @@ class LocalEngine:
                     code = w.proc.exitcode
                     outcome = Outcome(doc, False, None, exit_reason(code, self.options.memory_mb), seconds,
                                       retryable=killed_from_outside(code))
-            elif seconds >= self.options.timeout_s:
+            elif seconds >= w.limit(self.options.timeout_s):
                 outcome = Outcome(doc, False, None, f"timed out after {self.options.timeout_s:g} s", seconds)
             if outcome is None:
                 continue

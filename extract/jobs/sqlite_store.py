@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from extract.jobs import store as sql
+from extract.names import from_bytes, is_text, raw_bytes, shown
 from extract.jobs.store_base import (DEFAULT_LEASE_S, MAX_SYSTEM_KILLS, DocRow, StoreCorruptError, StoreError,
                                      StoreFullError, StoreGoneError, owner_alive)
 
@@ -41,6 +42,11 @@ def store_error(exc: BaseException, location: str) -> StoreError | None:
         return StoreError(f"cannot write the store {location} ({msg}): check that its folder exists, is writable "
                           "and has free space, then run the same command again")
     return None
+
+
+def _stored_name(path: str) -> tuple[str, bytes | None]:
+    """(text to store and show, exact bytes when the text cannot hold the name)."""
+    return (path, None) if is_text(path) else (shown(path), raw_bytes(path))
 
 
 class SqliteStore:
@@ -99,16 +105,18 @@ class SqliteStore:
     # --- queue --------------------------------------------------------------------------------------------
     def register_files(self, files: list[tuple[str, str]]) -> int:
         now = time.time()
+        rows = [(*_stored_name(path), sha) for path, sha in files]
         with self._tx() as con:
             before = con.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-            con.executemany("INSERT OR IGNORE INTO documents (sha256, path, added_at) VALUES (?, ?, ?)",
-                            [(sha, path, now) for path, sha in files])
-            con.executemany("INSERT OR IGNORE INTO files (path, sha256) VALUES (?, ?)", files)
+            con.executemany("INSERT OR IGNORE INTO documents (path, path_raw, sha256, added_at) VALUES (?, ?, ?, ?)",
+                            [(*r, now) for r in rows])
+            con.executemany("INSERT OR IGNORE INTO files (path, path_raw, sha256) VALUES (?, ?, ?)", rows)
             return con.execute("SELECT COUNT(*) FROM documents").fetchone()[0] - before
 
     def known_paths(self) -> set[str]:
         with self._errors():
-            return {r[0] for r in self.con.execute("SELECT path FROM files")}
+            return {from_bytes(raw) if raw is not None else path
+                    for path, raw in self.con.execute("SELECT path, path_raw FROM files")}
 
     def reset_failed(self) -> int:
         with self._tx() as con:
@@ -129,8 +137,8 @@ class SqliteStore:
         now = time.time()
         with self._tx() as con:
             self._free_dead(con, owner, now)
-            rows = [DocRow(*r) for r in con.execute(
-                "SELECT id, path, sha256 FROM documents WHERE status = 'pending'"
+            rows = [DocRow(i, from_bytes(raw) if raw is not None else path, sha) for i, path, raw, sha in con.execute(
+                "SELECT id, path, path_raw, sha256 FROM documents WHERE status = 'pending'"
                 " AND (lease_owner IS NULL OR lease_expires < ?) ORDER BY id LIMIT ?", (now, limit))]
             con.executemany("UPDATE documents SET lease_owner = ?, lease_expires = ? WHERE id = ?",
                             [(owner, now + lease_s, r.id) for r in rows])

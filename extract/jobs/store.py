@@ -30,6 +30,7 @@ CREATE TABLE IF NOT EXISTS documents (
   lease_owner TEXT,
   lease_expires REAL,
   requeues INTEGER NOT NULL DEFAULT 0,
+  path_raw BLOB,
   page_count INTEGER,
   seconds REAL,
   timings TEXT,
@@ -38,7 +39,8 @@ CREATE TABLE IF NOT EXISTS documents (
 );
 CREATE TABLE IF NOT EXISTS files (
   path TEXT PRIMARY KEY,
-  sha256 TEXT NOT NULL REFERENCES documents(sha256)
+  sha256 TEXT NOT NULL REFERENCES documents(sha256),
+  path_raw BLOB
 );
 CREATE TABLE IF NOT EXISTS pages (
   doc_id INTEGER NOT NULL REFERENCES documents(id), page INTEGER NOT NULL,
@@ -91,7 +93,13 @@ CREATE INDEX IF NOT EXISTS cells_page ON cells(doc_id, page);
 
 RESULT_TABLES = ("pages", "tables", "cells", "forms", "fields", "issues")
 
-LEASE_COLUMNS = {"lease_owner": "TEXT", "lease_expires": "REAL", "requeues": "INTEGER NOT NULL DEFAULT 0"}
+ADDED_COLUMNS = {  # columns newer than the first stores: added to an old store when it is opened
+    "documents": {"lease_owner": "TEXT", "lease_expires": "REAL", "requeues": "INTEGER NOT NULL DEFAULT 0",
+                  "path_raw": "BLOB"},
+    "files": {"path_raw": "BLOB"},
+}
+"""``path`` is the name as text (undecodable bytes shown as \\xNN); ``path_raw`` keeps the exact bytes of a
+name that is not UTF-8 (NULL otherwise), so the file can be opened again."""
 
 
 def connect(path: str | Path) -> sqlite3.Connection:
@@ -108,10 +116,11 @@ def connect(path: str | Path) -> sqlite3.Connection:
     con.execute("PRAGMA synchronous=NORMAL")
     con.execute("PRAGMA foreign_keys=ON")
     con.executescript(SCHEMA)
-    have = {r[1] for r in con.execute("PRAGMA table_info(documents)")}
-    for column, decl in LEASE_COLUMNS.items():  # a store written before leases existed
-        if column not in have:
-            con.execute(f"ALTER TABLE documents ADD COLUMN {column} {decl}")
+    for table, columns in ADDED_COLUMNS.items():
+        have = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+        for column, decl in columns.items():
+            if column not in have:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
     return con
 
 
