@@ -183,6 +183,10 @@ def _register_jobs_commands() -> None:
     app.command("batch")(batch_command)
     app.command("export")(export_command)
     app.command("review")(review_command)
+    from extract.serve.cli import serve_command, watch_command
+
+    app.command("serve")(serve_command)
+    app.command("watch")(watch_command)
 
 
 _register_jobs_commands()

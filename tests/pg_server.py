@@ -79,3 +79,25 @@ class PgServer:
 
 def start_server() -> PgServer:
     return PgServer(Path(tempfile.mkdtemp(prefix="xpg-", dir="/tmp"))).start()
+
+
+_SHARED: list[PgServer] = []
+
+
+def shared_server() -> PgServer:
+    """One server for the whole test process, stopped when it exits."""
+    if not _SHARED:
+        import atexit
+
+        _SHARED.append(start_server())
+        atexit.register(_SHARED[0].stop)
+    return _SHARED[0]
+
+
+def new_pg_store(tmp_path=None):
+    """A PgStore on a fresh database of the shared server (the contract tests' backend factory)."""
+    import psycopg  # noqa: F401 - ImportError when the pg extra is missing
+
+    from extract.jobs.pg_store import PgStore
+
+    return PgStore(shared_server().create_database(f"c_{uuid.uuid4().hex[:12]}"))

@@ -45,6 +45,14 @@ def _result() -> dict:
 
 BACKENDS = {"sqlite": lambda tmp_path: SqliteStore(tmp_path / "s.db")}
 """Every JobStore backend runs the contract tests below (a PostgreSQL store adds its factory here)."""
+try:  # a real throwaway PostgreSQL server (tests/pg_server.py) when the package and psycopg are installed
+    import psycopg  # noqa: F401
+    from pg_server import new_pg_store, pg_bindir
+
+    if pg_bindir() is not None:
+        BACKENDS["postgresql"] = new_pg_store
+except ImportError:
+    pass
 
 
 @pytest.fixture(params=sorted(BACKENDS))

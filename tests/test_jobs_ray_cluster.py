@@ -57,7 +57,9 @@ def test_worker_node_killed_mid_run_loses_and_duplicates_nothing(cluster, tmp_pa
     while not running_on(trace, worker.ip) and batch.poll() is None and time.time() < deadline:
         time.sleep(0.05)
     held = running_on(trace, worker.ip)
-    assert held, f"the worker node never took a document: {batch.poll()} {batch.stderr.read()[-3000:] if batch.poll() is not None else ''} {sorted(p.name for p in trace.iterdir())}"
+    if not held:
+        err = batch.stderr.read()[-3000:] if batch.poll() is not None else ""
+        raise AssertionError(f"the worker node never took a document: {err} {sorted(p.name for p in trace.iterdir())}")
     worker.kill()
     held = running_on(trace, worker.ip)  # what it held when it died
     assert held
@@ -70,5 +72,5 @@ def test_worker_node_killed_mid_run_loses_and_duplicates_nothing(cluster, tmp_pa
     assert sorted(Path(r[0]).name for r in rows) == sorted(p.name for p in pdfs)  # 0 lost
     assert all(r[1] == "done" and r[2] == 1 for r in rows), rows  # 0 failed, each written once
     for name in held:  # what the dead node held ran again, to the end, on the head
-        assert list(trace.glob(f"{name}.{cluster.nodes[0].ip}.*.end")), (name, "\n".join(sorted(p.name for p in trace.iterdir())))
+        assert list(trace.glob(f"{name}.{cluster.nodes[0].ip}.*.end")), (name, sorted(p.name for p in trace.iterdir()))
     assert snapshot(db) == snapshot(reference)

@@ -163,7 +163,7 @@ def test_review_correction_and_two_reviewers_on_one_item(url, tmp_path):
     pdf, right = misprinted_dongguan(tmp_path / "in")
     assert run_batch(url, [str(pdf)], JobOptions(workers=1))["forms"] == 1
     con = pg_connection(url)
-    basic = next(i for i in review_queue(con)["items"] if i["key"] == "budget.basic_expenditure")
+    basic = next(i for i in review_queue(con) if i["key"] == "budget.basic_expenditure")
     wan = f"{float(right) / 10000:,.2f}万元"
     out = decide(con, basic["id"], "correct", wan, "alice", basic["version"])
     assert out["item"]["value"] == right and out["item"]["reviewed"]
@@ -176,7 +176,7 @@ def test_review_correction_and_two_reviewers_on_one_item(url, tmp_path):
     assert rows == [("correct", f'"{right}"', "alice")]
 
     # two reviewers at once on one item, each with its own connection: exactly one decision lands
-    item = next(i for i in review_queue(con)["items"] if i["key"] != "budget.basic_expenditure")
+    item = next(i for i in review_queue(con) if i["key"] != "budget.basic_expenditure")
     results: list = []
     barrier = threading.Barrier(2)
 

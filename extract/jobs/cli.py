@@ -220,6 +220,10 @@ jobs_app = typer.Typer(add_completion=False, help="Bulk jobs and review")
 jobs_app.command("batch")(batch_command)
 jobs_app.command("export")(export_command)
 jobs_app.command("review")(review_command)
+from extract.serve.cli import serve_command, watch_command  # noqa: E402
+
+jobs_app.command("serve")(serve_command)
+jobs_app.command("watch")(watch_command)
 
 if __name__ == "__main__":
     sys.exit(jobs_app())

@@ -23,11 +23,12 @@ LIST_KEYS = {"key_tasks": "task", "other_tasks": "task", "indicators": "indicato
 FORMATS = (".xlsx", ".csv", ".jsonl", ".parquet", ".html")
 
 
-def corrected_forms(con: sqlite3.Connection) -> list[dict]:
-    """Each form of each done document with the current (reviewed) values put back into its data."""
+def corrected_forms(con: sqlite3.Connection, doc_id: int | None = None) -> list[dict]:
+    """Each form of each done document (or of ``doc_id`` only) with the current (reviewed) values put back."""
     out = []
+    one = "" if doc_id is None else f" AND d.id = {int(doc_id)}"
     rows = con.execute("SELECT f.doc_id, f.form_index, f.form, f.data, f.checks, f.confidence, d.path, d.sha256 "
-                       "FROM forms f JOIN documents d ON d.id = f.doc_id WHERE d.status = 'done' "
+                       f"FROM forms f JOIN documents d ON d.id = f.doc_id WHERE d.status = 'done'{one} "
                        "ORDER BY f.doc_id, f.form_index").fetchall()
     for row in rows:
         data = json.loads(row["data"])

@@ -21,11 +21,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-NODE_RETRIES = 3  # resubmissions of a document whose node died under it; a 4th loss fails it with the reason
-
 from extract.jobs.runner import (TICK_S, JobOptions, OnOutcome, Outcome, WorkSource, as_source, describe_error,
                                  process_document)
 from extract.jobs.store import DocRow
+
+NODE_RETRIES = 3  # resubmissions of a document whose node died under it; a 4th loss fails it with the reason
 
 
 def _address_space() -> int:
