@@ -251,10 +251,10 @@ def make_app(config: ServeConfig) -> Starlette:
             rows = results.export_rows(service.con(), job_id)
             if fmt == "json":
                 return JSONResponse(rows)
-            from extract.jobs.export_store import _write_xlsx
+            from extract.jobs.export_xlsx import write_store_xlsx
 
             with tempfile.TemporaryDirectory() as tmp:
-                data = _write_xlsx(rows, Path(tmp) / "export.xlsx").read_bytes()
+                data = write_store_xlsx(rows, Path(tmp) / "export.xlsx").read_bytes()
             return Response(data, media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                             headers={"Content-Disposition": f'attachment; filename="job-{job_id}.xlsx"'})
         return await run(read)
