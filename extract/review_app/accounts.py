@@ -38,6 +38,11 @@ class AccountError(ValueError):
 
 
 def ensure_schema(con: sqlite3.Connection) -> None:
+    if not isinstance(con, sqlite3.Connection):  # the PostgreSQL store
+        from extract.jobs.pg_store import pg_dialect
+
+        con.executescript(pg_dialect(SCHEMA))
+        return
     con.executescript(SCHEMA)
 
 
@@ -57,8 +62,12 @@ def add_user(con: sqlite3.Connection, name: str, password: str, replace: bool = 
         raise AccountError(f"reviewer {name!r} exists already (use --reset-password to change the password)")
     salt = secrets.token_bytes(16)
     digest = _hash(password, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
-    con.execute("INSERT OR REPLACE INTO review_users (name, salt, hash, n, r, p, created_at) VALUES "
-                "(?, ?, ?, ?, ?, ?, ?)", (name, salt, digest, SCRYPT_N, SCRYPT_R, SCRYPT_P, time.time()))
+    if exists:  # a password reset: the row stays (sessions refer to it), its secret changes
+        con.execute("UPDATE review_users SET salt = ?, hash = ?, n = ?, r = ?, p = ? WHERE name = ?",
+                    (salt, digest, SCRYPT_N, SCRYPT_R, SCRYPT_P, name))
+    else:
+        con.execute("INSERT INTO review_users (name, salt, hash, n, r, p, created_at) VALUES "
+                    "(?, ?, ?, ?, ?, ?, ?)", (name, salt, digest, SCRYPT_N, SCRYPT_R, SCRYPT_P, time.time()))
     con.execute("DELETE FROM review_sessions WHERE name = ?", (name,))  # a new password ends old sessions
 
 

@@ -141,11 +141,13 @@ def decide(con: sqlite3.Connection, item_id: str, action: str, value: Any, revie
                 raise ReviewError(400, "a cell correction must be a string of text")
             new_value = value
         flips, moved = write_value(con, item, new_value, REVIEWED_CONFIDENCE, True)
-        cur = con.execute("INSERT INTO decisions (doc_id, target, target_id, key, action, value_before, value_after, "
-                          "confidence_before, reviewer, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (item["doc_id"], kind, rowid, item["key"], action, dumps(item["value"]),
-                           dumps(new_value), item["confidence"], reviewer.strip(), time.time()))
-        workflow.after_decision(con, kind, rowid, cur.lastrowid, action, reviewer.strip(),
+        con.execute("INSERT INTO decisions (doc_id, target, target_id, key, action, value_before, value_after, "
+                    "confidence_before, reviewer, decided_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (item["doc_id"], kind, rowid, item["key"], action, dumps(item["value"]),
+                     dumps(new_value), item["confidence"], reviewer.strip(), time.time()))
+        decision_id = con.execute("SELECT MAX(id) FROM decisions WHERE target = ? AND target_id = ?",
+                                  (kind, rowid)).fetchone()[0]  # not lastrowid: SQLite's alone, this runs on both stores
+        workflow.after_decision(con, kind, rowid, decision_id, action, reviewer.strip(),
                                 four_eyes and new_value != item["value"])
     return {"item": get_item(con, item_id), "checks_flipped": flips, "neighbours": moved}
 

@@ -192,6 +192,7 @@ def workflow_marks(con: sqlite3.Connection) -> tuple[dict, dict, dict]:
     """(flags, corrections waiting for a second check, live claims), keyed by (kind, row id)."""
     from extract.review_app import workflow
 
+    workflow.ensure_schema(con)  # a store only the batch wrote has no review tables yet
     return workflow.flags(con), workflow.pending(con), workflow.claims(con)
 
 

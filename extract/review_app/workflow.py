@@ -42,6 +42,11 @@ MAX_BULK = 500
 
 def ensure_schema(con: sqlite3.Connection) -> None:
     """Create the review tables if this store has none yet (a store the batch wrote is enough to review)."""
+    if not isinstance(con, sqlite3.Connection):  # the PostgreSQL store: same tables, its DDL dialect
+        from extract.jobs.pg_store import pg_dialect
+
+        con.executescript(pg_dialect(SCHEMA))
+        return
     if con.execute("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('review_claims', 'review_flags', "
                    "'review_pending', 'review_events')").fetchone()[0] < 4:
         con.executescript(SCHEMA)
@@ -56,7 +61,8 @@ def claim(con: sqlite3.Connection, item_id: str, reviewer: str) -> dict:
     with transaction(con):
         check_claim(con, kind, rowid, reviewer)
         con.execute("DELETE FROM review_claims WHERE reviewer = ?", (reviewer,))  # one item at a time
-        con.execute("INSERT OR REPLACE INTO review_claims VALUES (?, ?, ?, ?)",
+        con.execute("DELETE FROM review_claims WHERE target = ? AND target_id = ?", (kind, rowid))  # a lapsed one
+        con.execute("INSERT INTO review_claims VALUES (?, ?, ?, ?)",
                     (kind, rowid, reviewer, now + CLAIM_SECONDS))
     return {"item": item_id, "reviewer": reviewer, "until": now + CLAIM_SECONDS}
 
@@ -141,7 +147,8 @@ def flag(con: sqlite3.Connection, item_id: str, reviewer: str, note: Any = None,
     with transaction(con):
         item = get_item(con, item_id)
         if on:
-            con.execute("INSERT OR REPLACE INTO review_flags VALUES (?, ?, ?, ?, ?)",
+            con.execute("DELETE FROM review_flags WHERE target = ? AND target_id = ?", (kind, rowid))
+            con.execute("INSERT INTO review_flags VALUES (?, ?, ?, ?, ?)",
                         (kind, rowid, reviewer, note, time.time()))
         else:
             con.execute("DELETE FROM review_flags WHERE target = ? AND target_id = ?", (kind, rowid))

@@ -249,8 +249,9 @@ def make_app(config: ServeConfig) -> Starlette:
         def read():
             service.finished_job(job_id)
             rows = results.export_rows(service.con(), job_id)
-            if fmt == "json":
-                return JSONResponse(rows)
+            if fmt == "json":  # "_meta" (the styled writers' notes per row) is not data
+                return JSONResponse({kind: [{k: v for k, v in r.items() if not k.startswith("_")} for r in items]
+                                     for kind, items in rows.items()})
             from extract.jobs.export_xlsx import write_store_xlsx
 
             with tempfile.TemporaryDirectory() as tmp:
