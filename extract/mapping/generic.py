@@ -29,6 +29,8 @@ _NUMERIC = ("money", "int", "decimal", "percent")
 # A column told only by its place in the header (its label matched nothing): right where the form puts
 # it, but the label never said so.
 POSITION_QUALITY = 0.6
+# A column whose label was found run together with its neighbour's in one header cell.
+JOINED_QUALITY = 0.8
 # A header cell merged down over more rows than this is a section label beside the list (绩效指标), no column.
 MAX_HEADER_ROWS = 2
 # A code cell read with less than this (no digits: 合计数) holds no code.
@@ -81,7 +83,13 @@ def match_header(row: Row, part: RowsPart) -> RowsHeader | None:
     filled = [c for c in row.cells if not is_blank(c.text)]
     order = {c.key: i for i, c in enumerate(part.printed)}
     last = -1
+    for cell, keys in _joined_headers(filled, free):
+        for i, fd in enumerate(keys):
+            roles[fd.key], quality[fd.key], units[fd.key], by_key[fd.key] = cell.col + i, JOINED_QUALITY, None, cell
+            free.remove(fd)
     for cell in filled:
+        if cell in by_key.values():
+            continue
         # among equal labels, the column declared after the last one matched (the second side's 项目)
         ahead = [c for c in free if order[c.key] > last] + [c for c in free if order[c.key] <= last]
         m = match_field(cell.text, ahead) if cell.row_span <= MAX_HEADER_ROWS else None
@@ -98,6 +106,32 @@ def match_header(row: Row, part: RowsPart) -> RowsHeader | None:
     if any(k not in roles for k in part.required) or len(roles) < HEADER_LABEL_SHARE * len(filled):
         return None
     return RowsHeader(part, row.table.id, row.table.n_cols, row.index, roles, quality, units, header_spans(by_key))
+
+
+def _joined_headers(filled: list[Cell], free: list[FieldDecl]) -> list[tuple[Cell, list[FieldDecl]]]:
+    """Header cells over two columns whose text is two column labels run together (科目编码 and
+    支出功能分类名称 read as one cell where a scan lost the ruling between them): a declared label opens
+    or closes the text and the rest matches another column."""
+    from extract.mapping.labels import label_key
+
+    out = []
+    for cell in filled:
+        if cell.col_span != 2 or match_field(cell.text, free) is not None and len(label_key(cell.text)) < 8:
+            continue
+        text = label_key(cell.text)
+        for fd in free:
+            for k in sorted(map(label_key, fd.labels), key=len, reverse=True):
+                if len(k) < 3 or len(text) - len(k) < 2 or not (text.startswith(k) or text.endswith(k)):
+                    continue
+                rest = text[len(k):] if text.startswith(k) else text[:-len(k)]
+                m = match_field(rest, [c for c in free if c is not fd])
+                if m is not None:
+                    out.append((cell, [fd, m.field] if text.startswith(k) else [m.field, fd]))
+                    break
+            else:
+                continue
+            break
+    return out
 
 
 def _by_position(filled: list[Cell], by_key: dict[str, Cell], part: RowsPart, free: list[FieldDecl]
