@@ -29,8 +29,6 @@ _NUMERIC = ("money", "int", "decimal", "percent")
 # A column told only by its place in the header (its label matched nothing): right where the form puts
 # it, but the label never said so.
 POSITION_QUALITY = 0.6
-# A column whose label was found run together with its neighbour's in one header cell.
-JOINED_QUALITY = 0.8
 # A header cell merged down over more rows than this is a section label beside the list (绩效指标), no column.
 MAX_HEADER_ROWS = 2
 # A code cell read with less than this (no digits: 合计数) holds no code.
@@ -83,7 +81,9 @@ def match_header(row: Row, part: RowsPart) -> RowsHeader | None:
     filled = [c for c in row.cells if not is_blank(c.text)]
     order = {c.key: i for i, c in enumerate(part.printed)}
     last = -1
-    for cell, keys in _joined_headers(filled, free):
+    from extract.mapping.repair import JOINED_QUALITY, by_position, joined_headers
+
+    for cell, keys in joined_headers(filled, free):
         for i, fd in enumerate(keys):
             roles[fd.key], quality[fd.key], units[fd.key], by_key[fd.key] = cell.col + i, JOINED_QUALITY, None, cell
             free.remove(fd)
@@ -101,60 +101,11 @@ def match_header(row: Row, part: RowsPart) -> RowsHeader | None:
         units[m.field.key], by_key[m.field.key] = label_unit(cell.text), cell
     if len(roles) < part.min_header:
         return None
-    for key, cell in _by_position(filled, by_key, part, free):
+    for key, cell in by_position(filled, by_key, part, free):
         roles[key], quality[key], units[key], by_key[key] = cell.col, POSITION_QUALITY, label_unit(cell.text), cell
     if any(k not in roles for k in part.required) or len(roles) < HEADER_LABEL_SHARE * len(filled):
         return None
     return RowsHeader(part, row.table.id, row.table.n_cols, row.index, roles, quality, units, header_spans(by_key))
-
-
-def _joined_headers(filled: list[Cell], free: list[FieldDecl]) -> list[tuple[Cell, list[FieldDecl]]]:
-    """Header cells over two columns whose text is two column labels run together (科目编码 and
-    支出功能分类名称 read as one cell where a scan lost the ruling between them): a declared label opens
-    or closes the text and the rest matches another column."""
-    from extract.mapping.labels import label_key
-
-    out = []
-    for cell in filled:
-        if cell.col_span != 2 or match_field(cell.text, free) is not None and len(label_key(cell.text)) < 8:
-            continue
-        text = label_key(cell.text)
-        for fd in free:
-            for k in sorted(map(label_key, fd.labels), key=len, reverse=True):
-                if len(k) < 3 or len(text) - len(k) < 2 or not (text.startswith(k) or text.endswith(k)):
-                    continue
-                rest = text[len(k):] if text.startswith(k) else text[:-len(k)]
-                m = match_field(rest, [c for c in free if c is not fd])
-                if m is not None:
-                    out.append((cell, [fd, m.field] if text.startswith(k) else [m.field, fd]))
-                    break
-            else:
-                continue
-            break
-    return out
-
-
-def _by_position(filled: list[Cell], by_key: dict[str, Cell], part: RowsPart, free: list[FieldDecl]
-                 ) -> list[tuple[str, Cell]]:
-    """Header cells no label matched, told by their place: between two matched columns, as many unmatched
-    cells as declared columns left between those two take them in order (基本经费 between 合计 and 项目支出)."""
-    order = {c.key: i for i, c in enumerate(part.printed)}
-    at = {id(c): k for k, c in by_key.items()}
-    out: list[tuple[str, Cell]] = []
-    run: list[Cell] = []
-    left = -1
-    for cell in [*filled, None]:
-        key = at.get(id(cell)) if cell is not None else None
-        if cell is not None and key is None:
-            if cell.row_span <= MAX_HEADER_ROWS:
-                run.append(cell)
-            continue
-        right = order[key] if key is not None else len(part.printed)
-        between = [c for c in free if left < order[c.key] < right]
-        if run and len(between) == len(run):
-            out += [(c.key, x) for c, x in zip(between, run)]
-        run, left = [], right
-    return out
 
 
 def _extend_header(row: Row, h: RowsHeader) -> RowsHeader | None:
@@ -353,6 +304,10 @@ def read_grid_row(row: Row, st: ReadState) -> None:
                 st.grid_units[(row.table.id, -1 - r)] = unit
     for pos, cell in enumerate(row.cells):
         m = match_field(cell.text, fields)
+        if m is None and cell.row == row.index:
+            from extract.mapping.repair import label_run_into_value
+
+            label_run_into_value(row, cell, st)
         if m is None or (m.field.key in st.grid and st.grid[m.field.key].source is not None) or _heading(row, pos, st):
             continue
         value = _value_cell(row, pos, st)
