@@ -29,27 +29,23 @@ MAX_HEADER_ROWS = 2  # as generic.MAX_HEADER_ROWS: a cell merged down further is
 
 def joined_headers(filled: list[Cell], free: list[FieldDecl]) -> list[tuple[Cell, list[FieldDecl]]]:
     """Header cells over two columns whose text is two column labels run together (科目编码 and
-    支出功能分类名称 read as one cell where a scan lost the ruling between them): a declared label opens
-    or closes the text and the rest matches another column."""
+    支出功能分类名称 read as one cell where a scan lost the ruling between them): the split of the text into
+    two labels of different columns that match best."""
     from extract.mapping.labels import label_key
 
     out = []
     for cell in filled:
-        if cell.col_span != 2 or match_field(cell.text, free) is not None and len(label_key(cell.text)) < 8:
-            continue
         text = label_key(cell.text)
-        for fd in free:
-            for k in sorted(map(label_key, fd.labels), key=len, reverse=True):
-                if len(k) < 3 or len(text) - len(k) < 2 or not (text.startswith(k) or text.endswith(k)):
-                    continue
-                rest = text[len(k):] if text.startswith(k) else text[:-len(k)]
-                m = match_field(rest, [c for c in free if c is not fd])
-                if m is not None:
-                    out.append((cell, [fd, m.field] if text.startswith(k) else [m.field, fd]))
-                    break
-            else:
-                continue
-            break
+        if cell.col_span != 2 or len(text) < 6:
+            continue
+        best: tuple[float, list[FieldDecl]] | None = None
+        for i in range(3, len(text) - 2):
+            left = match_field(text[:i], free)
+            right = match_field(text[i:], [c for c in free if left is None or c is not left.field])
+            if left is not None and right is not None and (best is None or left.quality + right.quality > best[0]):
+                best = (left.quality + right.quality, [left.field, right.field])
+        if best is not None:
+            out.append((cell, best[1]))
     return out
 
 
