@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from models.fields import Field, Money
 
 _LEAF: dict[str, Any] = {"text": Field[str], "code": Field[str], "comparator": Field[str], "decimal": Field[str],
-                         "percent": Field[str], "int": Field[int], "year": Field[int], "money": Money}
+                         "percent": Field[str], "target": Field[str], "int": Field[int], "year": Field[int], "money": Money}
 _NUMERIC = ("money", "int", "decimal", "percent")
 _SCALARS = {"title": Field[str], "region": Field[str], "year": Field[int]}
 

@@ -176,3 +176,24 @@ def test_department_form_look_alike_is_not_the_department_form():
     assert _docs(DEPT_SELF_EVALUATION) == []
     assert _docs(DEPT_SELF_EVALUATION.replace("自评表", "表").replace("| 全年完成值 | 得分", "")
                  .replace("| 12次 | 10", ""))[0].form == "department_performance_targets"
+
+
+def test_two_header_labels_run_together_in_one_cell_are_both_read():
+    """A scan lost the ruling between 科目编码 and 科目名称: one header cell over both columns."""
+    from extract.types import Cell, Table, TextSpan
+
+    rows = [[("科目编码功能分类科目名称", 2), ("合计", 1), ("基本支出", 1), ("项目支出", 1)],
+            [("201", 1), ("一般公共服务支出", 1), ("3.00", 1), ("2.00", 1), ("1.00", 1)]]
+    cells = []
+    for r, row in enumerate(rows):
+        c = 0
+        for text, span in row:
+            cells.append(Cell(row=r, col=c, col_span=span, text=text, page=1,
+                              bbox=(50.0 + 100 * c, 40.0 + 20 * r, 50.0 + 100 * (c + span), 60.0 + 20 * r)))
+            c += span
+    table = Table(id="t1", pages=(1,), n_rows=2, n_cols=5, cells=tuple(cells))
+    title = TextSpan(text="2024年一般公共预算支出表", bbox=(50.0, 10.0, 300.0, 30.0))
+    (doc,) = map_documents([table], {1: [title]})
+    (item,) = doc.data["items"]
+    assert (_v(item["code"]), _v(item["name"]), _v(item["basic"])) == ("201", "一般公共服务支出", "2.00")
+    assert item["code"]["confidence"] < 1.0  # the label was read out of a joined cell

@@ -59,6 +59,7 @@ def _indicators(rng: random.Random, wild: bool) -> list[dict]:
             for _ in range(rng.randint(1, 2)):
                 text, parsed = _target(rng, level2, wild)
                 name = parsed.pop("name", None) or rng.choice(TEXTUAL.get(level2, ["工作成效"]))
+                # the target's truth folds ≧/≦ to ≥/≤ (one symbol, two glyphs); the page prints it as drawn
                 out.append({"level1": level1, "level2": level2, "level3": name, "target": text, **parsed})
     return out
 
@@ -130,10 +131,12 @@ def make(rng: random.Random, split: Split) -> Generated:
     else:
         _indicator_rows(sheet, items, labels, lw, rng.choice(INDICATOR_SECTION))
         blocks.append(TableBlock(sheet, rng.choice([9.5, 10.0, 10.5])))
+    fold = str.maketrans({"≧": "≥", "≦": "≤"})
+    truth_items = [{**it, "target": it["target"].translate(fold)} for it in items]
     data = {"title": None, "year": year, "project_name": project, "competent_department": f"{region}{dept}局",
             "implementing_unit": f"{region}{dept}事务中心",
             "funds": {"total": yuan_str(total), "fiscal": yuan_str(fiscal), "other": yuan_str(other)},
-            "overall_goal": goal, "indicators": items}
+            "overall_goal": goal, "indicators": truth_items}
     title = blocks[0].text
     data["title"] = title
     return Generated(FORM, blocks, data, page,

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Callable
 
 from extract.types import Check
@@ -164,21 +165,17 @@ CHECKS: tuple[Callable[[DepartmentPerformanceTargets], list[Check]], ...] = (
 def run_checks(doc: DepartmentPerformanceTargets) -> list[Check]:
     """The department form's checks: the rules written here, then those its declaration states
     (``year_plausible``, ``counts_non_negative``, ``amounts_non_negative``, ``indicator_range_ordered``)."""
-    from extract.mapping.decl_load import load_form
-    from extract.mapping.labels import DEPARTMENT_FORM
     from extract.mapping.rules import run_declared
 
-    declared = run_declared(_declared_checks(DEPARTMENT_FORM, load_form), doc.model_dump(mode="json"))
-    return [c for fn in CHECKS for c in fn(doc)] + declared
+    return [c for fn in CHECKS for c in fn(doc)] + run_declared(_declared_checks(), doc.model_dump(mode="json"))
 
 
-_DECLARED: dict = {}
+@lru_cache(maxsize=1)
+def _declared_checks() -> tuple:
+    from extract.mapping.decl_load import load_form
+    from extract.mapping.labels import DEPARTMENT_FORM
 
-
-def _declared_checks(path, load) -> tuple:
-    if path not in _DECLARED:
-        _DECLARED[path] = load(path).checks
-    return _DECLARED[path]
+    return load_form(DEPARTMENT_FORM).checks
 
 
 _PATH_RE = re.compile(r"([A-Za-z_]\w*)(?:\[(\d+)\])?")

@@ -20,7 +20,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-ValueType = Literal["text", "int", "year", "money", "decimal", "percent", "comparator", "code"]
+ValueType = Literal["text", "int", "year", "money", "decimal", "percent", "comparator", "code", "target"]
 UnitSource = Literal["cell", "label", "header", "note"]
 DEFAULT_UNIT_SOURCES: tuple[UnitSource, ...] = ("cell", "label", "header", "note")
 _KEY_RE = re.compile(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)*")

@@ -81,7 +81,15 @@ def match_header(row: Row, part: RowsPart) -> RowsHeader | None:
     filled = [c for c in row.cells if not is_blank(c.text)]
     order = {c.key: i for i, c in enumerate(part.printed)}
     last = -1
+    from extract.mapping.repair import JOINED_QUALITY, by_position, joined_headers
+
+    for cell, keys in joined_headers(filled, free):
+        for i, fd in enumerate(keys):
+            roles[fd.key], quality[fd.key], units[fd.key], by_key[fd.key] = cell.col + i, JOINED_QUALITY, None, cell
+            free.remove(fd)
     for cell in filled:
+        if cell in by_key.values():
+            continue
         # among equal labels, the column declared after the last one matched (the second side's 项目)
         ahead = [c for c in free if order[c.key] > last] + [c for c in free if order[c.key] <= last]
         m = match_field(cell.text, ahead) if cell.row_span <= MAX_HEADER_ROWS else None
@@ -93,34 +101,11 @@ def match_header(row: Row, part: RowsPart) -> RowsHeader | None:
         units[m.field.key], by_key[m.field.key] = label_unit(cell.text), cell
     if len(roles) < part.min_header:
         return None
-    for key, cell in _by_position(filled, by_key, part, free):
+    for key, cell in by_position(filled, by_key, part, free):
         roles[key], quality[key], units[key], by_key[key] = cell.col, POSITION_QUALITY, label_unit(cell.text), cell
     if any(k not in roles for k in part.required) or len(roles) < HEADER_LABEL_SHARE * len(filled):
         return None
     return RowsHeader(part, row.table.id, row.table.n_cols, row.index, roles, quality, units, header_spans(by_key))
-
-
-def _by_position(filled: list[Cell], by_key: dict[str, Cell], part: RowsPart, free: list[FieldDecl]
-                 ) -> list[tuple[str, Cell]]:
-    """Header cells no label matched, told by their place: between two matched columns, as many unmatched
-    cells as declared columns left between those two take them in order (基本经费 between 合计 and 项目支出)."""
-    order = {c.key: i for i, c in enumerate(part.printed)}
-    at = {id(c): k for k, c in by_key.items()}
-    out: list[tuple[str, Cell]] = []
-    run: list[Cell] = []
-    left = -1
-    for cell in [*filled, None]:
-        key = at.get(id(cell)) if cell is not None else None
-        if cell is not None and key is None:
-            if cell.row_span <= MAX_HEADER_ROWS:
-                run.append(cell)
-            continue
-        right = order[key] if key is not None else len(part.printed)
-        between = [c for c in free if left < order[c.key] < right]
-        if run and len(between) == len(run):
-            out += [(c.key, x) for c, x in zip(between, run)]
-        run, left = [], right
-    return out
 
 
 def _extend_header(row: Row, h: RowsHeader) -> RowsHeader | None:
@@ -319,6 +304,10 @@ def read_grid_row(row: Row, st: ReadState) -> None:
                 st.grid_units[(row.table.id, -1 - r)] = unit
     for pos, cell in enumerate(row.cells):
         m = match_field(cell.text, fields)
+        if m is None and cell.row == row.index:
+            from extract.mapping.repair import label_run_into_value
+
+            label_run_into_value(row, cell, st)
         if m is None or (m.field.key in st.grid and st.grid[m.field.key].source is not None) or _heading(row, pos, st):
             continue
         value = _value_cell(row, pos, st)

@@ -24,6 +24,9 @@ MATCH_MIN = 0.72
 EXACT_ONLY_CHARS = 2
 # A label longer than this is a value (a sentence), not a label.
 MAX_LABEL_CHARS = 30
+# A label holding a declared one counts as that label with a qualifier (具体实施单位, 主管部门及代码) only
+# while the rest is this short; more is a label run into its value (项目实施单位名称肇庆市财政事务中心).
+MAX_QUALIFIER_CHARS = 4
 # Two fields whose labels score within this of each other: the match is ambiguous and only half-sure.
 AMBIGUITY_MARGIN = 0.05
 AMBIGUOUS_QUALITY = 0.5
@@ -49,7 +52,7 @@ def similarity(a: str, b: str) -> float:
         return 0.0
     ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
     short, long_ = sorted((a, b), key=len)
-    if short in long_:
+    if short in long_ and len(long_) - len(short) <= MAX_QUALIFIER_CHARS:
         ratio = max(ratio, 0.6 + 0.4 * len(short) / len(long_))
     return min(ratio, 0.99)
 

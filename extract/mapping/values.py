@@ -15,6 +15,7 @@ from models.fields import Field
 # which it meant, so the value is less sure than one printed with its % sign.
 PERCENT_SHARE_QUALITY = 0.9
 _CODE_RE = re.compile(r"\d{2,12}")
+_GLYPHS = str.maketrans({"≧": "≥", "≦": "≤"})
 
 
 def _derived(table: Table, cell: Cell | None, value: str | None, quality: float) -> Field[str]:
@@ -50,8 +51,12 @@ def read_value(table: Table, cell: Cell | None, value_type: str, quality: float 
         return money_field(table, cell, unit, quality)
     if value_type in ("int", "year"):
         return count_field(table, cell, quality)
-    if value_type == "text" or cell is None:
-        return text_field(table, cell, quality) if value_type == "text" else Field()
+    if value_type == "target" and cell is not None:
+        # ≧/≦ and ≥/≤ are one symbol in two glyphs (OCR reads them alike): the same text from print and scan
+        fld = text_field(table, cell, quality)
+        return fld if fld.value is None else fld.model_copy(update={"value": fld.value.translate(_GLYPHS)})
+    if value_type in ("text", "target") or cell is None:
+        return text_field(table, cell, quality) if value_type in ("text", "target") else Field()
     if value_type == "comparator":
         v = normalise_comparator(cell.text)
         q = 1.0 if v is not None or is_blank(cell.text) else FAILED_QUALITY

@@ -1,0 +1,94 @@
+"""What scans do to labels, and how the generic reader still reads them.
+
+- a header label worded past recognition: told by its place between matched columns (``by_position``);
+- two header labels run together in one cell over two columns, a ruling lost (``joined_headers``);
+- a grid label run into its value in one cell (``label_run_into_value``).
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from extract.mapping.coerce import collapse_ws
+from extract.mapping.decl import FieldDecl, RowsPart
+from extract.mapping.fields import SHARED_CELL_QUALITY
+from extract.mapping.match import match_field
+from extract.mapping.values import read_value
+from extract.types import Cell
+
+if TYPE_CHECKING:
+    from extract.mapping.generic import ReadState
+    from extract.mapping.rows import Row
+
+# Characters a label may carry in front of a declared one (具体 in 具体实施单位) when it runs into its value.
+LABEL_QUALIFIER_CHARS = 3
+# A column whose label was found run together with its neighbour's in one header cell.
+JOINED_QUALITY = 0.8
+MAX_HEADER_ROWS = 2  # as generic.MAX_HEADER_ROWS: a cell merged down further is a section label
+
+
+def joined_headers(filled: list[Cell], free: list[FieldDecl]) -> list[tuple[Cell, list[FieldDecl]]]:
+    """Header cells over two columns whose text is two column labels run together (科目编码 and
+    支出功能分类名称 read as one cell where a scan lost the ruling between them): the split of the text into
+    two labels of different columns that match best."""
+    from extract.mapping.labels import label_key
+
+    out = []
+    for cell in filled:
+        text = label_key(cell.text)
+        if cell.col_span != 2 or len(text) < 6:
+            continue
+        best: tuple[float, list[FieldDecl]] | None = None
+        for i in range(3, len(text) - 2):
+            left = match_field(text[:i], free)
+            right = match_field(text[i:], [c for c in free if left is None or c is not left.field])
+            if left is not None and right is not None and (best is None or left.quality + right.quality > best[0]):
+                best = (left.quality + right.quality, [left.field, right.field])
+        if best is not None:
+            out.append((cell, best[1]))
+    return out
+
+
+def by_position(filled: list[Cell], by_key: dict[str, Cell], part: RowsPart, free: list[FieldDecl]
+                 ) -> list[tuple[str, Cell]]:
+    """Header cells no label matched, told by their place: between two matched columns, as many unmatched
+    cells as declared columns left between those two take them in order (基本经费 between 合计 and 项目支出)."""
+    order = {c.key: i for i, c in enumerate(part.printed)}
+    at = {id(c): k for k, c in by_key.items()}
+    out: list[tuple[str, Cell]] = []
+    run: list[Cell] = []
+    left = -1
+    for cell in [*filled, None]:
+        key = at.get(id(cell)) if cell is not None else None
+        if cell is not None and key is None:
+            if cell.row_span <= MAX_HEADER_ROWS:
+                run.append(cell)
+            continue
+        right = order[key] if key is not None else len(part.printed)
+        between = [c for c in free if left < order[c.key] < right]
+        if run and len(between) == len(run):
+            out += [(c.key, x) for c, x in zip(between, run)]
+        run, left = [], right
+    return out
+
+
+def label_run_into_value(row: Row, cell: Cell, st: ReadState) -> None:
+    """A cell that opens with a field's label and goes on with its value (实施单位某某中心: a scan lost the
+    ruling between them): the rest is the value, as doubtful as any cell serving two roles."""
+    text = collapse_ws(cell.text)
+    for fd in st.decl.grid_fields():
+        if fd.key in st.grid and st.grid[fd.key].source is not None:
+            continue
+        for label in sorted(fd.labels, key=len, reverse=True):
+            chars = [ch for ch in label if not ch.isspace()]
+            if len(chars) < 3:
+                continue
+            # the label may carry a short qualifier in front (具体实施单位)
+            m = re.match(r".{0,%d}?" % LABEL_QUALIFIER_CHARS + r"\s*".join(map(re.escape, chars)) + r"\s*[:：]?\s*",
+                         text)
+            rest = text[m.end():] if m else ""
+            if m and len(rest) >= 2 and match_field(rest, st.decl.grid_fields()) is None:
+                value = cell.model_copy(update={"text": rest})
+                st.grid[fd.key] = read_value(row.table, value, fd.type, SHARED_CELL_QUALITY, st.note_unit)
+                st.grid_cells[fd.key] = (cell, cell)
+                return
