@@ -13,7 +13,7 @@ from typing import Any
 
 from extract.types import Cell, Result
 
-FEATURES = ("logit_conf", "ocr", "weak", "disagree", "cell_doubt", "map_discount", "check_failed",
+FEATURES = ("logit_conf", "ocr_logit", "ocr", "weak", "disagree", "cell_doubt", "map_discount", "check_failed",
             "check_vouched", "gap", "no_source", "unparsed", "unruled", "long_text", "label_like")
 # Where the fit starts from and is pulled back to (ridge toward it): the mapper's own confidence, taken at
 # its word (P(right) = conf), until the training split says otherwise. With few training errors (born-digital
@@ -27,7 +27,7 @@ PRIOR = {"logit_conf": 1.0, "check_failed": DOUBT_PRIOR, "gap": DOUBT_PRIOR, "no
          "unparsed": DOUBT_PRIOR, "label_like": DOUBT_PRIOR}
 LOGIT_CLIP = 1e-3
 # +1: the feature can only raise P(right); -1: only lower it (a doubt signal); 0: either (fitting enforces it).
-SIGNS = {"logit_conf": 1, "ocr": -1, "weak": -1, "disagree": -1, "cell_doubt": -1, "map_discount": -1,
+SIGNS = {"logit_conf": 1, "ocr_logit": 0, "ocr": -1, "weak": -1, "disagree": -1, "cell_doubt": -1, "map_discount": -1,
          "check_failed": -1, "check_vouched": 1, "gap": -1, "no_source": -1, "unparsed": -1, "unruled": -1,
          "long_text": 0, "label_like": -1}
 CROSS_FALLBACK = {"expenditure_equals_income", "level_split_equals_development", "tasks_equal_project_expenditure"}
@@ -66,6 +66,8 @@ def field_features(path: str, leaf: dict, cell: Cell | None, table_structure: st
     value = leaf.get("value")
     return {
         "logit_conf": _logit(conf),
+        # OCR'd values get their own slope: their confidence already holds the OCR scores, a text layer's not
+        "ocr_logit": _logit(conf) if ev is not None and ev.source != "pdf" else 0.0,
         "ocr": 1.0 if ev is not None and ev.source != "pdf" else 0.0,
         "weak": 1.0 - ev.weakest if ev is not None and ev.source != "pdf" else 0.0,
         "disagree": 1.0 - ev.agreement if ev is not None and ev.agreement is not None else 0.0,

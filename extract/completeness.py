@@ -408,6 +408,29 @@ def label_rows(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[
     return gaps
 
 
+def merge_rows(gaps: list[Gap]) -> list[Gap]:
+    """Unread rows of one document and section as one item (a reviewer looks at the section once)."""
+    groups: dict[tuple, list[Gap]] = {}
+    for g in gaps:
+        groups.setdefault((g.document, g.section, g.page), []).append(g)
+    out = []
+    for (doc, section, page), group in groups.items():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        rows = [re.search(r"table row (\d+)", g.en).group(1) for g in group]
+        shown = ", ".join(rows[:6]) + ("…" if len(rows) > 6 else "")
+        boxes = [g.bbox for g in group if g.bbox]
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+               max(b[3] for b in boxes)) if boxes else None
+        also = tuple(dict.fromkeys(a for g in group for a in g.also))
+        out.append(Gap("row_unread", doc, section, page, box,
+                       f"{section}: 表格第{shown}行（共{len(rows)}行）未读入任何字段，可能缺行",
+                       f"{section}: table rows {shown} ({len(rows)} rows) went into no field; rows missing?",
+                       also, sum(g.unread for g in group)))
+    return out
+
+
 def find_gaps(result: Result) -> list[Gap]:
     tables = {t.id: t for t in result.tables}
     used = used_cells(result)
@@ -415,7 +438,7 @@ def find_gaps(result: Result) -> list[Gap]:
     for i, doc in enumerate(result.documents):
         gaps += seq_gaps(doc, i, tables) + sum_gaps(doc, i, tables) + page_gaps(doc, i, used, tables)
         gaps += not_found(doc, i) + label_rows(doc, i, tables)
-    gaps += unread_rows(result, used) + unread_columns(result, used) + unmapped_tables(result, used)
+    gaps += merge_rows(unread_rows(result, used)) + unread_columns(result, used) + unmapped_tables(result, used)
     return gaps
 
 
