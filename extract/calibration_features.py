@@ -55,14 +55,14 @@ def calibrated_leaf(leaf: dict) -> bool:
 def field_features(path: str, leaf: dict, cell: Cell | None, table_structure: str | None, checks: list,
                    gap_sections: set[str]) -> dict[str, float]:
     from extract.completeness import section_of
-    from extract.review import check_touches
 
     conf = float(leaf.get("confidence") or 0.0)
     ev = cell.ev if cell is not None else None
     cell_conf = cell.confidence if cell is not None else 1.0
-    failed = any(not c.passed and check_touches(c, path) for c in checks)
-    cross = _cross_rules()
-    vouched = any(c.passed and c.rule in cross and check_touches(c, path) for c in checks)
+    failed_paths, vouched_paths = checks if isinstance(checks, tuple) else check_sets(checks)
+    names = _touch_keys(path)
+    failed = bool(names & failed_paths)
+    vouched = bool(names & vouched_paths)
     value = leaf.get("value")
     return {
         "logit_conf": _logit(conf),
@@ -95,6 +95,25 @@ def _reads_as_label(text: str) -> bool:
         return False
 
 
+def check_sets(checks: list) -> tuple[frozenset[str], frozenset[str]]:
+    """(paths named by failed checks, paths named by passed cross-sums)."""
+    cross = _cross_rules()
+    failed = frozenset(f for c in checks if not c.passed for f in c.fields)
+    vouched = frozenset(f for c in checks if c.passed and c.rule in cross for f in c.fields)
+    return failed, vouched
+
+
+def _touch_keys(path: str) -> frozenset[str]:
+    """What a check may name to touch ``path`` (as ``extract.review.check_touches``): the path, each of its
+    prefixes, and its field name without list positions."""
+    import re
+
+    keys = {path, re.sub(r"\[\d+\]", "[]", path)}
+    for m in re.finditer(r"[.\[]", path):
+        keys.add(path[:m.start()])
+    return frozenset(keys)
+
+
 def document_features(result: Result, index: int) -> dict[str, dict[str, float]]:
     """path -> features for every calibrated leaf of ``result.documents[index]``."""
     from extract.completeness import _leaves, gaps_of
@@ -102,14 +121,18 @@ def document_features(result: Result, index: int) -> dict[str, dict[str, float]]
     doc = result.documents[index]
     tables = {t.id: t for t in result.tables}
     gap_sections = {s for g in gaps_of(result) if g.document == index for s in g.fields}
-    checks = list(doc.checks)
+    checks = check_sets(list(doc.checks))
+    anchors: dict[str, dict] = {}
     out: dict[str, dict[str, float]] = {}
     for path, leaf in _leaves(doc.data):
         if not calibrated_leaf(leaf):
             continue
         src = leaf.get("source") or {}
         table = tables.get(src.get("table"))
-        cells = [table.cell_at(int(r), int(c)) for r, c in src.get("cells") or ()] if table else []
+        if table is not None and table.id not in anchors:
+            anchors[table.id] = {(c.row, c.col): c for c in table.cells}
+        cells = [anchors[table.id].get((int(r), int(c))) or table.cell_at(int(r), int(c))
+                 for r, c in src.get("cells") or ()] if table else []
         cell = min((c for c in cells if c is not None), key=lambda c: c.confidence, default=None)
         out[path] = field_features(path, leaf, cell, table.structure if table else None, checks, gap_sections)
     return out

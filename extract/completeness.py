@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterator
 
 from extract.types import BBox, Cell, FormDocument, Issue, Result, Table
@@ -91,6 +92,7 @@ def used_cells(result: Result) -> dict[tuple[str, int, int], tuple[int, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
 def _label_vocabularies() -> list[dict]:
     try:
         from extract.mapping import labels
@@ -100,19 +102,23 @@ def _label_vocabularies() -> list[dict]:
             and all(isinstance(k, str) and isinstance(t, tuple) for k, t in v.items())]
 
 
-def label_keys(text: str) -> set[str]:
+def label_keys(text: str) -> frozenset[str]:
     """Every known label ``text`` reads as (any form's vocabulary)."""
+    return _label_keys(text.strip())
+
+
+@lru_cache(maxsize=65536)
+def _label_keys(text: str) -> frozenset[str]:
     from extract.mapping.labels import match_label
 
-    text = text.strip()
     if not text or len(text) > 24:
-        return set()
+        return frozenset()
     out = set()
     for vocab in _label_vocabularies():
         m = match_label(text, vocab)
         if m is not None:
             out.add(m.key)
-    return out
+    return frozenset(out)
 
 
 def _is_label(text: str) -> bool:
@@ -319,11 +325,8 @@ def unread_columns(result: Result, used: dict[tuple[str, int, int], tuple[int, s
 def page_gaps(doc: FormDocument, index: int, used: dict[tuple[str, int, int], tuple[int, str]],
               tables: dict[str, Table]) -> list[Gap]:
     """Pages inside the form's span from which no field came."""
-    pages = set()
-    for (t, r, c), (i, _) in used.items():
-        cell = tables[t].cell_at(r, c) if t in tables and i == index else None
-        if cell is not None:
-            pages.add(cell.page)
+    pages = {int((leaf.get("source") or {})["page"]) for _, leaf in _leaves(doc.data)
+             if (leaf.get("source") or {}).get("page") and (leaf.get("source") or {}).get("table")}
     if not pages:
         return []
     return [Gap("page_gap", index, "*", p, None, f"表单跨第{min(pages)}–{max(pages)}页，第{p}页未读出任何行",
