@@ -90,7 +90,9 @@ def calibrate(result: Result, model: dict[str, Any] | None = None) -> Result:
     return result.model_copy(update={"documents": docs})
 
 
-CAPPED_FLAGS = ("check_failed", "gap", "label_like")
+CAPPED_FLAGS = ("check_failed", "gap", "label_like", "map_discount")
+"""Doubt flags: the mapper's own discounts for a reason (a cell shared by two columns, a faded ≥), a failed
+check, a completeness gap, a value reading as a label."""
 GAP_CEILING = 0.99
 """A document with a completeness gap is not certain, whatever its fields say: its confidence is at most
 the mean confidence of the fields of the gap's sections, and below 1 (rounding must not hide the gap)."""
