@@ -54,14 +54,16 @@ def predict(model: dict[str, Any], x: dict[str, float]) -> float:
     return _sigmoid(z)
 
 
-def calibrate_document(doc: FormDocument, result: Result, model: dict[str, Any], doc_index: int) -> FormDocument:
+def calibrate_document(doc: FormDocument, result: Result, model: dict[str, Any], doc_index: int,
+                       coverage: dict | None = None) -> FormDocument:
     from extract.calibration_features import document_features, set_confidences
     from extract.mapping.checks import aggregate_confidence
 
     from extract.completeness import _leaves, section_coverage, section_of
 
     feats = document_features(result, doc_index)
-    coverage = {s: c for (d, s), c in section_coverage(result).items() if d == doc_index}
+    coverage = {s: c for (d, s), c in (coverage if coverage is not None else section_coverage(result)).items()
+                if d == doc_index}
     mapped = {path: float(leaf["confidence"]) for path, leaf in _leaves(doc.data)}
     new = {}
     for path, x in feats.items():
@@ -81,11 +83,16 @@ def calibrate(result: Result, model: dict[str, Any] | None = None) -> Result:
     model = model if model is not None else load()
     if not model or not result.documents:
         return result
-    docs = tuple(calibrate_document(d, result, model, i) for i, d in enumerate(result.documents))
+    from extract.completeness import section_coverage
+
+    coverage = section_coverage(result)
+    docs = tuple(calibrate_document(d, result, model, i, coverage) for i, d in enumerate(result.documents))
     return result.model_copy(update={"documents": docs})
 
 
-CAPPED_FLAGS = ("check_failed", "gap", "label_like")
+CAPPED_FLAGS = ("check_failed", "gap", "label_like", "map_discount")
+"""Doubt flags: the mapper's own discounts for a reason (a cell shared by two columns, a faded ≥), a failed
+check, a completeness gap, a value reading as a label."""
 GAP_CEILING = 0.99
 """A document with a completeness gap is not certain, whatever its fields say: its confidence is at most
 the mean confidence of the fields of the gap's sections, and below 1 (rounding must not hide the gap)."""

@@ -13,7 +13,7 @@ from typing import Any
 
 from extract.types import Cell, Result
 
-FEATURES = ("logit_conf", "ocr", "weak", "disagree", "cell_doubt", "map_discount", "check_failed",
+FEATURES = ("logit_conf", "ocr_logit", "ocr", "weak", "disagree", "cell_doubt", "map_discount", "check_failed",
             "check_vouched", "gap", "no_source", "unparsed", "unruled", "long_text", "label_like")
 # Where the fit starts from and is pulled back to (ridge toward it): the mapper's own confidence, taken at
 # its word (P(right) = conf), until the training split says otherwise. With few training errors (born-digital
@@ -27,7 +27,7 @@ PRIOR = {"logit_conf": 1.0, "check_failed": DOUBT_PRIOR, "gap": DOUBT_PRIOR, "no
          "unparsed": DOUBT_PRIOR, "label_like": DOUBT_PRIOR}
 LOGIT_CLIP = 1e-3
 # +1: the feature can only raise P(right); -1: only lower it (a doubt signal); 0: either (fitting enforces it).
-SIGNS = {"logit_conf": 1, "ocr": -1, "weak": -1, "disagree": -1, "cell_doubt": -1, "map_discount": -1,
+SIGNS = {"logit_conf": 1, "ocr_logit": 0, "ocr": -1, "weak": -1, "disagree": -1, "cell_doubt": -1, "map_discount": -1,
          "check_failed": -1, "check_vouched": 1, "gap": -1, "no_source": -1, "unparsed": -1, "unruled": -1,
          "long_text": 0, "label_like": -1}
 CROSS_FALLBACK = {"expenditure_equals_income", "level_split_equals_development", "tasks_equal_project_expenditure"}
@@ -55,17 +55,19 @@ def calibrated_leaf(leaf: dict) -> bool:
 def field_features(path: str, leaf: dict, cell: Cell | None, table_structure: str | None, checks: list,
                    gap_sections: set[str]) -> dict[str, float]:
     from extract.completeness import section_of
-    from extract.review import check_touches
 
     conf = float(leaf.get("confidence") or 0.0)
     ev = cell.ev if cell is not None else None
     cell_conf = cell.confidence if cell is not None else 1.0
-    failed = any(not c.passed and check_touches(c, path) for c in checks)
-    cross = _cross_rules()
-    vouched = any(c.passed and c.rule in cross and check_touches(c, path) for c in checks)
+    failed_paths, vouched_paths = checks if isinstance(checks, tuple) else check_sets(checks)
+    names = _touch_keys(path)
+    failed = bool(names & failed_paths)
+    vouched = bool(names & vouched_paths)
     value = leaf.get("value")
     return {
         "logit_conf": _logit(conf),
+        # OCR'd values get their own slope: their confidence already holds the OCR scores, a text layer's not
+        "ocr_logit": _logit(conf) if ev is not None and ev.source != "pdf" else 0.0,
         "ocr": 1.0 if ev is not None and ev.source != "pdf" else 0.0,
         "weak": 1.0 - ev.weakest if ev is not None and ev.source != "pdf" else 0.0,
         "disagree": 1.0 - ev.agreement if ev is not None and ev.agreement is not None else 0.0,
@@ -93,6 +95,25 @@ def _reads_as_label(text: str) -> bool:
         return False
 
 
+def check_sets(checks: list) -> tuple[frozenset[str], frozenset[str]]:
+    """(paths named by failed checks, paths named by passed cross-sums)."""
+    cross = _cross_rules()
+    failed = frozenset(f for c in checks if not c.passed for f in c.fields)
+    vouched = frozenset(f for c in checks if c.passed and c.rule in cross for f in c.fields)
+    return failed, vouched
+
+
+def _touch_keys(path: str) -> frozenset[str]:
+    """What a check may name to touch ``path`` (as ``extract.review.check_touches``): the path, each of its
+    prefixes, and its field name without list positions."""
+    import re
+
+    keys = {path, re.sub(r"\[\d+\]", "[]", path)}
+    for m in re.finditer(r"[.\[]", path):
+        keys.add(path[:m.start()])
+    return frozenset(keys)
+
+
 def document_features(result: Result, index: int) -> dict[str, dict[str, float]]:
     """path -> features for every calibrated leaf of ``result.documents[index]``."""
     from extract.completeness import _leaves, gaps_of
@@ -100,14 +121,18 @@ def document_features(result: Result, index: int) -> dict[str, dict[str, float]]
     doc = result.documents[index]
     tables = {t.id: t for t in result.tables}
     gap_sections = {s for g in gaps_of(result) if g.document == index for s in g.fields}
-    checks = list(doc.checks)
+    checks = check_sets(list(doc.checks))
+    anchors: dict[str, dict] = {}
     out: dict[str, dict[str, float]] = {}
     for path, leaf in _leaves(doc.data):
         if not calibrated_leaf(leaf):
             continue
         src = leaf.get("source") or {}
         table = tables.get(src.get("table"))
-        cells = [table.cell_at(int(r), int(c)) for r, c in src.get("cells") or ()] if table else []
+        if table is not None and table.id not in anchors:
+            anchors[table.id] = {(c.row, c.col): c for c in table.cells}
+        cells = [anchors[table.id].get((int(r), int(c))) or table.cell_at(int(r), int(c))
+                 for r, c in src.get("cells") or ()] if table else []
         cell = min((c for c in cells if c is not None), key=lambda c: c.confidence, default=None)
         out[path] = field_features(path, leaf, cell, table.structure if table else None, checks, gap_sections)
     return out

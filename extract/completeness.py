@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Iterator
 
 from extract.types import BBox, Cell, FormDocument, Issue, Result, Table
@@ -91,6 +92,7 @@ def used_cells(result: Result) -> dict[tuple[str, int, int], tuple[int, str]]:
     return out
 
 
+@lru_cache(maxsize=1)
 def _label_vocabularies() -> list[dict]:
     try:
         from extract.mapping import labels
@@ -100,19 +102,23 @@ def _label_vocabularies() -> list[dict]:
             and all(isinstance(k, str) and isinstance(t, tuple) for k, t in v.items())]
 
 
-def label_keys(text: str) -> set[str]:
+def label_keys(text: str) -> frozenset[str]:
     """Every known label ``text`` reads as (any form's vocabulary)."""
+    return _label_keys(text.strip())
+
+
+@lru_cache(maxsize=65536)
+def _label_keys(text: str) -> frozenset[str]:
     from extract.mapping.labels import match_label
 
-    text = text.strip()
     if not text or len(text) > 24:
-        return set()
+        return frozenset()
     out = set()
     for vocab in _label_vocabularies():
         m = match_label(text, vocab)
         if m is not None:
             out.add(m.key)
-    return out
+    return frozenset(out)
 
 
 def _is_label(text: str) -> bool:
@@ -319,11 +325,8 @@ def unread_columns(result: Result, used: dict[tuple[str, int, int], tuple[int, s
 def page_gaps(doc: FormDocument, index: int, used: dict[tuple[str, int, int], tuple[int, str]],
               tables: dict[str, Table]) -> list[Gap]:
     """Pages inside the form's span from which no field came."""
-    pages = set()
-    for (t, r, c), (i, _) in used.items():
-        cell = tables[t].cell_at(r, c) if t in tables and i == index else None
-        if cell is not None:
-            pages.add(cell.page)
+    pages = {int((leaf.get("source") or {})["page"]) for _, leaf in _leaves(doc.data)
+             if (leaf.get("source") or {}).get("page") and (leaf.get("source") or {}).get("table")}
     if not pages:
         return []
     return [Gap("page_gap", index, "*", p, None, f"表单跨第{min(pages)}–{max(pages)}页，第{p}页未读出任何行",
@@ -408,6 +411,29 @@ def label_rows(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[
     return gaps
 
 
+def merge_rows(gaps: list[Gap]) -> list[Gap]:
+    """Unread rows of one document and section as one item (a reviewer looks at the section once)."""
+    groups: dict[tuple, list[Gap]] = {}
+    for g in gaps:
+        groups.setdefault((g.document, g.section, g.page), []).append(g)
+    out = []
+    for (doc, section, page), group in groups.items():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        rows = [re.search(r"table row (\d+)", g.en).group(1) for g in group]
+        shown = ", ".join(rows[:6]) + ("…" if len(rows) > 6 else "")
+        boxes = [g.bbox for g in group if g.bbox]
+        box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+               max(b[3] for b in boxes)) if boxes else None
+        also = tuple(dict.fromkeys(a for g in group for a in g.also))
+        out.append(Gap("row_unread", doc, section, page, box,
+                       f"{section}: 表格第{shown}行（共{len(rows)}行）未读入任何字段，可能缺行",
+                       f"{section}: table rows {shown} ({len(rows)} rows) went into no field; rows missing?",
+                       also, sum(g.unread for g in group)))
+    return out
+
+
 def find_gaps(result: Result) -> list[Gap]:
     tables = {t.id: t for t in result.tables}
     used = used_cells(result)
@@ -415,7 +441,7 @@ def find_gaps(result: Result) -> list[Gap]:
     for i, doc in enumerate(result.documents):
         gaps += seq_gaps(doc, i, tables) + sum_gaps(doc, i, tables) + page_gaps(doc, i, used, tables)
         gaps += not_found(doc, i) + label_rows(doc, i, tables)
-    gaps += unread_rows(result, used) + unread_columns(result, used) + unmapped_tables(result, used)
+    gaps += merge_rows(unread_rows(result, used)) + unread_columns(result, used) + unmapped_tables(result, used)
     return gaps
 
 

@@ -88,3 +88,41 @@ def test_a_form_like_table_that_mapped_to_nothing_is_an_issue(jieyang):
 def test_completeness_never_takes_a_result_down(jieyang):
     broken = jieyang.model_copy(update={"documents": (jieyang.documents[0].model_copy(update={"data": {"key_tasks": 3}}),)})
     assert add_completeness(broken).status == jieyang.status
+
+
+def _with_data(result: Result, data: dict) -> Result:
+    return result.model_copy(update={"documents": (result.documents[0].model_copy(update={"data": data}),)})
+
+
+def test_a_column_no_field_took_is_a_gap_and_bounds_its_section(jieyang):
+    from extract.calibration import calibrate
+    from extract.completeness import section_coverage
+
+    doc = jieyang.documents[0]
+    blank = {"value": None, "confidence": 0.95, "raw": None, "source": None}
+    inds = [{**i, "level3": blank} for i in doc.data["indicators"]]  # the 三级指标 column went unrecognised
+    lost = _with_data(jieyang, {**doc.data, "indicators": inds})
+    gaps = [g for g in find_gaps(lost) if g.kind == "column_unread"]
+    assert len(gaps) == 1 and gaps[0].section == "indicators" and gaps[0].unread >= len(inds) - 2
+    share = section_coverage(lost)[(0, "indicators")]
+    assert 0.0 < share < 0.9
+    done = calibrate(add_completeness(lost), {"intercept": 9.0, "weights": {}})
+    confs = [leaf["confidence"] for i in done.documents[0].data["indicators"] for k, leaf in i.items()
+             if leaf.get("source")]
+    assert confs and max(confs) <= share + 1e-4
+
+
+def test_a_field_whose_label_was_never_found_is_an_item(jieyang):
+    doc = jieyang.documents[0]
+    lost = _with_data(jieyang, {**doc.data, "year": {"value": None, "confidence": 0.0, "raw": None, "source": None}})
+    gaps = [g for g in find_gaps(lost) if g.kind == "not_found"]
+    assert [g.section for g in gaps] == ["year"] and "year not found" in gaps[0].en
+
+
+def test_a_header_read_as_a_list_row_is_an_item(jieyang):
+    doc = jieyang.documents[0]
+    first = doc.data["key_tasks"][0]
+    header = {**first, "name": {**first["name"], "value": "项目名称"}}
+    lost = _with_data(jieyang, {**doc.data, "key_tasks": [header] + doc.data["key_tasks"][1:]})
+    gaps = [g for g in find_gaps(lost) if g.kind == "label_row"]
+    assert len(gaps) == 1 and gaps[0].section == "key_tasks" and "read as a row" in gaps[0].en
