@@ -46,13 +46,13 @@ def _nest(name: str, leaves: dict[str, Any]) -> type[BaseModel]:
 
 @lru_cache(maxsize=64)
 def model_for(decl: Any) -> type[BaseModel]:
-    """The typed model of a :class:`~extract.mapping.decl.FormDecl` (cached per declaration)."""
-    from extract.mapping.decl import GridPart
+    """The typed model of a :class:`~extract.mapping.decl.FormDecl` (cached per declaration).
 
+    The declaration is read by its shape (``kind``), so models/ imports nothing from the pipeline."""
     cls_name = "".join(p.title() for p in decl.name.split("_"))
     leaves: dict[str, Any] = {s: _SCALARS[s] for s in decl.scalars}
     for part in decl.parts:
-        if isinstance(part, GridPart):
+        if part.kind == "grid":
             leaves.update({f.key: leaf_type(f.type) for f in part.fields})
             continue
         for side in part.sides or (part.key,):
