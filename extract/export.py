@@ -124,7 +124,7 @@ def flatten_form(data: Any, prefix: str = "") -> Iterable[tuple[str, dict[str, A
 
 def form_to_markdown(data: dict, form: str | None = None, lang: str = "zh") -> str:
     """One row per field: its printed label, its path, value and confidence."""
-    from extract.review_app.labels import field_label
+    from extract.labels import field_label
 
     head = ["字段", "路径", "值", "置信度"] if lang != "en" else ["label", "field", "value", "confidence"]
     lines = ["| " + " | ".join(head) + " |", "|---|---|---|---|"]
@@ -146,7 +146,7 @@ def write_xlsx(result: Result, path: Path) -> Path:
     from openpyxl import Workbook
 
     from extract.review import REVIEW_THRESHOLD
-    from extract.review_app.labels import field_label
+    from extract.labels import field_label
     from extract.xlsx_style import INT_FORMAT, MONEY_FORMAT, finish_sheet, mark, printed_number
 
     wb = Workbook()

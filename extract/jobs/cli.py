@@ -194,7 +194,7 @@ def review_command(
             accounts.add_user(con, name, password, replace=bool(reset_password))
         except accounts.AccountError as exc:
             console.print(f"[red]error[/]: {exc}")
-            raise typer.Exit(2)
+            raise typer.Exit(2) from exc
         finally:
             con.close()
         console.print(f"reviewer {name} {'updated' if reset_password else 'added'}")
@@ -213,7 +213,7 @@ def review_command(
         serve(store, host=host, port=port, four_eyes=four_eyes, log=console.print)
     except (ValueError, OSError) as exc:
         console.print(f"[red]error[/]: {exc}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from exc
 
 
 jobs_app = typer.Typer(add_completion=False, help="Bulk jobs and review")

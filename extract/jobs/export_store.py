@@ -111,7 +111,7 @@ _LAST = ("overall_goals", "confidence", "checks_failed", "reviewed")
 def _columns(rows: list[dict]) -> list[str]:
     """Every column of the rows: where-from first, then the fields in the form's printed order, then the
     row's confidence, checks and review marks."""
-    from extract.review_app.labels import field_order
+    from extract.labels import field_order
 
     cols: dict[str, None] = {}
     for r in rows:

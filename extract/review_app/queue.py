@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from extract.review import CELL_QUEUE_SQL, FIELD_QUEUE_SQL, REVIEW_THRESHOLD, cell_reasons, field_reasons, iter_fields
-from extract.review_app.labels import cell_label, field_label, form_label, name_label, to_printed_unit
+from extract.labels import cell_label, field_label, form_label, name_label, to_printed_unit
 
 
 class ReviewError(Exception):

@@ -72,7 +72,7 @@ class WorkerPool:
         self._proc = ctx.Process(target=_pool_main, args=(location, options, engine, ray_address, self.stop),
                                  name="extract-serve-pool")
 
-    def start(self) -> "WorkerPool":
+    def start(self) -> WorkerPool:
         self._proc.start()
         return self
 
