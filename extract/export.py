@@ -122,7 +122,7 @@ def flatten_form(data: Any, prefix: str = "") -> Iterable[tuple[str, dict[str, A
             yield from flatten_form(v, f"{prefix}[{i}]")
 
 
-def form_to_markdown(data: dict, form: str | None = None, lang: str = "zh") -> str:
+def form_to_markdown(data: dict[str, Any], form: str | None = None, lang: str = "zh") -> str:
     """One row per field: its printed label, its path, value and confidence."""
     from extract.labels import field_label
 

@@ -9,7 +9,7 @@ import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from extract.jobs.runner import JobOptions, ListSource, LocalEngine, Outcome
 from extract.jobs.store import result_failed
@@ -45,7 +45,7 @@ def check_out(out: Path, n_inputs: int) -> None:
                           + (" or one input with a .json name" if n_inputs > 1 else ""))
 
 
-def extract_for_run(path: str, options) -> dict:
+def extract_for_run(path: str, options) -> dict[str, Any]:
     """The worker's extractor for ``run``: quiet library logs, a debug folder of the input's own."""
     from extract.pipeline import extract_file
 
@@ -61,7 +61,7 @@ def failed_result(path: Path, reason: str) -> Result:
                   issues=(Issue(stage="run", message=reason, severity="error"),))
 
 
-def result_reason(result: dict) -> str:
+def result_reason(result: dict[str, Any]) -> str:
     errors = [i["message"] for i in result.get("issues", ()) if i.get("severity") == "error"]
     if result.get("status") == "failed":
         return errors[0] if errors else "failed"

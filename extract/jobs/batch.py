@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Any, Callable, Literal
 
 from extract.jobs.discover import discover, file_sha256
 from extract.jobs.runner import JobOptions, LocalEngine, Outcome
@@ -126,7 +126,7 @@ def run_batch(store_path: str | Path, inputs: list[str], options: JobOptions, *,
               engine: Literal["local", "ray"] = "local", ray_address: str | None = None,
               retry_failed: bool = False, lease_s: float = DEFAULT_LEASE_S,
               on_start: Callable[[BatchProgress], None] | None = None,
-              on_update: Callable[[BatchProgress], None] | None = None) -> dict:
+              on_update: Callable[[BatchProgress], None] | None = None) -> dict[str, Any]:
     """Process every pending document of the store (after adding ``inputs``); return the store summary.
 
     Raises ``FileNotFoundError`` when an input matches nothing and ``StoreError`` when the store cannot be

@@ -13,7 +13,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import Any, TYPE_CHECKING, Optional
 
 import typer
 from rich.console import Console
@@ -45,7 +45,7 @@ def _rates(p: BatchProgress) -> str:
     return f"{p.finished / elapsed:.2f} docs/s {p.pages / elapsed:.2f} pages/s"
 
 
-def print_summary(summary: dict, seconds: float) -> None:
+def print_summary(summary: dict[str, Any], seconds: float) -> None:
     console.print(
         f"[bold]{summary['documents']}[/] documents ({summary['done']} done, {summary['failed']} failed, "
         f"{summary['pending']} pending{', ' + str(summary['skipped']) + ' skipped' if summary.get('skipped') else ''}), "

@@ -5,6 +5,8 @@ skipped with its reason, before anything reads it, and never stops the batch. Na
 """
 from __future__ import annotations
 
+from typing import Any
+
 import glob
 import os
 import stat
@@ -61,7 +63,7 @@ def _kind(path: Path) -> tuple[str, str | None]:
     return "other", "not a regular file"
 
 
-def _take(path: Path, found: set[Path], skipped: list, explicit: bool) -> int:
+def _take(path: Path, found: set[Path], skipped: list[Any], explicit: bool) -> int:
     """Add a file (or a folder's files) to ``found`` or ``skipped``; return how many entries it matched."""
     kind, reason = _kind(path)
     if kind == "file":
@@ -75,7 +77,7 @@ def _take(path: Path, found: set[Path], skipped: list, explicit: bool) -> int:
     return 0
 
 
-def _expand(spec: str, found: set[Path], skipped: list) -> int:
+def _expand(spec: str, found: set[Path], skipped: list[Any]) -> int:
     path = Path(spec)
     kind, _ = _kind(path)
     if kind != "missing":
@@ -90,7 +92,7 @@ def _expand(spec: str, found: set[Path], skipped: list) -> int:
     return n
 
 
-def _folder_files(folder: Path, found: set[Path], skipped: list) -> int:
+def _folder_files(folder: Path, found: set[Path], skipped: list[Any]) -> int:
     def unreadable(err: OSError) -> None:
         skipped.append((Path(os.path.abspath(err.filename or folder)),
                         f"cannot list folder: {(err.strerror or str(err)).lower()}"))

@@ -40,7 +40,7 @@ def _number(v: Any) -> Any:
         return v
 
 
-def write_store_xlsx(rows: dict[str, list[dict]], path: Path, lang: str = "zh") -> Path:
+def write_store_xlsx(rows: dict[str, list[dict[str, Any]]], path: Path, lang: str = "zh") -> Path:
     from openpyxl import Workbook
 
     from extract.jobs.export_store import _cell, _columns, _kinds

@@ -272,7 +272,7 @@ class PgStore:
                 time.sleep(0.05 * (attempt + 1))
         return False
 
-    def save_result(self, doc_id: int, result: dict, seconds: float) -> bool:
+    def save_result(self, doc_id: int, result: dict[str, Any], seconds: float) -> bool:
         return self._write(sql.write_result, doc_id, result, seconds)
 
     def save_failure(self, doc_id: int, reason: str, seconds: float) -> bool:
@@ -304,7 +304,7 @@ class PgStore:
         with self._errors():
             return sql.content_snapshot(self.con)
 
-    def decide(self, item_id: str, action: str, value: Any, reviewer: str, version: Any) -> dict:
+    def decide(self, item_id: str, action: str, value: Any, reviewer: str, version: Any) -> dict[str, Any]:
         """A review decision (``review_app.decisions.decide``) with its optimistic version check."""
         import psycopg
 

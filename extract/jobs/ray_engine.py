@@ -18,6 +18,8 @@ The number of tasks in flight follows the CPUs of the nodes alive now.
 """
 from __future__ import annotations
 
+from typing import Any
+
 import time
 from dataclasses import dataclass
 
@@ -35,7 +37,7 @@ def _address_space() -> int:
         return int(fh.read().split()[0]) * resource.getpagesize()
 
 
-def process_with_limit(path: str, extractor: str, extract_options: dict, memory_mb: int) -> tuple[str, object]:
+def process_with_limit(path: str, extractor: str, extract_options: dict[str, Any], memory_mb: int) -> tuple[str, object]:
     """Run inside a Ray worker: ("ok", result JSON) or ("failed", reason). Never raises for a bad document."""
     import resource
 
@@ -103,9 +105,9 @@ class RayEngine:
     def _run(self, ray, source: WorkSource, on_outcome: OnOutcome) -> None:
         o = self.options
         task = ray.remote(num_cpus=1, max_retries=0, max_calls=o.docs_per_worker)(process_with_limit)
-        flight: dict = {}  # ObjectRef -> (doc, started)
+        flight: dict[str, Any] = {}  # ObjectRef -> (doc, started)
         lost: dict[int, int] = {}  # doc id -> times its node died under it
-        resubmit: list = []
+        resubmit: list[Any] = []
         while True:
             # a task's time limit runs from its submission, so submit no more than the live nodes can run
             limit_in_flight = max(int(ray.cluster_resources().get("CPU", 1)), 1)

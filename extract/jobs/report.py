@@ -2,6 +2,8 @@
 which checks passed and failed, which files failed. One self-contained file (inline SVG plots, no scripts)."""
 from __future__ import annotations
 
+from typing import Any
+
 import html
 import json
 import sqlite3
@@ -57,13 +59,13 @@ def svg_histogram(counts: list[int], threshold: float, label: str) -> str:
     return "".join(out)
 
 
-def _table(head: list[str], rows: list[list]) -> str:
+def _table(head: list[str], rows: list[list[Any]]) -> str:
     cells = "".join(f"<th>{html.escape(str(x))}</th>" for x in head)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in r) + "</tr>" for r in rows)
     return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def report_data(con: sqlite3.Connection) -> dict:
+def report_data(con: sqlite3.Connection) -> dict[str, Any]:
     one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
     status = Counter(dict(con.execute("SELECT status, COUNT(*) FROM documents GROUP BY status").fetchall()))
     checks: dict[str, list[int]] = {}

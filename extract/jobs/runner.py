@@ -41,7 +41,7 @@ class JobOptions(BaseModel):
 class Outcome:
     doc: DocRow
     ok: bool
-    result: dict | None  # the Result as JSON when ok
+    result: dict[str, Any] | None  # the Result as JSON when ok
     reason: str | None  # why it failed when not ok
     seconds: float
     retryable: bool = False  # not the document's fault (its worker was killed from outside): retry it
@@ -91,7 +91,7 @@ def resolve_extractor(spec: str) -> Callable:
     return getattr(importlib.import_module(module), name or "extract_file")
 
 
-def process_document(path: str, extractor: str, extract_options: dict) -> dict:
+def process_document(path: str, extractor: str, extract_options: dict[str, Any]) -> dict[str, Any]:
     """The per-document work, the same on every engine: extract one file, return its Result as JSON."""
     from extract.options import ExtractOptions
 
@@ -120,7 +120,7 @@ def _limit_self(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def worker_main(conn: Connection, extractor: str, extract_options: dict, memory_mb: int) -> None:
+def worker_main(conn: Connection, extractor: str, extract_options: dict[str, Any], memory_mb: int) -> None:
     _limit_self(memory_mb)
     import warnings
 

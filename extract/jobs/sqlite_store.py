@@ -13,7 +13,7 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from extract.jobs import store as sql
 from extract.names import from_bytes, is_text, raw_bytes, shown
@@ -168,7 +168,7 @@ class SqliteStore:
                                " AND lease_owner != ? AND lease_expires >= ?", (owner, now)).fetchone()[0]
 
     # --- outcomes -----------------------------------------------------------------------------------------
-    def save_result(self, doc_id: int, result: dict, seconds: float) -> bool:
+    def save_result(self, doc_id: int, result: dict[str, Any], seconds: float) -> bool:
         with self._tx() as con:
             return sql.write_result(con, doc_id, result, seconds)
 

@@ -183,7 +183,7 @@ def write_failure(con: sqlite3.Connection, doc_id: int, reason: str, seconds: fl
     return True
 
 
-def write_result(con: sqlite3.Connection, doc_id: int, result: dict, seconds: float) -> bool:
+def write_result(con: sqlite3.Connection, doc_id: int, result: dict[str, Any], seconds: float) -> bool:
     """Inside a transaction: write one pending document's whole result. False when it was already written."""
     if not _claim(con, doc_id):
         return False
@@ -200,7 +200,7 @@ def write_result(con: sqlite3.Connection, doc_id: int, result: dict, seconds: fl
     return True
 
 
-def result_failed(result: dict) -> bool:
+def result_failed(result: dict[str, Any]) -> bool:
     """A failed result, or a partial one that read no page at all, counts as a failed document."""
     return result.get("status") == "failed" or (result.get("status") == "partial" and not result.get("pages"))
 
@@ -210,13 +210,13 @@ def save_failure(con: sqlite3.Connection, doc_id: int, reason: str, seconds: flo
         return write_failure(con, doc_id, reason, seconds)
 
 
-def save_result(con: sqlite3.Connection, doc_id: int, result: dict, seconds: float) -> bool:
+def save_result(con: sqlite3.Connection, doc_id: int, result: dict[str, Any], seconds: float) -> bool:
     """Write one document's whole result in one transaction. False when it was already written."""
     with transaction(con):
         return write_result(con, doc_id, result, seconds)
 
 
-def _insert_result(con: sqlite3.Connection, doc_id: int, result: dict) -> None:
+def _insert_result(con: sqlite3.Connection, doc_id: int, result: dict[str, Any]) -> None:
     con.executemany("INSERT INTO pages (doc_id, page, width, height, kind, rotation, skew) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [(doc_id, p["page"], p["width"], p["height"], p.get("kind"), p.get("rotation", 0), p.get("skew", 0.0))
                      for p in result.get("pages", ())])
@@ -244,7 +244,7 @@ def _insert_result(con: sqlite3.Connection, doc_id: int, result: dict) -> None:
                      for i in result.get("issues", ())])
 
 
-def _field_row(doc_id: int, index: int, path: str, f: dict) -> tuple:
+def _field_row(doc_id: int, index: int, path: str, f: dict[str, Any]) -> tuple:
     src = f.get("source") or {}
     value = dumps(f.get("value"))
     return (doc_id, index, path, field_name(path), value, value, f.get("raw"), f.get("confidence"),

@@ -15,6 +15,8 @@ skips a file, and an output is written only from a committed result, so it is ne
 """
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import os
 import signal
@@ -128,7 +130,7 @@ class Watcher:
         return written
 
     # --- loop ---------------------------------------------------------------------------------------------
-    def run(self, once: bool = False) -> dict:
+    def run(self, once: bool = False) -> dict[str, Any]:
         """Watch until ``stop`` is set (or, with ``once``, until the folder is processed)."""
         st = open_store(self.location)
         queue = _WatchQueue(self, st, once)

@@ -61,7 +61,7 @@ class ReviewApp:
         self.store_path, self.four_eyes = Path(store_path), four_eyes
         self.cookie = f"{COOKIE}_{port}"  # cookies are per host, not per port: two apps on one machine differ
         self._local = threading.local()
-        self._queues: dict[tuple, tuple[list[dict], dict]] = {}
+        self._queues: dict[tuple, tuple[list[dict[str, Any]], dict]] = {}
         self._write_lock = threading.Lock()
         self._failures: dict[str, tuple[int, float]] = {}  # name -> (wrong passwords, since when)
         con = connect(self.store_path)
@@ -219,12 +219,12 @@ class ReviewApp:
         response.delete_cookie(self.cookie, path="/")
         return response
 
-    def me(self, request: Request, user, body) -> dict:
+    def me(self, request: Request, user, body) -> dict[str, Any]:
         return {"name": user, "csrf": accounts.session(self.con, request.cookies.get(self.cookie))[1],
                 "four_eyes": self.four_eyes}
 
     # -- reading
-    def queue(self, request: Request, user, body) -> dict:
+    def queue(self, request: Request, user, body) -> dict[str, Any]:
         q = request.query_params
         args = {k: q.get(k) for k in ("doc", "form", "name", "reason", "path", "mode")}
         f = queue.Filters(**args)
@@ -241,7 +241,7 @@ class ReviewApp:
         items = queue.decorate(self.con, [dict(i) for i in hit[0]])
         return {"items": items, "progress": hit[1], "reviewer": user}
 
-    def item(self, request: Request, user, body) -> dict:
+    def item(self, request: Request, user, body) -> dict[str, Any]:
         item_id = request.path_params["item"]
         item = queue.decorate(self.con, [queue.get_item(self.con, item_id)])[0]
         return {**item, "decisions": decisions.decisions_for(self.con, item_id)}
@@ -273,7 +273,7 @@ class ReviewApp:
             raise ReviewError(400, "document and page must be numbers")
         return int(doc), int(page)
 
-    def page(self, request: Request, user, body) -> dict:
+    def page(self, request: Request, user, body) -> dict[str, Any]:
         return queue.page_cells(self.con, *self._doc_page(request))
 
     def page_png(self, request: Request, user, body) -> Response:
@@ -282,38 +282,38 @@ class ReviewApp:
         return lambda: Response(images.page_png(path, page, *frame), media_type="image/png")
 
     # -- writing
-    def decide(self, request: Request, user, body) -> dict:
+    def decide(self, request: Request, user, body) -> dict[str, Any]:
         out = decisions.decide(self.con, _need(body, "item"), _need(body, "action"), body.get("value"), user,
                                body.get("version"), four_eyes=self.four_eyes)
         return {**out, "progress": queue.progress(self.con)}
 
-    def undo(self, request: Request, user, body) -> dict:
+    def undo(self, request: Request, user, body) -> dict[str, Any]:
         out = workflow.undo(self.con, _need(body, "item"), body.get("version"), user)
         return {**out, "progress": queue.progress(self.con)}
 
-    def reopen(self, request: Request, user, body) -> dict:
+    def reopen(self, request: Request, user, body) -> dict[str, Any]:
         out = workflow.undo(self.con, _need(body, "item"), body.get("version"), user, keep_value=True)
         return {**out, "progress": queue.progress(self.con)}
 
-    def flag(self, request: Request, user, body) -> dict:
+    def flag(self, request: Request, user, body) -> dict[str, Any]:
         on = body.get("on", True)
         if not isinstance(on, bool):
             raise ReviewError(400, "on must be true or false")
         return workflow.flag(self.con, _need(body, "item"), user, body.get("note"), on)
 
-    def verify(self, request: Request, user, body) -> dict:
+    def verify(self, request: Request, user, body) -> dict[str, Any]:
         agree = body.get("agree", True)
         if not isinstance(agree, bool):
             raise ReviewError(400, "agree must be true or false")
         out = workflow.verify(self.con, _need(body, "item"), body.get("version"), user, agree)
         return {**out, "progress": queue.progress(self.con)}
 
-    def bulk(self, request: Request, user, body) -> dict:
+    def bulk(self, request: Request, user, body) -> dict[str, Any]:
         out = workflow.bulk_accept(self.con, body.get("items"), user, self.four_eyes)
         return {**out, "progress": queue.progress(self.con)}
 
 
-def _need(body: dict, key: str) -> Any:
+def _need(body: dict[str, Any], key: str) -> Any:
     if key not in body:
         raise ReviewError(400, f"missing {key!r} in the request body")
     return body[key]

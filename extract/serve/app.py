@@ -83,7 +83,7 @@ class Service:
         return con
 
     # --- submit -------------------------------------------------------------------------------------------
-    def register(self, path: Path, sha: str) -> dict:
+    def register(self, path: Path, sha: str) -> dict[str, Any]:
         st = open_store(self.config.store)
         try:
             before = st.con.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
@@ -99,7 +99,7 @@ class Service:
         job["duplicate"] = before is not None
         return job
 
-    def submit_path(self, raw: Any) -> dict:
+    def submit_path(self, raw: Any) -> dict[str, Any]:
         if not isinstance(raw, str) or not raw:
             raise ApiError(400, 'give {"path": "/file/on/the/server.pdf"} or a multipart upload in field "file"')
         path = Path(raw).resolve()
@@ -110,7 +110,7 @@ class Service:
             raise ApiError(400, f"{raw}: no such file on the server")
         return self.register(path, file_sha256(path))
 
-    def store_upload(self, upload) -> dict:
+    def store_upload(self, upload) -> dict[str, Any]:
         name = Path(upload.filename or "upload.pdf").name
         suffix = Path(name).suffix.lower()
         if suffix not in SUFFIXES:
@@ -139,19 +139,19 @@ class Service:
         return self.register(final, sha)
 
     # --- jobs ---------------------------------------------------------------------------------------------
-    def job(self, job_id: int) -> dict:
+    def job(self, job_id: int) -> dict[str, Any]:
         job = results.get_job(self.con(), job_id)
         if job is None:
             raise ApiError(404, f"no job {job_id}")
         return job
 
-    def finished_job(self, job_id: int) -> dict:
+    def finished_job(self, job_id: int) -> dict[str, Any]:
         job = self.job(job_id)
         if job["state"] != "done":
             raise ApiError(409, f"job {job_id} is {job['state']}" + (f": {job['error']}" if job["error"] else ""))
         return job
 
-    def cancel(self, job_id: int) -> dict:
+    def cancel(self, job_id: int) -> dict[str, Any]:
         job = self.job(job_id)
         if job["status"] != "pending":
             raise ApiError(409, f"job {job_id} is already {job['state']}")

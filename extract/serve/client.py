@@ -46,7 +46,7 @@ class Client:
                 message = exc.reason
             raise ApiError(exc.code, message) from None
 
-    def submit(self, path: str | Path) -> dict:
+    def submit(self, path: str | Path) -> dict[str, Any]:
         """Upload a file (multipart, field ``file``)."""
         path = Path(path)
         boundary = uuid.uuid4().hex
@@ -55,18 +55,18 @@ class Client:
         body = head + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
         return self._call("POST", "/jobs", body, f"multipart/form-data; boundary={boundary}")
 
-    def submit_path(self, server_path: str) -> dict:
+    def submit_path(self, server_path: str) -> dict[str, Any]:
         """Submit a file already on the server (under one of its --allow-path folders)."""
         return self._call("POST", "/jobs", json.dumps({"path": server_path}).encode(), "application/json")
 
-    def job(self, job_id: int) -> dict:
+    def job(self, job_id: int) -> dict[str, Any]:
         return self._call("GET", f"/jobs/{job_id}")
 
-    def jobs(self, status: str | None = None, limit: int = 100, offset: int = 0) -> dict:
+    def jobs(self, status: str | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
         q = f"?limit={limit}&offset={offset}" + (f"&status={status}" if status else "")
         return self._call("GET", f"/jobs{q}")
 
-    def wait(self, job_id: int, poll_s: float = 0.5, timeout_s: float = 3600.0) -> dict:
+    def wait(self, job_id: int, poll_s: float = 0.5, timeout_s: float = 3600.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout_s
         while True:
             job = self.job(job_id)
@@ -74,14 +74,14 @@ class Client:
                 return job
             time.sleep(poll_s)
 
-    def result(self, job_id: int) -> dict:
+    def result(self, job_id: int) -> dict[str, Any]:
         return self._call("GET", f"/jobs/{job_id}/result")
 
     def export(self, job_id: int, fmt: str = "json") -> Any:
         return self._call("GET", f"/jobs/{job_id}/export?format={fmt}")
 
-    def review(self, job_id: int) -> dict:
+    def review(self, job_id: int) -> dict[str, Any]:
         return self._call("GET", f"/jobs/{job_id}/review")
 
-    def cancel(self, job_id: int) -> dict:
+    def cancel(self, job_id: int) -> dict[str, Any]:
         return self._call("DELETE", f"/jobs/{job_id}")

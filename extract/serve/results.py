@@ -85,9 +85,9 @@ def result_json(con, job_id: int) -> dict[str, Any]:
             "issues": issues, "timings": json.loads(doc["timings"]) if doc["timings"] else {}}
 
 
-def export_rows(con, job_id: int) -> dict[str, list[dict]]:
+def export_rows(con, job_id: int) -> dict[str, list[dict[str, Any]]]:
     """The export rows (department, task, indicator) of one job, corrections applied."""
-    out: dict[str, list[dict]] = {"department": [], "task": [], "indicator": []}
+    out: dict[str, list[dict[str, Any]]] = {"department": [], "task": [], "indicator": []}
     for form in corrected_forms(con, job_id):
         for kind, rows in form_rows(form).items():
             out[kind].extend(rows)
