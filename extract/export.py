@@ -171,7 +171,7 @@ def write_xlsx(result: Result, path: Path) -> Path:
             value = f.get("value")
             money = "raw_unit" in f and value is not None
             ws.append([field_label(d.form, fpath) + ("（元）" if "raw_unit" in f else ""), fpath,
-                       float(value) if money else value, f.get("raw"), f.get("confidence"), src.get("table"),
+                       float(value) if money and value is not None else value, f.get("raw"), f.get("confidence"), src.get("table"),
                        str(src.get("cells") or ""), src.get("page")])
             row = ws.max_row
             if money:

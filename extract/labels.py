@@ -114,7 +114,10 @@ def to_printed_unit(yuan: str | None, unit: str | None) -> str | None:
         amount = Decimal(yuan) / UNIT_SCALE.get(unit or "元", Decimal(1))
     except (InvalidOperation, ArithmeticError):
         return yuan
-    places = min(6, max(2, -amount.normalize().as_tuple().exponent))
+    exponent = amount.normalize().as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN, Infinity: not an amount, shown as given
+        return yuan
+    places = min(6, max(2, -exponent))
     return f"{amount:,.{places}f}"
 
 

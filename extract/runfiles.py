@@ -15,6 +15,7 @@ from extract.jobs.runner import JobOptions, ListSource, LocalEngine, Outcome
 from extract.jobs.store import result_failed
 from extract.jobs.store_base import DocRow
 from extract.names import safe_stem, shown
+from extract.options import ExtractOptions
 from extract.types import Issue, Result, SourceInfo
 
 NOISY_LOGGERS = ("RapidOCR", "rapidocr", "rapid_layout", "pdfminer", "camelot")
@@ -45,7 +46,7 @@ def check_out(out: Path, n_inputs: int) -> None:
                           + (" or one input with a .json name" if n_inputs > 1 else ""))
 
 
-def extract_for_run(path: str, options) -> dict[str, Any]:
+def extract_for_run(path: str, options: ExtractOptions) -> dict[str, Any]:
     """The worker's extractor for ``run``: quiet library logs, a debug folder of the input's own."""
     from extract.pipeline import extract_file
 

@@ -13,7 +13,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
-from typing import Any, TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional, cast
 
 import typer
 from rich.console import Console
@@ -104,11 +104,13 @@ def batch_command(
 
     def on_update(p: BatchProgress) -> None:
         if bar:
-            bar.update(task, completed=p.finished, rate=_rates(p), failed=p.failed)
+            if task is not None:
+                bar.update(task, completed=p.finished, rate=_rates(p), failed=p.failed)
 
     t0 = time.perf_counter()
     try:
-        summary = run_batch(store if is_pg_url(store) else Path(store), list(inputs or ()), options, engine=engine, ray_address=ray_address,
+        summary = run_batch(store if is_pg_url(store) else Path(store), list(inputs or ()), options,
+                            engine=cast(Literal["local", "ray"], engine), ray_address=ray_address,
                             retry_failed=retry_failed, on_start=on_start, on_update=on_update)
     except KeyboardInterrupt:
         if bar:

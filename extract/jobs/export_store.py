@@ -48,12 +48,12 @@ def corrected_forms(con: sqlite3.Connection, doc_id: int | None = None) -> list[
     return out
 
 
-def _flat(node: dict[str, Any], prefix: str, reviewed: set[str], path_prefix: str) -> tuple[dict[str, Any], list[str], dict]:
+def _flat(node: dict[str, Any], prefix: str, reviewed: set[str], path_prefix: str) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
     """Field leaves of ``node`` as columns (nested names joined by '.'), which of them were reviewed, and per
     column its confidence and kind (``money`` for amounts in yuan, ``int``)."""
     row: dict[str, Any] = {}
     marked: list[str] = []
-    meta: dict[str, dict[str, Any]] = {"conf": {}, "kind": {}}
+    meta: dict[str, Any] = {"conf": {}, "kind": {}}
     for path, leaf in iter_fields(node):
         if any(path.startswith(k + "[") for k in LIST_KEYS) or path.startswith("overall_goals["):
             continue
@@ -116,7 +116,7 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
     cols: dict[str, None] = {}
     for r in rows:
         cols.update(dict.fromkeys(k for k in r if not k.startswith("_")))
-    def key(c: str) -> tuple:
+    def key(c: str) -> tuple[Any, ...]:
         if c in _FIRST:
             return (0, _FIRST.index(c))
         if c in _LAST:

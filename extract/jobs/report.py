@@ -66,7 +66,9 @@ def _table(head: list[str], rows: list[list[Any]]) -> str:
 
 
 def report_data(con: sqlite3.Connection) -> dict[str, Any]:
-    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+    def one(sql: str) -> int:
+        return int(con.execute(sql).fetchone()[0])
+
     status = Counter(dict(con.execute("SELECT status, COUNT(*) FROM documents GROUP BY status").fetchall()))
     checks: dict[str, list[int]] = {}
     failed_checks = []

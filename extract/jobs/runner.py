@@ -19,11 +19,11 @@ import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extract.jobs.store import DocRow
+from extract.jobs.store_base import DocRow
 
 
 class JobOptions(BaseModel):
@@ -83,12 +83,13 @@ class ListSource:
 
 
 def as_source(docs: WorkSource | Iterable[DocRow]) -> WorkSource:
-    return docs if hasattr(docs, "take") else ListSource(docs)
+    return cast(WorkSource, docs) if hasattr(docs, "take") else ListSource(docs)
 
 
-def resolve_extractor(spec: str) -> Callable:
+def resolve_extractor(spec: str) -> Callable[..., Any]:
     module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name or "extract_file")
+    fn: Callable[..., Any] = getattr(importlib.import_module(module), name or "extract_file")
+    return fn
 
 
 def process_document(path: str, extractor: str, extract_options: dict[str, Any]) -> dict[str, Any]:
@@ -139,7 +140,7 @@ def worker_main(conn: Connection, extractor: str, extract_options: dict[str, Any
             return
         t0 = time.perf_counter()
         try:
-            message = ("ok", doc_id, process_document(path, extractor, extract_options))
+            message: tuple[str, Any, Any] = ("ok", doc_id, process_document(path, extractor, extract_options))
         except BaseException as exc:  # noqa: BLE001 - every failure is data
             message = ("failed", doc_id, describe_error(exc, memory_mb))
         try:

@@ -12,7 +12,9 @@ import re
 import sqlite3
 import time
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
+
+from pydantic import BaseModel
 
 from extract.jobs.store import dumps, transaction
 from extract.review import REVIEWED_CONFIDENCE, iter_fields
@@ -59,7 +61,7 @@ def coerce_correction(form: str, data: dict[str, Any], path: str, text: Any) -> 
     try:
         from extract.mapping.forms import form_model
 
-        model = form_model(form)
+        model = cast("type[BaseModel] | None", form_model(form))
         if model is not None:
             trial = model.model_validate(trial).model_dump(mode="json")
     except Exception as exc:  # noqa: BLE001 - pydantic's message names the field and the problem
@@ -68,7 +70,7 @@ def coerce_correction(form: str, data: dict[str, Any], path: str, text: Any) -> 
     return dict(iter_fields(trial))[path]["value"]
 
 
-def current_form_data(con: sqlite3.Connection, doc_id: int, form_index: int) -> tuple[str, dict, list[dict[str, Any]]]:
+def current_form_data(con: sqlite3.Connection, doc_id: int, form_index: int) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
     row = con.execute("SELECT form, data, checks FROM forms WHERE doc_id = ? AND form_index = ?",
                       (doc_id, form_index)).fetchone()
     data = json.loads(row["data"])
@@ -80,7 +82,7 @@ def current_form_data(con: sqlite3.Connection, doc_id: int, form_index: int) -> 
     return row["form"], data, json.loads(row["checks"])
 
 
-def _check_key(c: dict[str, Any]) -> tuple:
+def _check_key(c: dict[str, Any]) -> tuple[Any, ...]:
     return c["rule"], tuple(c.get("fields", ()))
 
 

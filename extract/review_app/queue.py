@@ -103,7 +103,8 @@ def get_item(con: sqlite3.Connection, item_id: str) -> dict[str, Any]:
 
 
 def _field_cells(con: sqlite3.Connection, doc_id: int | None) -> set[tuple[int, str, int, int]]:
-    sql, args = "SELECT doc_id, table_id, cells FROM fields WHERE table_id IS NOT NULL", ()
+    sql = "SELECT doc_id, table_id, cells FROM fields WHERE table_id IS NOT NULL"
+    args: tuple[Any, ...] = ()
     if doc_id is not None:
         sql, args = sql + " AND doc_id = ?", (doc_id,)
     return {(d, t, rc[0], rc[1]) for d, t, cells in con.execute(sql, args) for rc in json.loads(cells)}
@@ -150,7 +151,7 @@ class Filters:
             raise ReviewError(400, f"mode must be one of {', '.join(MODES)}")
 
 
-def _queue_rows(con: sqlite3.Connection, f: Filters | None = None) -> list[tuple]:
+def _queue_rows(con: sqlite3.Connection, f: Filters | None = None) -> list[tuple[Any, ...]]:
     """(kind, row) of every value the filters select, sorted: lowest confidence first."""
     f = f or Filters()
     args: list[Any] = []
@@ -170,7 +171,7 @@ def _queue_rows(con: sqlite3.Connection, f: Filters | None = None) -> list[tuple
         field_args.append(f.name)
     field_sql, cell_sql = {"todo": (FIELD_QUEUE_SQL, CELL_QUEUE_SQL), "done": ("reviewed = 1", "reviewed = 1")}.get(
         f.mode, ("1", "1"))
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     if f.name != "cell":
         rows += [("field", r) for r in con.execute(f"SELECT * FROM fields WHERE {field_sql}{field_extra}", field_args)]
     if f.name in (None, "cell") and not f.form:
@@ -188,7 +189,7 @@ def _queue_rows(con: sqlite3.Connection, f: Filters | None = None) -> list[tuple
     return sorted(rows, key=key)
 
 
-def workflow_marks(con: sqlite3.Connection) -> tuple[dict, dict, dict]:
+def workflow_marks(con: sqlite3.Connection) -> tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]]:
     """(flags, corrections waiting for a second check, live claims), keyed by (kind, row id)."""
     from extract.review_app import workflow
 
@@ -196,7 +197,7 @@ def workflow_marks(con: sqlite3.Connection) -> tuple[dict, dict, dict]:
     return workflow.flags(con), workflow.pending(con), workflow.claims(con)
 
 
-def decorate(con: sqlite3.Connection, items: list[dict[str, Any]], marks: tuple[dict, dict, dict] | None = None) -> list[dict[str, Any]]:
+def decorate(con: sqlite3.Connection, items: list[dict[str, Any]], marks: tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]] | None = None) -> list[dict[str, Any]]:
     flags, waiting, claimed = marks or workflow_marks(con)
     for it in items:
         key = (it["kind"], int(it["id"][1:]))

@@ -79,7 +79,7 @@ def claims(con: sqlite3.Connection) -> dict[tuple[str, int], str]:
         "SELECT target, target_id, reviewer FROM review_claims WHERE until > ?", (time.time(),))}
 
 
-def flags(con: sqlite3.Connection) -> dict[tuple[str, int], dict]:
+def flags(con: sqlite3.Connection) -> dict[tuple[str, int], dict[str, Any]]:
     return {(r[0], r[1]): {"reviewer": r[2], "note": r[3]} for r in con.execute("SELECT * FROM review_flags")}
 
 
@@ -107,7 +107,7 @@ def _event(con: sqlite3.Connection, item: dict[str, Any], action: str, before: A
                  time.time(), note))
 
 
-def _checked(con: sqlite3.Connection, item_id: str, version: Any, reviewer: str) -> tuple[dict, str, int]:
+def _checked(con: sqlite3.Connection, item_id: str, version: Any, reviewer: str) -> tuple[dict[str, Any], str, int]:
     from extract.review_app.decisions import check_version
 
     check_version(version)
