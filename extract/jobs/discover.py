@@ -5,13 +5,12 @@ skipped with its reason, before anything reads it, and never stops the batch. Na
 """
 from __future__ import annotations
 
-from typing import Any
-
 import glob
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from extract.names import NotRegularFile, sha256_file
 

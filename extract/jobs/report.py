@@ -2,14 +2,13 @@
 which checks passed and failed, which files failed. One self-contained file (inline SVG plots, no scripts)."""
 from __future__ import annotations
 
-from typing import Any
-
 import html
 import json
 import sqlite3
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from extract.review import REVIEW_THRESHOLD
 

@@ -15,8 +15,6 @@ skips a file, and an output is written only from a committed result, so it is ne
 """
 from __future__ import annotations
 
-from typing import Any, Literal
-
 import json
 import os
 import signal
@@ -24,6 +22,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 from extract.jobs.batch import BatchProgress, LeaseQueue, make_engine, record_outcome
 from extract.jobs.discover import SUFFIXES, file_sha256
