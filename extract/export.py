@@ -122,9 +122,9 @@ def flatten_form(data: Any, prefix: str = "") -> Iterable[tuple[str, dict[str, A
             yield from flatten_form(v, f"{prefix}[{i}]")
 
 
-def form_to_markdown(data: dict, form: str | None = None, lang: str = "zh") -> str:
+def form_to_markdown(data: dict[str, Any], form: str | None = None, lang: str = "zh") -> str:
     """One row per field: its printed label, its path, value and confidence."""
-    from extract.review_app.labels import field_label
+    from extract.labels import field_label
 
     head = ["字段", "路径", "值", "置信度"] if lang != "en" else ["label", "field", "value", "confidence"]
     lines = ["| " + " | ".join(head) + " |", "|---|---|---|---|"]
@@ -146,7 +146,7 @@ def write_xlsx(result: Result, path: Path) -> Path:
     from openpyxl import Workbook
 
     from extract.review import REVIEW_THRESHOLD
-    from extract.review_app.labels import field_label
+    from extract.labels import field_label
     from extract.xlsx_style import INT_FORMAT, MONEY_FORMAT, finish_sheet, mark, printed_number
 
     wb = Workbook()
@@ -171,7 +171,7 @@ def write_xlsx(result: Result, path: Path) -> Path:
             value = f.get("value")
             money = "raw_unit" in f and value is not None
             ws.append([field_label(d.form, fpath) + ("（元）" if "raw_unit" in f else ""), fpath,
-                       float(value) if money else value, f.get("raw"), f.get("confidence"), src.get("table"),
+                       float(value) if money and value is not None else value, f.get("raw"), f.get("confidence"), src.get("table"),
                        str(src.get("cells") or ""), src.get("page")])
             row = ws.max_row
             if money:

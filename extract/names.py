@@ -31,11 +31,11 @@ def _umask() -> int:
 FILE_MODE = 0o666 & ~_umask()
 
 
-def raw_bytes(path: str | os.PathLike) -> bytes:
+def raw_bytes(path: str | os.PathLike[str]) -> bytes:
     return os.fsencode(path)
 
 
-def is_text(path: str | os.PathLike) -> bool:
+def is_text(path: str | os.PathLike[str]) -> bool:
     """True when the name is valid UTF-8 without control characters (it can be stored and shown as is)."""
     try:
         text = raw_bytes(path).decode("utf-8")
@@ -44,7 +44,7 @@ def is_text(path: str | os.PathLike) -> bool:
     return not any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
 
 
-def shown(path: str | os.PathLike) -> str:
+def shown(path: str | os.PathLike[str]) -> str:
     """A printable one-line form: undecodable bytes as ``\\xNN``, control characters as ``\\n``, ``\\x01``..."""
     text = raw_bytes(path).decode("utf-8", "backslashreplace")
     if not any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
@@ -56,7 +56,7 @@ def from_bytes(raw: bytes) -> str:
     return os.fsdecode(raw)
 
 
-def safe_stem(name: str | os.PathLike, limit: int = NAME_MAX - SUFFIX_RESERVE) -> str:
+def safe_stem(name: str | os.PathLike[str], limit: int = NAME_MAX - SUFFIX_RESERVE) -> str:
     """An output stem from an input name: printable, no separators, at most ``limit`` UTF-8 bytes; a name cut
     short keeps its start and gains a hash of the whole name, so two long names never share an output."""
     stem = shown(name).replace("/", "_").replace("\\x00", "_") or "_"
@@ -84,7 +84,7 @@ def _check_regular(mode: int) -> None:
         raise NotRegularFile(f"not a regular file: {kind}")
 
 
-def open_regular(path: str | os.PathLike) -> BinaryIO:
+def open_regular(path: str | os.PathLike[str]) -> BinaryIO:
     """Open ``path`` for reading when it is a regular file (symlinks followed), else ``NotRegularFile``.
 
     Checked on the name before opening and again on the open descriptor (the name may change in between);
@@ -100,7 +100,7 @@ def open_regular(path: str | os.PathLike) -> BinaryIO:
         raise
 
 
-def sha256_file(path: str | os.PathLike, chunk: int = 1 << 20) -> str:
+def sha256_file(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
     digest = hashlib.sha256()
     with open_regular(path) as fh:
         while block := fh.read(chunk):

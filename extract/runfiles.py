@@ -9,12 +9,13 @@ import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from extract.jobs.runner import JobOptions, ListSource, LocalEngine, Outcome
 from extract.jobs.store import result_failed
 from extract.jobs.store_base import DocRow
 from extract.names import safe_stem, shown
+from extract.options import ExtractOptions
 from extract.types import Issue, Result, SourceInfo
 
 NOISY_LOGGERS = ("RapidOCR", "rapidocr", "rapid_layout", "pdfminer", "camelot")
@@ -45,7 +46,7 @@ def check_out(out: Path, n_inputs: int) -> None:
                           + (" or one input with a .json name" if n_inputs > 1 else ""))
 
 
-def extract_for_run(path: str, options) -> dict:
+def extract_for_run(path: str, options: ExtractOptions) -> dict[str, Any]:
     """The worker's extractor for ``run``: quiet library logs, a debug folder of the input's own."""
     from extract.pipeline import extract_file
 
@@ -61,7 +62,7 @@ def failed_result(path: Path, reason: str) -> Result:
                   issues=(Issue(stage="run", message=reason, severity="error"),))
 
 
-def result_reason(result: dict) -> str:
+def result_reason(result: dict[str, Any]) -> str:
     errors = [i["message"] for i in result.get("issues", ()) if i.get("severity") == "error"]
     if result.get("status") == "failed":
         return errors[0] if errors else "failed"

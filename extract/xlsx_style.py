@@ -56,7 +56,7 @@ def _wrapped_lines(value: Any, width: float) -> int:
     return sum(max(1, math.ceil((display_width(line) - 2) / max(width - 1, 1))) for line in str(value).split("\n"))
 
 
-def finish_sheet(ws, header_rows: int = 1, widths: dict[int, float] | None = None, landscape: bool = True) -> None:
+def finish_sheet(ws: Any, header_rows: int = 1, widths: dict[int, float] | None = None, landscape: bool = True) -> None:
     """Borders on every used cell, widths, wrap, frozen header, autofilter and print setup."""
     measured: dict[int, float] = dict(widths or {})
     for row in ws.iter_rows(min_row=1, max_row=ws.max_row, max_col=ws.max_column):
@@ -91,7 +91,7 @@ def finish_sheet(ws, header_rows: int = 1, widths: dict[int, float] | None = Non
     ws.oddFooter.center.text = "&P / &N"
 
 
-def mark(cell, confidence: float | None, reviewed: bool, threshold: float) -> None:
+def mark(cell: Any, confidence: float | None, reviewed: bool, threshold: float) -> None:
     if reviewed:
         cell.fill = REVIEWED_FILL
     elif confidence is None or confidence < threshold:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Literal
+from typing import Any, Callable, Iterable, Literal, Protocol
 
 from extract.jobs.discover import discover, file_sha256
-from extract.jobs.runner import JobOptions, LocalEngine, Outcome
+from extract.jobs.runner import JobOptions, LocalEngine, OnOutcome, Outcome, WorkSource
 from extract.jobs.sqlite_store import open_store
 from extract.jobs.store import result_failed
 from extract.jobs.store_base import DEFAULT_LEASE_S, DocRow, JobStore, StoreError, make_owner
@@ -87,7 +87,13 @@ def register_inputs(st: JobStore, inputs: list[str], max_file_mb: int = 2048,
     return (st.register_files(fresh) if fresh else 0), found.unmatched, skipped
 
 
-def make_engine(engine: Literal["local", "ray"], options: JobOptions, ray_address: str | None):
+class Engine(Protocol):
+    """What ``make_engine`` returns: the local pool or the Ray engine."""
+
+    def run(self, docs: WorkSource | Iterable[DocRow], on_outcome: OnOutcome) -> None: ...
+
+
+def make_engine(engine: Literal["local", "ray"], options: JobOptions, ray_address: str | None) -> Engine:
     if engine == "ray":
         from extract.jobs.ray_engine import RayEngine
 
@@ -98,16 +104,19 @@ def make_engine(engine: Literal["local", "ray"], options: JobOptions, ray_addres
 def record_outcome(st: JobStore, outcome: Outcome, progress: BatchProgress) -> None:
     """Write one outcome in one transaction and update the running figures."""
     if outcome.ok:
+        result = outcome.result
         try:
-            written = st.save_result(outcome.doc.id, outcome.result, outcome.seconds)
-            failed = result_failed(outcome.result)
+            if result is None:
+                raise ValueError("the extractor returned no result")
+            written = st.save_result(outcome.doc.id, result, outcome.seconds)
+            failed = result_failed(result)
         except StoreError:
             raise
         except Exception as exc:  # noqa: BLE001 - a result the store cannot hold fails that document only
             written = st.save_failure(outcome.doc.id, f"result could not be stored: {type(exc).__name__}: {exc}"[:500],
                                       outcome.seconds)
             failed = True
-        pages = 0 if failed else len(outcome.result.get("pages", ()))
+        pages = 0 if failed or result is None else len(result.get("pages", ()))
     elif outcome.retryable and st.requeue(outcome.doc.id, outcome.reason or "worker killed", outcome.seconds):
         progress.retried += 1
         return
@@ -126,7 +135,7 @@ def run_batch(store_path: str | Path, inputs: list[str], options: JobOptions, *,
               engine: Literal["local", "ray"] = "local", ray_address: str | None = None,
               retry_failed: bool = False, lease_s: float = DEFAULT_LEASE_S,
               on_start: Callable[[BatchProgress], None] | None = None,
-              on_update: Callable[[BatchProgress], None] | None = None) -> dict:
+              on_update: Callable[[BatchProgress], None] | None = None) -> dict[str, Any]:
     """Process every pending document of the store (after adding ``inputs``); return the store summary.
 
     Raises ``FileNotFoundError`` when an input matches nothing and ``StoreError`` when the store cannot be
@@ -151,7 +160,7 @@ def run_batch(store_path: str | Path, inputs: list[str], options: JobOptions, *,
 
         if progress.total:
             make_engine(engine, options, ray_address).run(queue, on_outcome)
-        summary = st.summary()
+        summary: dict[str, Any] = dict(st.summary())
         summary["skipped"] = len(skipped)
         summary["skipped_inputs"] = [(shown(p), reason) for p, reason in skipped]
         return summary

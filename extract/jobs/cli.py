@@ -13,7 +13,7 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Literal, Optional, cast
 
 import typer
 from rich.console import Console
@@ -45,7 +45,7 @@ def _rates(p: BatchProgress) -> str:
     return f"{p.finished / elapsed:.2f} docs/s {p.pages / elapsed:.2f} pages/s"
 
 
-def print_summary(summary: dict, seconds: float) -> None:
+def print_summary(summary: dict[str, Any], seconds: float) -> None:
     console.print(
         f"[bold]{summary['documents']}[/] documents ({summary['done']} done, {summary['failed']} failed, "
         f"{summary['pending']} pending{', ' + str(summary['skipped']) + ' skipped' if summary.get('skipped') else ''}), "
@@ -104,11 +104,13 @@ def batch_command(
 
     def on_update(p: BatchProgress) -> None:
         if bar:
-            bar.update(task, completed=p.finished, rate=_rates(p), failed=p.failed)
+            if task is not None:
+                bar.update(task, completed=p.finished, rate=_rates(p), failed=p.failed)
 
     t0 = time.perf_counter()
     try:
-        summary = run_batch(store if is_pg_url(store) else Path(store), list(inputs or ()), options, engine=engine, ray_address=ray_address,
+        summary = run_batch(store if is_pg_url(store) else Path(store), list(inputs or ()), options,
+                            engine=cast(Literal["local", "ray"], engine), ray_address=ray_address,
                             retry_failed=retry_failed, on_start=on_start, on_update=on_update)
     except KeyboardInterrupt:
         if bar:
@@ -194,7 +196,7 @@ def review_command(
             accounts.add_user(con, name, password, replace=bool(reset_password))
         except accounts.AccountError as exc:
             console.print(f"[red]error[/]: {exc}")
-            raise typer.Exit(2)
+            raise typer.Exit(2) from exc
         finally:
             con.close()
         console.print(f"reviewer {name} {'updated' if reset_password else 'added'}")
@@ -213,7 +215,7 @@ def review_command(
         serve(store, host=host, port=port, four_eyes=four_eyes, log=console.print)
     except (ValueError, OSError) as exc:
         console.print(f"[red]error[/]: {exc}")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from exc
 
 
 jobs_app = typer.Typer(add_completion=False, help="Bulk jobs and review")

@@ -10,6 +10,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from extract.names import NotRegularFile, sha256_file
 
@@ -61,7 +62,7 @@ def _kind(path: Path) -> tuple[str, str | None]:
     return "other", "not a regular file"
 
 
-def _take(path: Path, found: set[Path], skipped: list, explicit: bool) -> int:
+def _take(path: Path, found: set[Path], skipped: list[Any], explicit: bool) -> int:
     """Add a file (or a folder's files) to ``found`` or ``skipped``; return how many entries it matched."""
     kind, reason = _kind(path)
     if kind == "file":
@@ -75,7 +76,7 @@ def _take(path: Path, found: set[Path], skipped: list, explicit: bool) -> int:
     return 0
 
 
-def _expand(spec: str, found: set[Path], skipped: list) -> int:
+def _expand(spec: str, found: set[Path], skipped: list[Any]) -> int:
     path = Path(spec)
     kind, _ = _kind(path)
     if kind != "missing":
@@ -90,7 +91,7 @@ def _expand(spec: str, found: set[Path], skipped: list) -> int:
     return n
 
 
-def _folder_files(folder: Path, found: set[Path], skipped: list) -> int:
+def _folder_files(folder: Path, found: set[Path], skipped: list[Any]) -> int:
     def unreadable(err: OSError) -> None:
         skipped.append((Path(os.path.abspath(err.filename or folder)),
                         f"cannot list folder: {(err.strerror or str(err)).lower()}"))

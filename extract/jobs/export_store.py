@@ -23,7 +23,7 @@ LIST_KEYS = {"key_tasks": "task", "other_tasks": "task", "indicators": "indicato
 FORMATS = (".xlsx", ".csv", ".jsonl", ".parquet", ".html")
 
 
-def corrected_forms(con: sqlite3.Connection, doc_id: int | None = None) -> list[dict]:
+def corrected_forms(con: sqlite3.Connection, doc_id: int | None = None) -> list[dict[str, Any]]:
     """Each form of each done document (or of ``doc_id`` only) with the current (reviewed) values put back."""
     out = []
     one = "" if doc_id is None else f" AND d.id = {int(doc_id)}"
@@ -48,12 +48,12 @@ def corrected_forms(con: sqlite3.Connection, doc_id: int | None = None) -> list[
     return out
 
 
-def _flat(node: dict, prefix: str, reviewed: set[str], path_prefix: str) -> tuple[dict[str, Any], list[str], dict]:
+def _flat(node: dict[str, Any], prefix: str, reviewed: set[str], path_prefix: str) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
     """Field leaves of ``node`` as columns (nested names joined by '.'), which of them were reviewed, and per
     column its confidence and kind (``money`` for amounts in yuan, ``int``)."""
     row: dict[str, Any] = {}
     marked: list[str] = []
-    meta: dict[str, dict] = {"conf": {}, "kind": {}}
+    meta: dict[str, Any] = {"conf": {}, "kind": {}}
     for path, leaf in iter_fields(node):
         if any(path.startswith(k + "[") for k in LIST_KEYS) or path.startswith("overall_goals["):
             continue
@@ -70,7 +70,7 @@ def _flat(node: dict, prefix: str, reviewed: set[str], path_prefix: str) -> tupl
     return row, marked, meta
 
 
-def form_rows(form: dict) -> dict[str, list[dict]]:
+def form_rows(form: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Rows of one form: ``department`` (one), ``task`` (key and other tasks, ``list`` names which) and
     ``indicator``. Each row carries ``_meta`` (confidence and kind per column) for the XLSX styling."""
     base = {"source": form["path"], "sha256": form["sha256"], "form_index": form["form_index"]}
@@ -83,7 +83,7 @@ def form_rows(form: dict) -> dict[str, list[dict]]:
     if goal_marked and len(goal_marked) == len(goals):
         meta["reviewed"].add("overall_goals")
     department = (data.get("department") or {}).get("value")
-    rows: dict[str, list[dict]] = {"department": [{
+    rows: dict[str, list[dict[str, Any]]] = {"department": [{
         **base, "form": form["form"], **dept, "overall_goals": "\n".join(g.get("value") or "" for g in goals),
         "confidence": form["confidence"], "checks_failed": ";".join(form["checks_failed"]),
         "reviewed": ";".join(marked), "_meta": meta}], "task": [], "indicator": []}
@@ -96,8 +96,8 @@ def form_rows(form: dict) -> dict[str, list[dict]]:
     return rows
 
 
-def store_rows(con: sqlite3.Connection) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {"department": [], "task": [], "indicator": []}
+def store_rows(con: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {"department": [], "task": [], "indicator": []}
     for form in corrected_forms(con):
         for kind, rows in form_rows(form).items():
             out[kind].extend(rows)
@@ -108,15 +108,15 @@ _FIRST = ("source", "sha256", "form_index", "form", "department", "list", "index
 _LAST = ("overall_goals", "confidence", "checks_failed", "reviewed")
 
 
-def _columns(rows: list[dict]) -> list[str]:
+def _columns(rows: list[dict[str, Any]]) -> list[str]:
     """Every column of the rows: where-from first, then the fields in the form's printed order, then the
     row's confidence, checks and review marks."""
-    from extract.review_app.labels import field_order
+    from extract.labels import field_order
 
     cols: dict[str, None] = {}
     for r in rows:
         cols.update(dict.fromkeys(k for k in r if not k.startswith("_")))
-    def key(c: str) -> tuple:
+    def key(c: str) -> tuple[Any, ...]:
         if c in _FIRST:
             return (0, _FIRST.index(c))
         if c in _LAST:
@@ -125,7 +125,7 @@ def _columns(rows: list[dict]) -> list[str]:
     return sorted(cols, key=key)
 
 
-def _kinds(rows: list[dict]) -> dict[str, str]:
+def _kinds(rows: list[dict[str, Any]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for r in rows:
         out.update(r.get("_meta", {}).get("kind", {}))
@@ -175,7 +175,7 @@ def export_store(store_path: str | Path, to: str | Path, lang: str = "zh") -> li
     return [_write_parquet(rows[kind], path) for kind, path in paths.items()]
 
 
-def _write_csv(rows: list[dict], path: Path, kind: str, lang: str) -> Path:
+def _write_csv(rows: list[dict[str, Any]], path: Path, kind: str, lang: str) -> Path:
     from extract.jobs.export_xlsx import column_label
 
     cols = _columns(rows)
@@ -187,7 +187,7 @@ def _write_csv(rows: list[dict], path: Path, kind: str, lang: str) -> Path:
     return path
 
 
-def _write_parquet(rows: list[dict], path: Path) -> Path:
+def _write_parquet(rows: list[dict[str, Any]], path: Path) -> Path:
     """Amounts as decimal(20, 2) (yuan, exact), whole numbers as int64, the rest as text."""
     from extract.extras import require
 

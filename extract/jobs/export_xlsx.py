@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from extract.review import REVIEW_THRESHOLD
-from extract.review_app.labels import DPT, field_label, form_label, leaf_label
+from extract.labels import DPT, field_label, form_label, leaf_label
 from extract.xlsx_style import INT_FORMAT, LOW_FILL, MONEY_FORMAT, REVIEWED_FILL, finish_sheet, mark
 
 META = {"source": ("来源文件", "Source file"), "sha256": ("文件 SHA-256", "File SHA-256"),
@@ -40,7 +40,7 @@ def _number(v: Any) -> Any:
         return v
 
 
-def write_store_xlsx(rows: dict[str, list[dict]], path: Path, lang: str = "zh") -> Path:
+def write_store_xlsx(rows: dict[str, list[dict[str, Any]]], path: Path, lang: str = "zh") -> Path:
     from openpyxl import Workbook
 
     from extract.jobs.export_store import _cell, _columns, _kinds

@@ -15,9 +15,10 @@ Lease times are the writers' clocks (``time.time()``), as on SQLite: keep hosts 
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from contextlib import contextmanager
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from extract.jobs import store as sql
@@ -59,18 +60,18 @@ def _stored_name(path: str) -> tuple[str, bytes | None]:
     return (path, None) if is_text(path) else (shown(path), raw_bytes(path))
 
 
-def _name(path: str, raw) -> str:
+def _name(path: str, raw: bytes | memoryview | None) -> str:
     from extract.names import from_bytes
 
     return from_bytes(bytes(raw)) if raw is not None else path
 
 
-class Row(tuple):
+class Row(tuple[Any, ...]):
     """A row readable by index and by column name, like ``sqlite3.Row``."""
 
     names: tuple[str, ...] = ()
 
-    def __getitem__(self, key):  # type: ignore[override]
+    def __getitem__(self, key: Any) -> Any:
         if isinstance(key, str):
             return tuple.__getitem__(self, self.names.index(key))
         return tuple.__getitem__(self, key)
@@ -79,7 +80,7 @@ class Row(tuple):
         return list(self.names)
 
 
-def _row_factory(cursor):
+def _row_factory(cursor: Any) -> Callable[[Sequence[Any]], Row]:
     names = tuple(c.name for c in cursor.description or ())
     cls = type("Row", (Row,), {"names": names})
     return lambda values: cls(values)
@@ -104,10 +105,10 @@ class PgConnection:
 
         self.raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory)
 
-    def execute(self, query: str, params: Sequence[Any] = ()):
+    def execute(self, query: str, params: Sequence[Any] = ()) -> Any:  # a psycopg cursor
         return self.raw.execute(_pg_sql(query), tuple(params))
 
-    def executemany(self, query: str, rows):
+    def executemany(self, query: str, rows: Iterable[Sequence[Any]]) -> None:
         rows = [tuple(r) for r in rows]
         with self.raw.cursor() as cur:
             if rows:
@@ -142,7 +143,7 @@ def _has_schema(con: PgConnection) -> bool:
     names = re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", PG_SCHEMA)
     found = con.execute("SELECT COUNT(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
                         " WHERE n.nspname = current_schema() AND c.relname = ANY(?)", (names,)).fetchone()[0]
-    return found == len(names)
+    return bool(found == len(names))
 
 
 class PgStore:
@@ -198,7 +199,7 @@ class PgStore:
                             " ON CONFLICT (sha256) DO NOTHING", [(*r, now) for r in rows])
             con.executemany("INSERT INTO files (path, path_raw, sha256) VALUES (?, ?, ?)"
                             " ON CONFLICT (path) DO NOTHING", rows)
-            return con.execute("SELECT COUNT(*) FROM documents").fetchone()[0] - before
+            return int(con.execute("SELECT COUNT(*) FROM documents").fetchone()[0] - before)
 
     def known_paths(self) -> set[str]:
         with self._errors():
@@ -206,8 +207,8 @@ class PgStore:
 
     def reset_failed(self) -> int:
         with self._tx() as con:
-            return con.execute("UPDATE documents SET status = 'pending', error = NULL, requeues = 0,"
-                               " lease_owner = NULL WHERE status = 'failed'").rowcount
+            return int(con.execute("UPDATE documents SET status = 'pending', error = NULL, requeues = 0,"
+                                   " lease_owner = NULL WHERE status = 'failed'").rowcount)
 
     def _free_dead(self, con: PgConnection, owner: str, now: float) -> None:
         owners = [r[0] for r in con.execute(
@@ -249,14 +250,14 @@ class PgStore:
         now = time.time()
         with self._tx() as con:
             self._free_dead(con, owner, now)
-            return con.execute("SELECT COUNT(*) FROM documents WHERE status = 'pending' AND lease_owner IS NOT NULL"
-                               " AND lease_owner != ? AND lease_expires >= ?", (owner, now)).fetchone()[0]
+            return int(con.execute("SELECT COUNT(*) FROM documents WHERE status = 'pending' AND lease_owner IS NOT NULL"
+                                   " AND lease_owner != ? AND lease_expires >= ?", (owner, now)).fetchone()[0])
 
     # --- outcomes -----------------------------------------------------------------------------------------
     def _lock(self, con: PgConnection, doc_id: int) -> None:
         con.execute("SELECT id FROM documents WHERE id = ? FOR UPDATE", (doc_id,))
 
-    def _write(self, write, doc_id: int, *args) -> bool:
+    def _write(self, write: Callable[..., bool], doc_id: int, *args: Any) -> bool:
         """One transaction: lock the document row, write it while it is pending. A transaction the server
         aborts for a deadlock or a serialisation conflict left nothing behind and is run again."""
         import psycopg
@@ -272,7 +273,7 @@ class PgStore:
                 time.sleep(0.05 * (attempt + 1))
         return False
 
-    def save_result(self, doc_id: int, result: dict, seconds: float) -> bool:
+    def save_result(self, doc_id: int, result: dict[str, Any], seconds: float) -> bool:
         return self._write(sql.write_result, doc_id, result, seconds)
 
     def save_failure(self, doc_id: int, reason: str, seconds: float) -> bool:
@@ -287,24 +288,30 @@ class PgStore:
                         " WHERE id = ?", (f"{reason}; retried", seconds, doc_id))
             return True
 
+    @property
+    def _as_sqlite(self) -> sqlite3.Connection:
+        """The connection for the store's shared SQL functions, typed for sqlite3: PgConnection carries the
+        sqlite3 calls they use (execute, executemany, transactions by BEGIN/COMMIT)."""
+        return cast(sqlite3.Connection, self.con)
+
     # --- reading ------------------------------------------------------------------------------------------
     def status_counts(self) -> dict[str, int]:
         with self._errors():
-            return sql.status_counts(self.con)
+            return sql.status_counts(self._as_sqlite)
 
     def summary(self) -> dict[str, int]:
         with self._errors():
-            return sql.summary(self.con)
+            return sql.summary(self._as_sqlite)
 
     def failures(self) -> list[tuple[str, str]]:
         with self._errors():
-            return sql.failures(self.con)
+            return sql.failures(self._as_sqlite)
 
-    def content_snapshot(self) -> dict[str, list[tuple]]:
+    def content_snapshot(self) -> dict[str, list[tuple[Any, ...]]]:
         with self._errors():
-            return sql.content_snapshot(self.con)
+            return sql.content_snapshot(self._as_sqlite)
 
-    def decide(self, item_id: str, action: str, value: Any, reviewer: str, version: Any) -> dict:
+    def decide(self, item_id: str, action: str, value: Any, reviewer: str, version: Any) -> dict[str, Any]:
         """A review decision (``review_app.decisions.decide``) with its optimistic version check."""
         import psycopg
 
@@ -313,7 +320,7 @@ class PgStore:
         for attempt in range(5):
             try:
                 with self._errors():
-                    return decide(self.con, item_id, action, value, reviewer, version)
+                    return decide(self._as_sqlite, item_id, action, value, reviewer, version)
             except psycopg.errors.SerializationFailure:  # a concurrent decision committed first: read again
                 time.sleep(0.01 * (attempt + 1))
         raise StoreError(f"{item_id}: could not write the decision, too many concurrent changes; try again")

@@ -18,12 +18,14 @@ The number of tasks in flight follows the CPUs of the nodes alive now.
 """
 from __future__ import annotations
 
+from typing import Any, Iterable
+
 import time
 from dataclasses import dataclass
 
 from extract.jobs.runner import (TICK_S, JobOptions, OnOutcome, Outcome, WorkSource, as_source, describe_error,
                                  process_document)
-from extract.jobs.store import DocRow
+from extract.jobs.store_base import DocRow
 
 NODE_RETRIES = 3  # resubmissions of a document whose node died under it; a 4th loss fails it with the reason
 
@@ -35,7 +37,7 @@ def _address_space() -> int:
         return int(fh.read().split()[0]) * resource.getpagesize()
 
 
-def process_with_limit(path: str, extractor: str, extract_options: dict, memory_mb: int) -> tuple[str, object]:
+def process_with_limit(path: str, extractor: str, extract_options: dict[str, Any], memory_mb: int) -> tuple[str, object]:
     """Run inside a Ray worker: ("ok", result JSON) or ("failed", reason). Never raises for a bad document."""
     import resource
 
@@ -90,7 +92,7 @@ class RayEngine:
             ray.init(num_cpus=self.options.workers, include_dashboard=False, log_to_driver=False)
         return True
 
-    def run(self, docs, on_outcome: OnOutcome) -> None:
+    def run(self, docs: WorkSource | Iterable[DocRow], on_outcome: OnOutcome) -> None:
         import ray
 
         started_here = self._init()
@@ -100,12 +102,12 @@ class RayEngine:
             if started_here:
                 ray.shutdown()
 
-    def _run(self, ray, source: WorkSource, on_outcome: OnOutcome) -> None:
+    def _run(self, ray: Any, source: WorkSource, on_outcome: OnOutcome) -> None:
         o = self.options
         task = ray.remote(num_cpus=1, max_retries=0, max_calls=o.docs_per_worker)(process_with_limit)
-        flight: dict = {}  # ObjectRef -> (doc, started)
+        flight: dict[str, Any] = {}  # ObjectRef -> (doc, started)
         lost: dict[int, int] = {}  # doc id -> times its node died under it
-        resubmit: list = []
+        resubmit: list[Any] = []
         while True:
             # a task's time limit runs from its submission, so submit no more than the live nodes can run
             limit_in_flight = max(int(ray.cluster_resources().get("CPU", 1)), 1)
@@ -140,7 +142,7 @@ class RayEngine:
                                        time.perf_counter() - started))
 
     @staticmethod
-    def _outcome(ray, ref, doc: DocRow, seconds: float) -> Outcome | None:
+    def _outcome(ray: Any, ref: Any, doc: DocRow, seconds: float) -> Outcome | None:
         """The document's outcome, or None when the task was lost with its node (not the document's fault)."""
         import ray.exceptions as rex
 

@@ -8,6 +8,7 @@ import sqlite3
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from extract.review import REVIEW_THRESHOLD
 
@@ -57,14 +58,16 @@ def svg_histogram(counts: list[int], threshold: float, label: str) -> str:
     return "".join(out)
 
 
-def _table(head: list[str], rows: list[list]) -> str:
+def _table(head: list[str], rows: list[list[Any]]) -> str:
     cells = "".join(f"<th>{html.escape(str(x))}</th>" for x in head)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(str(x))}</td>" for x in r) + "</tr>" for r in rows)
     return f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def report_data(con: sqlite3.Connection) -> dict:
-    one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+def report_data(con: sqlite3.Connection) -> dict[str, Any]:
+    def one(sql: str) -> int:
+        return int(con.execute(sql).fetchone()[0])
+
     status = Counter(dict(con.execute("SELECT status, COUNT(*) FROM documents GROUP BY status").fetchall()))
     checks: dict[str, list[int]] = {}
     failed_checks = []

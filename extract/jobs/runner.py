@@ -19,11 +19,11 @@ import traceback
 from collections import deque
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extract.jobs.store import DocRow
+from extract.jobs.store_base import DocRow
 
 
 class JobOptions(BaseModel):
@@ -41,7 +41,7 @@ class JobOptions(BaseModel):
 class Outcome:
     doc: DocRow
     ok: bool
-    result: dict | None  # the Result as JSON when ok
+    result: dict[str, Any] | None  # the Result as JSON when ok
     reason: str | None  # why it failed when not ok
     seconds: float
     retryable: bool = False  # not the document's fault (its worker was killed from outside): retry it
@@ -83,15 +83,16 @@ class ListSource:
 
 
 def as_source(docs: WorkSource | Iterable[DocRow]) -> WorkSource:
-    return docs if hasattr(docs, "take") else ListSource(docs)
+    return cast(WorkSource, docs) if hasattr(docs, "take") else ListSource(docs)
 
 
-def resolve_extractor(spec: str) -> Callable:
+def resolve_extractor(spec: str) -> Callable[..., Any]:
     module, _, name = spec.partition(":")
-    return getattr(importlib.import_module(module), name or "extract_file")
+    fn: Callable[..., Any] = getattr(importlib.import_module(module), name or "extract_file")
+    return fn
 
 
-def process_document(path: str, extractor: str, extract_options: dict) -> dict:
+def process_document(path: str, extractor: str, extract_options: dict[str, Any]) -> dict[str, Any]:
     """The per-document work, the same on every engine: extract one file, return its Result as JSON."""
     from extract.options import ExtractOptions
 
@@ -120,7 +121,7 @@ def _limit_self(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def worker_main(conn: Connection, extractor: str, extract_options: dict, memory_mb: int) -> None:
+def worker_main(conn: Connection, extractor: str, extract_options: dict[str, Any], memory_mb: int) -> None:
     _limit_self(memory_mb)
     import warnings
 
@@ -139,7 +140,7 @@ def worker_main(conn: Connection, extractor: str, extract_options: dict, memory_
             return
         t0 = time.perf_counter()
         try:
-            message = ("ok", doc_id, process_document(path, extractor, extract_options))
+            message: tuple[str, Any, Any] = ("ok", doc_id, process_document(path, extractor, extract_options))
         except BaseException as exc:  # noqa: BLE001 - every failure is data
             message = ("failed", doc_id, describe_error(exc, memory_mb))
         try:

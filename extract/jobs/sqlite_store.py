@@ -13,12 +13,12 @@ import sqlite3
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from extract.jobs import store as sql
 from extract.names import from_bytes, is_text, raw_bytes, shown
-from extract.jobs.store_base import (DEFAULT_LEASE_S, MAX_SYSTEM_KILLS, DocRow, StoreCorruptError, StoreError,
-                                     StoreFullError, StoreGoneError, owner_alive)
+from extract.jobs.store_base import (DEFAULT_LEASE_S, MAX_SYSTEM_KILLS, DocRow, JobStore, StoreCorruptError,
+                                     StoreError,                                     StoreFullError, StoreGoneError, owner_alive)
 
 CORRUPT_MARKERS = ("malformed", "not a database", "file is encrypted", "database corrupt")
 FULL_MARKERS = ("database or disk is full", "disk is full", "no space left")
@@ -111,7 +111,7 @@ class SqliteStore:
             con.executemany("INSERT OR IGNORE INTO documents (path, path_raw, sha256, added_at) VALUES (?, ?, ?, ?)",
                             [(*r, now) for r in rows])
             con.executemany("INSERT OR IGNORE INTO files (path, path_raw, sha256) VALUES (?, ?, ?)", rows)
-            return con.execute("SELECT COUNT(*) FROM documents").fetchone()[0] - before
+            return int(con.execute("SELECT COUNT(*) FROM documents").fetchone()[0] - before)
 
     def known_paths(self) -> set[str]:
         with self._errors():
@@ -164,11 +164,11 @@ class SqliteStore:
         now = time.time()
         with self._tx() as con:
             self._free_dead(con, owner, now)
-            return con.execute("SELECT COUNT(*) FROM documents WHERE status = 'pending' AND lease_owner IS NOT NULL"
-                               " AND lease_owner != ? AND lease_expires >= ?", (owner, now)).fetchone()[0]
+            return int(con.execute("SELECT COUNT(*) FROM documents WHERE status = 'pending' AND lease_owner IS NOT NULL"
+                                   " AND lease_owner != ? AND lease_expires >= ?", (owner, now)).fetchone()[0])
 
     # --- outcomes -----------------------------------------------------------------------------------------
-    def save_result(self, doc_id: int, result: dict, seconds: float) -> bool:
+    def save_result(self, doc_id: int, result: dict[str, Any], seconds: float) -> bool:
         with self._tx() as con:
             return sql.write_result(con, doc_id, result, seconds)
 
@@ -206,7 +206,7 @@ class SqliteStore:
             pass
 
 
-def open_store(location: str | Path):
+def open_store(location: str | Path) -> JobStore:
     """The store at ``location``: a file path (SQLite) or a ``postgresql://`` URL (``pg_store.PgStore``)."""
     if isinstance(location, str) and location.startswith(("postgresql://", "postgres://")):
         from extract.jobs.pg_store import PgStore

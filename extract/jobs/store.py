@@ -149,7 +149,7 @@ def register_files(con: sqlite3.Connection, files: list[tuple[str, str]]) -> int
         con.executemany("INSERT OR IGNORE INTO documents (sha256, path, added_at) VALUES (?, ?, ?)",
                         [(sha, path, now) for path, sha in files])
         con.executemany("INSERT OR IGNORE INTO files (path, sha256) VALUES (?, ?)", files)
-        return con.execute("SELECT COUNT(*) FROM documents").fetchone()[0] - before
+        return int(con.execute("SELECT COUNT(*) FROM documents").fetchone()[0] - before)
 
 
 def pending_documents(con: sqlite3.Connection) -> list[DocRow]:
@@ -183,7 +183,7 @@ def write_failure(con: sqlite3.Connection, doc_id: int, reason: str, seconds: fl
     return True
 
 
-def write_result(con: sqlite3.Connection, doc_id: int, result: dict, seconds: float) -> bool:
+def write_result(con: sqlite3.Connection, doc_id: int, result: dict[str, Any], seconds: float) -> bool:
     """Inside a transaction: write one pending document's whole result. False when it was already written."""
     if not _claim(con, doc_id):
         return False
@@ -200,7 +200,7 @@ def write_result(con: sqlite3.Connection, doc_id: int, result: dict, seconds: fl
     return True
 
 
-def result_failed(result: dict) -> bool:
+def result_failed(result: dict[str, Any]) -> bool:
     """A failed result, or a partial one that read no page at all, counts as a failed document."""
     return result.get("status") == "failed" or (result.get("status") == "partial" and not result.get("pages"))
 
@@ -210,13 +210,13 @@ def save_failure(con: sqlite3.Connection, doc_id: int, reason: str, seconds: flo
         return write_failure(con, doc_id, reason, seconds)
 
 
-def save_result(con: sqlite3.Connection, doc_id: int, result: dict, seconds: float) -> bool:
+def save_result(con: sqlite3.Connection, doc_id: int, result: dict[str, Any], seconds: float) -> bool:
     """Write one document's whole result in one transaction. False when it was already written."""
     with transaction(con):
         return write_result(con, doc_id, result, seconds)
 
 
-def _insert_result(con: sqlite3.Connection, doc_id: int, result: dict) -> None:
+def _insert_result(con: sqlite3.Connection, doc_id: int, result: dict[str, Any]) -> None:
     con.executemany("INSERT INTO pages (doc_id, page, width, height, kind, rotation, skew) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [(doc_id, p["page"], p["width"], p["height"], p.get("kind"), p.get("rotation", 0), p.get("skew", 0.0))
                      for p in result.get("pages", ())])
@@ -244,7 +244,7 @@ def _insert_result(con: sqlite3.Connection, doc_id: int, result: dict) -> None:
                      for i in result.get("issues", ())])
 
 
-def _field_row(doc_id: int, index: int, path: str, f: dict) -> tuple:
+def _field_row(doc_id: int, index: int, path: str, f: dict[str, Any]) -> tuple[Any, ...]:
     src = f.get("source") or {}
     value = dumps(f.get("value"))
     return (doc_id, index, path, field_name(path), value, value, f.get("raw"), f.get("confidence"),
@@ -259,7 +259,9 @@ def status_counts(con: sqlite3.Connection) -> dict[str, int]:
 
 def summary(con: sqlite3.Connection) -> dict[str, int]:
     """The figures printed at the end of a batch."""
-    one = lambda sql: con.execute(sql).fetchone()[0] or 0  # noqa: E731
+    def one(sql: str) -> int:
+        return int(con.execute(sql).fetchone()[0] or 0)
+
     return {
         "documents": one("SELECT COUNT(*) FROM documents"),
         "done": one("SELECT COUNT(*) FROM documents WHERE status = 'done'"),
@@ -279,7 +281,7 @@ def failures(con: sqlite3.Connection) -> list[tuple[str, str]]:
     return [(r[0], r[1]) for r in con.execute("SELECT path, error FROM documents WHERE status = 'failed' ORDER BY id")]
 
 
-def content_snapshot(con: sqlite3.Connection) -> dict[str, list[tuple]]:
+def content_snapshot(con: sqlite3.Connection) -> dict[str, list[tuple[Any, ...]]]:
     """Everything the runs wrote, keyed by content (sha256) and without timings or row ids: two stores
     with equal snapshots hold the same results (used to check that a resumed job equals an uninterrupted one)."""
     key = "(SELECT sha256 FROM documents d WHERE d.id = x.doc_id)"

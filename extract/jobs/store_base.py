@@ -24,7 +24,7 @@ import os
 import socket
 import time
 import uuid
-from typing import NamedTuple, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 DEFAULT_LEASE_S = 60.0
 """How long a claim holds a document without renewal. The runner renews every third of it, so only a
@@ -83,7 +83,7 @@ class JobStore(Protocol):
     def leased_elsewhere(self, owner: str) -> int:
         """Pending documents that live owners other than ``owner`` hold: work that is not ours to take yet."""
 
-    def save_result(self, doc_id: int, result: dict, seconds: float) -> bool:
+    def save_result(self, doc_id: int, result: dict[str, Any], seconds: float) -> bool:
         """Write a pending document's whole result in one transaction; False when it was already written."""
 
     def save_failure(self, doc_id: int, reason: str, seconds: float) -> bool:

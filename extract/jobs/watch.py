@@ -22,12 +22,13 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Literal
 
 from extract.jobs.batch import BatchProgress, LeaseQueue, make_engine, record_outcome
 from extract.jobs.discover import SUFFIXES, file_sha256
 from extract.jobs.runner import JobOptions, Outcome
 from extract.jobs.sqlite_store import open_store
-from extract.jobs.store_base import DocRow
+from extract.jobs.store_base import DocRow, JobStore
 
 TEMP_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
 
@@ -46,7 +47,7 @@ class Watcher:
     options: JobOptions = field(default_factory=JobOptions)
     settle_s: float = 2.0
     poll_s: float = 0.5
-    engine: str = "local"
+    engine: Literal["local", "ray"] = "local"
     ray_address: str | None = None
     stop: threading.Event = field(default_factory=threading.Event)
     _sizes: dict[Path, tuple[int, int, float]] = field(default_factory=dict)  # path -> (size, mtime_ns, since)
@@ -82,7 +83,7 @@ class Watcher:
             del self._sizes[gone]
         return ready
 
-    def register(self, st) -> int:
+    def register(self, st: JobStore) -> int:
         known = st.known_paths()
         ready = self.complete_files(known)
         fresh = []
@@ -99,7 +100,7 @@ class Watcher:
         rel = Path(path).resolve().relative_to(self.folder)
         return self.out / rel.parent / (rel.name + ".json")
 
-    def write_outputs(self, st) -> int:
+    def write_outputs(self, st: Any) -> int:  # a SqliteStore or PgStore: both keep their connection as .con
         """An output for every registered file whose document is finished and that has none yet."""
         from extract.serve.results import result_json
 
@@ -128,7 +129,7 @@ class Watcher:
         return written
 
     # --- loop ---------------------------------------------------------------------------------------------
-    def run(self, once: bool = False) -> dict:
+    def run(self, once: bool = False) -> dict[str, Any]:
         """Watch until ``stop`` is set (or, with ``once``, until the folder is processed)."""
         st = open_store(self.location)
         queue = _WatchQueue(self, st, once)
@@ -156,7 +157,7 @@ class Watcher:
 class _WatchQueue(LeaseQueue):
     """Leases pending documents; while idle, looks for new complete files (and writes missing outputs)."""
 
-    def __init__(self, watcher: Watcher, st, once: bool):
+    def __init__(self, watcher: Watcher, st: JobStore, once: bool) -> None:
         super().__init__(st)
         self.watcher, self.once = watcher, once
         self._looked = 0.0
@@ -179,7 +180,7 @@ class _WatchQueue(LeaseQueue):
 
 def install_signal_handlers(watcher: Watcher) -> None:
     """SIGTERM / SIGINT stop taking new files; what is running finishes and is written."""
-    def handler(signum, frame):
+    def handler(signum: int, frame: Any) -> None:
         watcher.stop.set()
 
     signal.signal(signal.SIGTERM, handler)

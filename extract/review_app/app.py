@@ -25,7 +25,7 @@ import threading
 import time
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -61,7 +61,7 @@ class ReviewApp:
         self.store_path, self.four_eyes = Path(store_path), four_eyes
         self.cookie = f"{COOKIE}_{port}"  # cookies are per host, not per port: two apps on one machine differ
         self._local = threading.local()
-        self._queues: dict[tuple, tuple[list[dict], dict]] = {}
+        self._queues: dict[tuple[Any, ...], tuple[list[dict[str, Any]], dict[Any, Any]]] = {}
         self._write_lock = threading.Lock()
         self._failures: dict[str, tuple[int, float]] = {}  # name -> (wrong passwords, since when)
         con = connect(self.store_path)
@@ -84,17 +84,18 @@ class ReviewApp:
             pass
 
     @property
-    def con(self):
+    def con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None:
             con = self._local.con = connect(self.store_path)
         return con
 
     # -- plumbing
-    def route(self, fn: Callable[..., Any], auth: bool = True, inline: bool = False) -> Callable:
+    def route(self, fn: Callable[..., Any], auth: bool = True, inline: bool = False) -> Callable[[Request], Awaitable[Response]]:
         """An endpoint around ``fn(request, reviewer, body)``. ``inline``: run it on the event loop (a read of
         a few SQLite rows: WAL readers never wait, and a thread hop under load costs more than the read);
-        otherwise in the thread pool (writes may wait for the write lock; renders and logins take long)."""
+        otherwise in the thread pool (writes may wait for the write lock; renders and logins take long).
+        A POST gets a JSON object as ``body`` and, behind the login, the reviewer's name; a GET gets ``None``."""
         def answer(call: Callable[[], Any]) -> Any:
             try:
                 out = call()
@@ -117,7 +118,7 @@ class ReviewApp:
             body = parse_json(request.scope["review.body"]) if request.method == "POST" else None
             if request.method == "POST" and not isinstance(body, dict):
                 raise ReviewError(400, "the body must be a JSON object")
-            if request.method == "POST" and auth:
+            if request.method == "POST" and auth and user is not None:
                 return self._write(functools.partial(fn, request, user[0], body), quick=inline)
             return fn(request, user[0] if user else None, body)
 
@@ -126,7 +127,8 @@ class ReviewApp:
             out = answer(call) if inline else await run_in_threadpool(answer, call)
             if callable(out) and not isinstance(out, Response):
                 out = await run_in_threadpool(answer, out)
-            return out
+            response: Response = out
+            return response
         return endpoint
 
     def _write(self, call: Callable[[], Any], quick: bool) -> Any:
@@ -154,7 +156,7 @@ class ReviewApp:
     def starlette(self) -> Starlette:
         r = self.route
 
-        def read(fn: Callable[..., Any]) -> Callable:
+        def read(fn: Callable[..., Any]) -> Callable[[Request], Awaitable[Response]]:
             return self.route(fn, inline=True)
         routes = [Route(path, self._static(name, ctype), methods=["GET"]) for path, (name, ctype) in STATIC.items()]
         routes += [
@@ -179,16 +181,16 @@ class ReviewApp:
             Route("/api/bulk", r(self.bulk), methods=["POST"]),
         ]
 
-        async def not_found(request: Request, exc) -> Response:
+        async def not_found(request: Request, exc: Exception) -> Response:
             return JSONResponse({"error": f"no such path {request.url.path[:200]}"}, 404)
 
-        async def bad_method(request: Request, exc) -> Response:
+        async def bad_method(request: Request, exc: Exception) -> Response:
             return JSONResponse({"error": "method not allowed here"}, 405)
 
         return Starlette(routes=routes, exception_handlers={404: not_found, 405: bad_method})
 
     @staticmethod
-    def _static(name: str, ctype: str) -> Callable:
+    def _static(name: str, ctype: str) -> Callable[[Request], Awaitable[Response]]:
         data = resources.files("extract.review_app").joinpath("static", name).read_bytes()
 
         async def endpoint(request: Request) -> Response:
@@ -196,8 +198,9 @@ class ReviewApp:
         return endpoint
 
     # -- accounts
-    def login(self, request: Request, user, body) -> Response:
-        name, password = body.get("name"), body.get("password")
+    def login(self, request: Request, user: str | None, body: dict[str, Any]) -> Response:
+        name: Any = body.get("name")  # checked below: JSON may hold anything
+        password: Any = body.get("password")
         key = name if isinstance(name, str) and len(name) <= 64 else ""
         now = time.monotonic()
         count, since = self._failures.get(key, (0, now))
@@ -213,18 +216,18 @@ class ReviewApp:
                             path="/")
         return response
 
-    def logout(self, request: Request, user, body) -> Response:
+    def logout(self, request: Request, user: str, body: dict[str, Any]) -> Response:
         accounts.logout(self.con, request.cookies.get(self.cookie))
         response = JSONResponse({"name": None})
         response.delete_cookie(self.cookie, path="/")
         return response
 
-    def me(self, request: Request, user, body) -> dict:
-        return {"name": user, "csrf": accounts.session(self.con, request.cookies.get(self.cookie))[1],
+    def me(self, request: Request, user: str | None, body: dict[str, Any] | None) -> dict[str, Any]:
+        return {"name": user, "csrf": (accounts.session(self.con, request.cookies.get(self.cookie)) or ("", ""))[1],
                 "four_eyes": self.four_eyes}
 
     # -- reading
-    def queue(self, request: Request, user, body) -> dict:
+    def queue(self, request: Request, user: str | None, body: dict[str, Any] | None) -> dict[str, Any]:
         q = request.query_params
         args = {k: q.get(k) for k in ("doc", "form", "name", "reason", "path", "mode")}
         f = queue.Filters(**args)
@@ -241,12 +244,12 @@ class ReviewApp:
         items = queue.decorate(self.con, [dict(i) for i in hit[0]])
         return {"items": items, "progress": hit[1], "reviewer": user}
 
-    def item(self, request: Request, user, body) -> dict:
+    def item(self, request: Request, user: str | None, body: dict[str, Any] | None) -> dict[str, Any]:
         item_id = request.path_params["item"]
         item = queue.decorate(self.con, [queue.get_item(self.con, item_id)])[0]
         return {**item, "decisions": decisions.decisions_for(self.con, item_id)}
 
-    def _page_frame(self, doc: int, page: int, con=None) -> tuple[str, tuple[float, float], tuple[int, float, bool]]:
+    def _page_frame(self, doc: int, page: int, con: sqlite3.Connection | None = None) -> tuple[str, tuple[float, float], tuple[int, float, bool]]:
         row = (con or self.con).execute("SELECT p.width, p.height, p.rotation, p.skew, p.kind, d.path FROM pages p JOIN "
                                "documents d ON d.id = p.doc_id WHERE p.doc_id = ? AND p.page = ?",
                                (doc, page)).fetchone()
@@ -255,7 +258,7 @@ class ReviewApp:
         return row["path"], (row["width"], row["height"]), (row["rotation"] or 0, row["skew"] or 0.0,
                                                             row["kind"] == "scanned")
 
-    def crop(self, request: Request, user, body) -> Response:
+    def crop(self, request: Request, user: str | None, body: dict[str, Any] | None) -> Response | Callable[[], Response]:
         item = queue.get_item(self.con, request.path_params["item"])
         if item["page"] is None:
             raise ReviewError(404, f"{item['id']} has no page to show")
@@ -273,47 +276,47 @@ class ReviewApp:
             raise ReviewError(400, "document and page must be numbers")
         return int(doc), int(page)
 
-    def page(self, request: Request, user, body) -> dict:
+    def page(self, request: Request, user: str | None, body: dict[str, Any] | None) -> dict[str, Any]:
         return queue.page_cells(self.con, *self._doc_page(request))
 
-    def page_png(self, request: Request, user, body) -> Response:
+    def page_png(self, request: Request, user: str | None, body: dict[str, Any] | None) -> Response | Callable[[], Response]:
         doc, page = self._doc_page(request)
         path, _, frame = self._page_frame(doc, page)
         return lambda: Response(images.page_png(path, page, *frame), media_type="image/png")
 
     # -- writing
-    def decide(self, request: Request, user, body) -> dict:
+    def decide(self, request: Request, user: str, body: dict[str, Any]) -> dict[str, Any]:
         out = decisions.decide(self.con, _need(body, "item"), _need(body, "action"), body.get("value"), user,
                                body.get("version"), four_eyes=self.four_eyes)
         return {**out, "progress": queue.progress(self.con)}
 
-    def undo(self, request: Request, user, body) -> dict:
+    def undo(self, request: Request, user: str, body: dict[str, Any]) -> dict[str, Any]:
         out = workflow.undo(self.con, _need(body, "item"), body.get("version"), user)
         return {**out, "progress": queue.progress(self.con)}
 
-    def reopen(self, request: Request, user, body) -> dict:
+    def reopen(self, request: Request, user: str, body: dict[str, Any]) -> dict[str, Any]:
         out = workflow.undo(self.con, _need(body, "item"), body.get("version"), user, keep_value=True)
         return {**out, "progress": queue.progress(self.con)}
 
-    def flag(self, request: Request, user, body) -> dict:
+    def flag(self, request: Request, user: str, body: dict[str, Any]) -> dict[str, Any]:
         on = body.get("on", True)
         if not isinstance(on, bool):
             raise ReviewError(400, "on must be true or false")
         return workflow.flag(self.con, _need(body, "item"), user, body.get("note"), on)
 
-    def verify(self, request: Request, user, body) -> dict:
+    def verify(self, request: Request, user: str, body: dict[str, Any]) -> dict[str, Any]:
         agree = body.get("agree", True)
         if not isinstance(agree, bool):
             raise ReviewError(400, "agree must be true or false")
         out = workflow.verify(self.con, _need(body, "item"), body.get("version"), user, agree)
         return {**out, "progress": queue.progress(self.con)}
 
-    def bulk(self, request: Request, user, body) -> dict:
+    def bulk(self, request: Request, user: str, body: dict[str, Any]) -> dict[str, Any]:
         out = workflow.bulk_accept(self.con, body.get("items"), user, self.four_eyes)
         return {**out, "progress": queue.progress(self.con)}
 
 
-def _need(body: dict, key: str) -> Any:
+def _need(body: dict[str, Any], key: str) -> Any:
     if key not in body:
         raise ReviewError(400, f"missing {key!r} in the request body")
     return body[key]
@@ -325,7 +328,7 @@ def check_host(host: str) -> None:
                          "Host check needs the name reviewers open")
 
 
-def build_app(store_path: str | Path, host: str, port: int, four_eyes: bool = False):
+def build_app(store_path: str | Path, host: str, port: int, four_eyes: bool = False) -> Guard:
     """The guarded ASGI app for a server reachable at host:port."""
     check_host(host)
     names = {host.lower()}

@@ -12,7 +12,9 @@ import re
 import sqlite3
 import time
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
+
+from pydantic import BaseModel
 
 from extract.jobs.store import dumps, transaction
 from extract.review import REVIEWED_CONFIDENCE, iter_fields
@@ -24,7 +26,7 @@ MAX_AMOUNT = Decimal(10) ** 15
 typing slip)."""
 
 
-def recompute_checks(form: str, data: dict) -> list[dict] | None:
+def recompute_checks(form: str, data: dict[str, Any]) -> list[dict[str, Any]] | None:
     """The form's checks on (corrected) data; None for a form without checks."""
     from extract.mapping.forms import recheck
 
@@ -32,7 +34,7 @@ def recompute_checks(form: str, data: dict) -> list[dict] | None:
     return None if checks is None else [c.model_dump(mode="json") for c in checks]
 
 
-def coerce_correction(form: str, data: dict, path: str, text: Any) -> Any:
+def coerce_correction(form: str, data: dict[str, Any], path: str, text: Any) -> Any:
     """The typed value a person's text stands for at ``path``, or ReviewError(400) saying why not."""
     if text is not None and not isinstance(text, (str, int, float)):
         raise ReviewError(400, "value must be a string, a number or null")
@@ -59,7 +61,7 @@ def coerce_correction(form: str, data: dict, path: str, text: Any) -> Any:
     try:
         from extract.mapping.forms import form_model
 
-        model = form_model(form)
+        model = cast("type[BaseModel] | None", form_model(form))
         if model is not None:
             trial = model.model_validate(trial).model_dump(mode="json")
     except Exception as exc:  # noqa: BLE001 - pydantic's message names the field and the problem
@@ -68,7 +70,7 @@ def coerce_correction(form: str, data: dict, path: str, text: Any) -> Any:
     return dict(iter_fields(trial))[path]["value"]
 
 
-def current_form_data(con: sqlite3.Connection, doc_id: int, form_index: int) -> tuple[str, dict, list[dict]]:
+def current_form_data(con: sqlite3.Connection, doc_id: int, form_index: int) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
     row = con.execute("SELECT form, data, checks FROM forms WHERE doc_id = ? AND form_index = ?",
                       (doc_id, form_index)).fetchone()
     data = json.loads(row["data"])
@@ -80,12 +82,12 @@ def current_form_data(con: sqlite3.Connection, doc_id: int, form_index: int) -> 
     return row["form"], data, json.loads(row["checks"])
 
 
-def _check_key(c: dict) -> tuple:
+def _check_key(c: dict[str, Any]) -> tuple[Any, ...]:
     return c["rule"], tuple(c.get("fields", ()))
 
 
-def _move_neighbours(con: sqlite3.Connection, doc_id: int, form_index: int, old: list[dict],
-                     new: list[dict], own: str | None = None) -> tuple[list[dict], list[dict]]:
+def _move_neighbours(con: sqlite3.Connection, doc_id: int, form_index: int, old: list[dict[str, Any]],
+                     new: list[dict[str, Any]], own: str | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Raise/lower the confidence of unreviewed fields of every check that flipped; return flips and moves."""
     from extract.mapping.checks import CROSS_RULES, FAIL_FACTOR, PASS_RAISE
 
@@ -111,7 +113,7 @@ def _move_neighbours(con: sqlite3.Connection, doc_id: int, form_index: int, old:
 
 
 def decide(con: sqlite3.Connection, item_id: str, action: str, value: Any, reviewer: str,
-           version: Any, four_eyes: bool = False) -> dict:
+           version: Any, four_eyes: bool = False) -> dict[str, Any]:
     """Accept or correct one item. Returns the updated item, the checks that flipped and moved neighbours.
 
     With ``four_eyes`` a correction waits for a second reviewer (see ``workflow.verify``)."""
@@ -160,8 +162,8 @@ def check_version(version: Any) -> None:
         raise ReviewError(400, "version (the item version you reviewed) must be a non-negative integer")
 
 
-def write_value(con: sqlite3.Connection, item: dict, new_value: Any, confidence: float | None,
-                reviewed: bool) -> tuple[list[dict], list[dict]]:
+def write_value(con: sqlite3.Connection, item: dict[str, Any], new_value: Any, confidence: float | None,
+                reviewed: bool) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Store a value (and its confidence and reviewed mark) for a field or cell; a field's form checks are
     re-run and the confidence of unreviewed neighbours of every flipped check moves."""
     kind, rowid = parse_item_id(item["id"])
@@ -184,7 +186,7 @@ def write_value(con: sqlite3.Connection, item: dict, new_value: Any, confidence:
     return _move_neighbours(con, item["doc_id"], form_index, old_checks, new_checks, item["key"])
 
 
-def decisions_for(con: sqlite3.Connection, item_id: str) -> list[dict]:
+def decisions_for(con: sqlite3.Connection, item_id: str) -> list[dict[str, Any]]:
     """Every decision and later step (undo, reopen, flag, second check) on an item, oldest first."""
     from extract.review_app.workflow import events_for
 

@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from extract.review_app.queue import ReviewError
 
@@ -71,19 +72,20 @@ def _nesting(raw: bytes) -> int:
 class Guard:
     """ASGI layer: Host, Origin, content type, body size and time, security headers, errors as JSON."""
 
-    def __init__(self, app, hosts: set[str], origins: set[str]) -> None:
+    def __init__(self, app: ASGIApp, hosts: set[str], origins: set[str]) -> None:
         self.app, self.hosts, self.origins = app, hosts, origins
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
 
-        async def send_secure(message) -> None:
+        async def send_secure(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message = {**message, "headers": list(message.get("headers", [])) + SECURITY_HEADERS}
             await send(message)
 
-        headers = {}
+        headers: dict[str, str] = {}
         for k, v in scope.get("headers", []):
             headers.setdefault(k.decode("latin-1").lower(), v.decode("latin-1"))
         problem = self._refuse(scope, headers)
@@ -104,7 +106,7 @@ class Guard:
             log.exception("review request %s %s failed", scope["method"], scope.get("path"))
             await JSONResponse({"error": "internal error (logged on the server)"}, 500)(scope, receive, send_secure)
 
-    def _refuse(self, scope, headers: dict[str, str]) -> tuple[int, str] | None:
+    def _refuse(self, scope: Scope, headers: dict[str, str]) -> tuple[int, str] | None:
         if headers.get("host", "").lower() not in self.hosts:
             return 400, "wrong Host header: open the review app by the address it printed"
         if scope["method"] not in ("GET", "HEAD", "POST"):
@@ -120,7 +122,7 @@ class Guard:
         return None
 
 
-async def _read_body(receive) -> bytes:
+async def _read_body(receive: Receive) -> bytes:
     chunks, size = [], 0
     while True:
         message = await receive()

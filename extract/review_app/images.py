@@ -15,6 +15,7 @@ import math
 from collections import OrderedDict
 from pathlib import Path
 from threading import BoundedSemaphore, Event, Lock
+from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -27,9 +28,9 @@ MAX_PIXELS = 12_000_000
 """Pixel budget of one page image (an A3 page at 144 dpi is 6.3 Mpx; 12 Mpx is ~36 MB of RGB)."""
 CROP_MARGIN_PT = 36.0
 """Context kept around the cell in a crop, points."""
-_CACHE: OrderedDict[tuple, Image.Image] = OrderedDict()
-_PNG: OrderedDict[tuple, bytes] = OrderedDict()
-_CROPS: OrderedDict[tuple, bytes] = OrderedDict()
+_CACHE: OrderedDict[tuple[Any, ...], Image.Image] = OrderedDict()
+_PNG: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
+_CROPS: OrderedDict[tuple[Any, ...], bytes] = OrderedDict()
 _CACHE_SIZE = 6
 _LOCK = Lock()  # guards the caches only (held for dictionary work, never while rendering)
 _RENDERS = BoundedSemaphore(2)
@@ -75,7 +76,7 @@ def _scales(image: Image.Image, page_size: tuple[float, float]) -> tuple[float, 
     return image.width / max(page_size[0], 1e-6), image.height / max(page_size[1], 1e-6)
 
 
-def crop_around(image: Image.Image, page_size: tuple[float, float], bbox) -> bytes:
+def crop_around(image: Image.Image, page_size: tuple[float, float], bbox: Sequence[float]) -> bytes:
     """PNG of the region around ``bbox`` (points of the upright page) with the cell outlined in red."""
     sx, sy = _scales(image, page_size)
     x0, y0, x1, y1 = bbox[0] * sx, bbox[1] * sy, bbox[2] * sx, bbox[3] * sy
@@ -96,20 +97,21 @@ _CROP_CACHE_SIZE = 512
 re-encoding."""
 
 
-def _crop_key(path: str, page: int, frame: tuple[int, float, bool], page_size, bbox) -> tuple:
+def _crop_key(path: str, page: int, frame: tuple[int, float, bool], page_size: tuple[float, float], bbox: Sequence[float]) -> tuple[Any, ...]:
     return (path, page, frame[0], round(frame[1] or 0.0, 4), frame[2], tuple(round(v, 2) for v in bbox),
             tuple(page_size))
 
 
-def cached_crop(path: str, page: int, frame: tuple[int, float, bool], page_size, bbox) -> bytes | None:
+def cached_crop(path: str, page: int, frame: tuple[int, float, bool], page_size: tuple[float, float], bbox: Sequence[float]) -> bytes | None:
     with _LOCK:
         return _CROPS.get(("crop",) + _crop_key(path, page, frame, page_size, bbox))
 
 
-_INFLIGHT: dict[tuple, Event] = {}
+T = TypeVar("T")
+_INFLIGHT: dict[tuple[Any, ...], Event] = {}
 
 
-def _once(cache: OrderedDict, size: int, key: tuple, make):
+def _once(cache: OrderedDict[tuple[Any, ...], T], size: int, key: tuple[Any, ...], make: Callable[[], T]) -> T:
     """``cache[key]``, made by one thread while others asking for the same key wait for it (many reviewers
     opening the same item at once encode its image once)."""
     while True:
@@ -135,7 +137,7 @@ def _once(cache: OrderedDict, size: int, key: tuple, make):
         mine.set()
 
 
-def crop_png(path: str, page: int, frame: tuple[int, float, bool], page_size: tuple[float, float], bbox) -> bytes:
+def crop_png(path: str, page: int, frame: tuple[int, float, bool], page_size: tuple[float, float], bbox: Sequence[float]) -> bytes:
     """``crop_around`` of the upright page, cached by page, frame and box."""
     return _once(_CROPS, _CROP_CACHE_SIZE, ("crop",) + _crop_key(path, page, frame, page_size, bbox),
                  lambda: crop_around(render_upright(path, page, *frame), page_size, bbox))

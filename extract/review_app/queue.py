@@ -6,7 +6,7 @@ import sqlite3
 from typing import Any
 
 from extract.review import CELL_QUEUE_SQL, FIELD_QUEUE_SQL, REVIEW_THRESHOLD, cell_reasons, field_reasons, iter_fields
-from extract.review_app.labels import cell_label, field_label, form_label, name_label, to_printed_unit
+from extract.labels import cell_label, field_label, form_label, name_label, to_printed_unit
 
 
 class ReviewError(Exception):
@@ -30,7 +30,7 @@ def _scanned(con: sqlite3.Connection, doc_id: int, page: int | None) -> bool:
     return bool(row and row[0] == "scanned")
 
 
-def _checks(con: sqlite3.Connection, doc_id: int, form_index: int) -> list[dict]:
+def _checks(con: sqlite3.Connection, doc_id: int, form_index: int) -> list[dict[str, Any]]:
     row = con.execute("SELECT checks FROM forms WHERE doc_id = ? AND form_index = ?", (doc_id, form_index)).fetchone()
     return json.loads(row[0]) if row else []
 
@@ -55,7 +55,7 @@ def _form_info(con: sqlite3.Connection, doc_id: int, form_index: int, path: str)
 _UNITS: dict[tuple[str, int], dict[str, str]] = {}
 
 
-def _label_fields(item: dict, form: str | None, unit: str | None) -> dict:
+def _label_fields(item: dict[str, Any], form: str | None, unit: str | None) -> dict[str, Any]:
     item["form"], item["unit"] = form, unit
     item["label"] = {lang: field_label(form, item["key"], lang) for lang in ("zh", "en")}
     if unit:
@@ -64,7 +64,7 @@ def _label_fields(item: dict, form: str | None, unit: str | None) -> dict:
     return item
 
 
-def field_item(con: sqlite3.Connection, r: sqlite3.Row) -> dict:
+def field_item(con: sqlite3.Connection, r: sqlite3.Row) -> dict[str, Any]:
     value = json.loads(r["value"])
     leaf = {"value": value, "confidence": r["confidence"], "raw": r["raw"],
             "source": {"table": r["table_id"]} if r["table_id"] else None}
@@ -77,7 +77,7 @@ def field_item(con: sqlite3.Connection, r: sqlite3.Row) -> dict:
     return _label_fields(item, *_form_info(con, r["doc_id"], r["form_index"], r["path"]))
 
 
-def cell_item(con: sqlite3.Connection, r: sqlite3.Row) -> dict:
+def cell_item(con: sqlite3.Connection, r: sqlite3.Row) -> dict[str, Any]:
     item = {"id": f"c{r['id']}", "kind": "cell", "doc_id": r["doc_id"], "path": _doc_path(con, r["doc_id"]),
             "key": f"{r['table_id']}:r{r['row']}c{r['col']}", "name": "cell", "value": r["text"], "raw": r["text_extracted"],
             "confidence": r["confidence"], "reasons": list(cell_reasons(r["confidence"] or 0.0,
@@ -94,7 +94,7 @@ def _doc_path(con: sqlite3.Connection, doc_id: int) -> str:
     return row[0] if row else ""
 
 
-def get_item(con: sqlite3.Connection, item_id: str) -> dict:
+def get_item(con: sqlite3.Connection, item_id: str) -> dict[str, Any]:
     kind, rowid = parse_item_id(item_id)
     row = con.execute(f"SELECT * FROM {kind}s WHERE id = ?", (rowid,)).fetchone()
     if row is None:
@@ -103,7 +103,8 @@ def get_item(con: sqlite3.Connection, item_id: str) -> dict:
 
 
 def _field_cells(con: sqlite3.Connection, doc_id: int | None) -> set[tuple[int, str, int, int]]:
-    sql, args = "SELECT doc_id, table_id, cells FROM fields WHERE table_id IS NOT NULL", ()
+    sql = "SELECT doc_id, table_id, cells FROM fields WHERE table_id IS NOT NULL"
+    args: tuple[Any, ...] = ()
     if doc_id is not None:
         sql, args = sql + " AND doc_id = ?", (doc_id,)
     return {(d, t, rc[0], rc[1]) for d, t, cells in con.execute(sql, args) for rc in json.loads(cells)}
@@ -150,7 +151,7 @@ class Filters:
             raise ReviewError(400, f"mode must be one of {', '.join(MODES)}")
 
 
-def _queue_rows(con: sqlite3.Connection, f: Filters | None = None) -> list[tuple]:
+def _queue_rows(con: sqlite3.Connection, f: Filters | None = None) -> list[tuple[Any, ...]]:
     """(kind, row) of every value the filters select, sorted: lowest confidence first."""
     f = f or Filters()
     args: list[Any] = []
@@ -170,7 +171,7 @@ def _queue_rows(con: sqlite3.Connection, f: Filters | None = None) -> list[tuple
         field_args.append(f.name)
     field_sql, cell_sql = {"todo": (FIELD_QUEUE_SQL, CELL_QUEUE_SQL), "done": ("reviewed = 1", "reviewed = 1")}.get(
         f.mode, ("1", "1"))
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     if f.name != "cell":
         rows += [("field", r) for r in con.execute(f"SELECT * FROM fields WHERE {field_sql}{field_extra}", field_args)]
     if f.name in (None, "cell") and not f.form:
@@ -188,7 +189,7 @@ def _queue_rows(con: sqlite3.Connection, f: Filters | None = None) -> list[tuple
     return sorted(rows, key=key)
 
 
-def workflow_marks(con: sqlite3.Connection) -> tuple[dict, dict, dict]:
+def workflow_marks(con: sqlite3.Connection) -> tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]]:
     """(flags, corrections waiting for a second check, live claims), keyed by (kind, row id)."""
     from extract.review_app import workflow
 
@@ -196,7 +197,7 @@ def workflow_marks(con: sqlite3.Connection) -> tuple[dict, dict, dict]:
     return workflow.flags(con), workflow.pending(con), workflow.claims(con)
 
 
-def decorate(con: sqlite3.Connection, items: list[dict], marks: tuple[dict, dict, dict] | None = None) -> list[dict]:
+def decorate(con: sqlite3.Connection, items: list[dict[str, Any]], marks: tuple[dict[Any, Any], dict[Any, Any], dict[Any, Any]] | None = None) -> list[dict[str, Any]]:
     flags, waiting, claimed = marks or workflow_marks(con)
     for it in items:
         key = (it["kind"], int(it["id"][1:]))
@@ -208,7 +209,7 @@ def decorate(con: sqlite3.Connection, items: list[dict], marks: tuple[dict, dict
 
 
 def review_queue(con: sqlite3.Connection, doc_id: int | None = None, name: str | None = None,
-                 limit: int | None = None, filters: Filters | None = None, decorated: bool = True) -> list[dict]:
+                 limit: int | None = None, filters: Filters | None = None, decorated: bool = True) -> list[dict[str, Any]]:
     """Fields and cells the filters select (default: below the threshold and not yet reviewed), lowest
     confidence first (the first ``limit``).
 
@@ -227,7 +228,7 @@ def review_queue(con: sqlite3.Connection, doc_id: int | None = None, name: str |
     return decorate(con, items) if decorated else items
 
 
-def progress(con: sqlite3.Connection) -> dict:
+def progress(con: sqlite3.Connection) -> dict[str, Any]:
     queued = len(_queue_rows(con))
     reviewed = (con.execute("SELECT COUNT(*) FROM fields WHERE reviewed = 1").fetchone()[0]
                 + con.execute("SELECT COUNT(*) FROM cells WHERE reviewed = 1").fetchone()[0])
@@ -249,25 +250,25 @@ def short_names(paths: list[str]) -> list[str]:
     return out
 
 
-def documents(con: sqlite3.Connection) -> list[dict]:
+def documents(con: sqlite3.Connection) -> list[dict[str, Any]]:
     rows = con.execute("SELECT id, path, status FROM documents WHERE status = 'done' ORDER BY id").fetchall()
     names = short_names([r[1] for r in rows])
     return [{"id": r[0], "path": r[1], "status": r[2], "name": n} for r, n in zip(rows, names)]
 
 
-def forms(con: sqlite3.Connection) -> list[dict]:
+def forms(con: sqlite3.Connection) -> list[dict[str, Any]]:
     return [{"form": r[0], "label": {lang: form_label(r[0], lang) for lang in ("zh", "en")}}
             for r in con.execute("SELECT DISTINCT form FROM forms ORDER BY form")]
 
 
-def field_names(con: sqlite3.Connection) -> list[dict]:
+def field_names(con: sqlite3.Connection) -> list[dict[str, Any]]:
     rows = con.execute("SELECT DISTINCT f.name, m.form FROM fields f JOIN forms m ON m.doc_id = f.doc_id AND "
                        "m.form_index = f.form_index ORDER BY f.name").fetchall()
     out = {r[0]: {"name": r[0], "label": {lang: name_label(r[1], r[0], lang) for lang in ("zh", "en")}} for r in rows}
     return list(out.values()) + [{"name": "cell", "label": {lang: name_label(None, "cell", lang) for lang in ("zh", "en")}}]
 
 
-def page_cells(con: sqlite3.Connection, doc_id: int, page: int) -> dict:
+def page_cells(con: sqlite3.Connection, doc_id: int, page: int) -> dict[str, Any]:
     """Every cell of a page for the whole-page view, with the lowest confidence of the cell itself and of
     any form field read from it."""
     size = con.execute("SELECT width, height FROM pages WHERE doc_id = ? AND page = ?", (doc_id, page)).fetchone()
@@ -287,7 +288,7 @@ def page_cells(con: sqlite3.Connection, doc_id: int, page: int) -> dict:
             "threshold": REVIEW_THRESHOLD}
 
 
-def cell_bbox(con: sqlite3.Connection, item: dict) -> tuple[float, float, float, float] | None:
+def cell_bbox(con: sqlite3.Connection, item: dict[str, Any]) -> tuple[float, float, float, float] | None:
     """The union of the item's source cells on its page (None when it has no source cell)."""
     if not item.get("table") or not item.get("cells"):
         return None

@@ -16,17 +16,19 @@ import socket
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-try:  # the C parser when installed (extra `review`): about a third less CPU a request than h11
-    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
-except ImportError:  # pragma: no cover - h11 alone works, a little slower
-    HttpToolsProtocol = None
-
 from extract.review_app.app import build_app, check_host
+
+HTTPTOOLS: type[asyncio.Protocol] | None
+try:  # the C parser when installed (extra `review`): about a third less CPU a request than h11
+    from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as HTTPTOOLS
+except ImportError:  # pragma: no cover - h11 alone works, a little slower
+    HTTPTOOLS = None
+
 
 HEAD_SECONDS = 10.0
 KEEP_ALIVE_SECONDS = 5
@@ -35,10 +37,16 @@ MAX_CONNECTIONS = 1000
 """Past this many open connections uvicorn answers 503 rather than queueing without bound."""
 
 
-class HeadDeadline:
+if TYPE_CHECKING:  # the mixin reads the attributes both uvicorn protocols have (cycle, transport, loop)
+    _Protocol = H11Protocol
+else:
+    _Protocol = object
+
+
+class HeadDeadline(_Protocol):
     """A deadline for the request head on uvicorn's HTTP/1.1 protocols (slowloris)."""
 
-    def connection_made(self, transport) -> None:  # type: ignore[override]
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm_head_timer()
 
@@ -71,7 +79,7 @@ class HeadDeadline:
         if waiting and not self.transport.is_closing():
             self.transport.close()
 
-    def connection_lost(self, exc) -> None:
+    def connection_lost(self, exc: Exception | None) -> None:
         timer = getattr(self, "_head_timer", None)
         if timer is not None:
             timer.cancel()
@@ -82,7 +90,7 @@ class TimedH11(HeadDeadline, H11Protocol):
     pass
 
 
-PROTOCOL = type("TimedHttpTools", (HeadDeadline, HttpToolsProtocol), {}) if HttpToolsProtocol else TimedH11
+PROTOCOL = type("TimedHttpTools", (HeadDeadline, HTTPTOOLS), {}) if HTTPTOOLS is not None else TimedH11
 
 
 class ReviewServer:

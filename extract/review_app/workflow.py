@@ -52,7 +52,7 @@ def ensure_schema(con: sqlite3.Connection) -> None:
         con.executescript(SCHEMA)
 
 
-def claim(con: sqlite3.Connection, item_id: str, reviewer: str) -> dict:
+def claim(con: sqlite3.Connection, item_id: str, reviewer: str) -> dict[str, Any]:
     """Take an item for ``reviewer``; 409 when someone else holds a live claim on it."""
     kind, rowid = parse_item_id(item_id)
     now = time.time()
@@ -79,7 +79,7 @@ def claims(con: sqlite3.Connection) -> dict[tuple[str, int], str]:
         "SELECT target, target_id, reviewer FROM review_claims WHERE until > ?", (time.time(),))}
 
 
-def flags(con: sqlite3.Connection) -> dict[tuple[str, int], dict]:
+def flags(con: sqlite3.Connection) -> dict[tuple[str, int], dict[str, Any]]:
     return {(r[0], r[1]): {"reviewer": r[2], "note": r[3]} for r in con.execute("SELECT * FROM review_flags")}
 
 
@@ -98,7 +98,7 @@ def after_decision(con: sqlite3.Connection, kind: str, rowid: int, decision_id: 
                                                                          time.time()))
 
 
-def _event(con: sqlite3.Connection, item: dict, action: str, before: Any, after: Any, reviewer: str,
+def _event(con: sqlite3.Connection, item: dict[str, Any], action: str, before: Any, after: Any, reviewer: str,
            note: str | None = None) -> None:
     kind, rowid = parse_item_id(item["id"])
     con.execute("INSERT INTO review_events (doc_id, target, target_id, key, action, value_before, value_after, "
@@ -107,7 +107,7 @@ def _event(con: sqlite3.Connection, item: dict, action: str, before: Any, after:
                  time.time(), note))
 
 
-def _checked(con: sqlite3.Connection, item_id: str, version: Any, reviewer: str) -> tuple[dict, str, int]:
+def _checked(con: sqlite3.Connection, item_id: str, version: Any, reviewer: str) -> tuple[dict[str, Any], str, int]:
     from extract.review_app.decisions import check_version
 
     check_version(version)
@@ -119,7 +119,7 @@ def _checked(con: sqlite3.Connection, item_id: str, version: Any, reviewer: str)
     return item, kind, rowid
 
 
-def undo(con: sqlite3.Connection, item_id: str, version: Any, reviewer: str, keep_value: bool = False) -> dict:
+def undo(con: sqlite3.Connection, item_id: str, version: Any, reviewer: str, keep_value: bool = False) -> dict[str, Any]:
     """Take back the last decision on an item: its value and confidence from before it, back in the queue.
 
     ``keep_value`` (reopen): keep the value as it stands and only put the item back in the queue."""
@@ -139,7 +139,7 @@ def undo(con: sqlite3.Connection, item_id: str, version: Any, reviewer: str, kee
     return {"item": get_item(con, item_id), "checks_flipped": flips, "neighbours": moved}
 
 
-def flag(con: sqlite3.Connection, item_id: str, reviewer: str, note: Any = None, on: bool = True) -> dict:
+def flag(con: sqlite3.Connection, item_id: str, reviewer: str, note: Any = None, on: bool = True) -> dict[str, Any]:
     """Mark an item for a second look (it stays in the queue), or take the mark away."""
     if note is not None and (not isinstance(note, str) or len(note) > MAX_NOTE):
         raise ReviewError(400, f"note must be text of at most {MAX_NOTE} characters")
@@ -156,7 +156,7 @@ def flag(con: sqlite3.Connection, item_id: str, reviewer: str, note: Any = None,
     return {"item": get_item(con, item_id)}
 
 
-def verify(con: sqlite3.Connection, item_id: str, version: Any, reviewer: str, agree: bool) -> dict:
+def verify(con: sqlite3.Connection, item_id: str, version: Any, reviewer: str, agree: bool) -> dict[str, Any]:
     """Four eyes: a second reviewer confirms another's correction, or disagrees (the correction is undone)."""
     kind, rowid = parse_item_id(item_id)
     row = con.execute("SELECT corrector FROM review_pending WHERE target = ? AND target_id = ?",
@@ -175,7 +175,7 @@ def verify(con: sqlite3.Connection, item_id: str, version: Any, reviewer: str, a
     return {"item": get_item(con, item_id), "checks_flipped": [], "neighbours": []}
 
 
-def bulk_accept(con: sqlite3.Connection, items: Any, reviewer: str, four_eyes: bool = False) -> dict:
+def bulk_accept(con: sqlite3.Connection, items: Any, reviewer: str, four_eyes: bool = False) -> dict[str, Any]:
     """Accept every listed {item, version} (the filtered queue the reviewer confirmed); an item changed or
     claimed meanwhile is skipped and named, the others are accepted."""
     from extract.review_app.decisions import decide
@@ -196,7 +196,7 @@ def bulk_accept(con: sqlite3.Connection, items: Any, reviewer: str, four_eyes: b
     return {"accepted": done, "skipped": skipped}
 
 
-def events_for(con: sqlite3.Connection, kind: str, rowid: int) -> list[dict]:
+def events_for(con: sqlite3.Connection, kind: str, rowid: int) -> list[dict[str, Any]]:
     rows = con.execute("SELECT * FROM review_events WHERE target = ? AND target_id = ? ORDER BY id", (kind, rowid))
     return [{"action": r["action"], "value_before": json.loads(r["value_before"]),
              "value_after": json.loads(r["value_after"]), "reviewer": r["reviewer"], "decided_at": r["decided_at"],

@@ -16,18 +16,21 @@ import hashlib
 import hmac
 import json
 import os
+import sqlite3
 import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator, Callable, TypeVar
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from extract.jobs import store as sql
 from extract.jobs.discover import SUFFIXES, file_sha256
@@ -54,6 +57,9 @@ class ServeConfig:
     run_pool: bool = True
 
 
+T = TypeVar("T")
+
+
 class ApiError(Exception):
     def __init__(self, status: int, message: str, **headers: str):
         super().__init__(message)
@@ -76,15 +82,15 @@ class Service:
         st.close()
         self.pool = WorkerPool(config.store, config.options, config.engine, config.ray_address)
 
-    def con(self):
+    def con(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None:
             con = self._local.con = sql.connect(self.location)
         return con
 
     # --- submit -------------------------------------------------------------------------------------------
-    def register(self, path: Path, sha: str) -> dict:
-        st = open_store(self.config.store)
+    def register(self, path: Path, sha: str) -> dict[str, Any]:
+        st: Any = open_store(self.config.store)  # a SqliteStore or PgStore: both keep their connection as .con
         try:
             before = st.con.execute("SELECT id FROM documents WHERE sha256 = ?", (sha,)).fetchone()
             if before is None and results.counts(self.con())["queued"] + results.counts(self.con())["running"] \
@@ -96,10 +102,12 @@ class Service:
         finally:
             st.close()
         job = results.get_job(self.con(), row[0])
+        if job is None:  # registered above; gone only if deleted in between
+            raise ApiError(404, f"no job {row[0]}")
         job["duplicate"] = before is not None
         return job
 
-    def submit_path(self, raw: Any) -> dict:
+    def submit_path(self, raw: Any) -> dict[str, Any]:
         if not isinstance(raw, str) or not raw:
             raise ApiError(400, 'give {"path": "/file/on/the/server.pdf"} or a multipart upload in field "file"')
         path = Path(raw).resolve()
@@ -110,14 +118,16 @@ class Service:
             raise ApiError(400, f"{raw}: no such file on the server")
         return self.register(path, file_sha256(path))
 
-    def store_upload(self, upload) -> dict:
+    def store_upload(self, upload: UploadFile) -> dict[str, Any]:
         name = Path(upload.filename or "upload.pdf").name
         suffix = Path(name).suffix.lower()
         if suffix not in SUFFIXES:
             raise ApiError(400, f"{name}: not a document type extract reads ({', '.join(sorted(SUFFIXES))})")
         limit = int(self.config.max_upload_mb * 1024 * 1024)
         digest, size = hashlib.sha256(), 0
-        fd, tmp = tempfile.mkstemp(dir=self.config.upload_dir, suffix=".part")
+        upload_dir = self.config.upload_dir
+        assert upload_dir is not None  # set by __init__
+        fd, tmp = tempfile.mkstemp(dir=upload_dir, suffix=".part")
         try:
             with os.fdopen(fd, "wb") as out:
                 upload.file.seek(0)
@@ -130,7 +140,7 @@ class Service:
             if size == 0:
                 raise ApiError(400, f"{name}: empty file")
             sha = digest.hexdigest()
-            final = self.config.upload_dir / sha[:16] / name  # content-addressed, the file name kept
+            final = upload_dir / sha[:16] / name  # content-addressed, the file name kept
             final.parent.mkdir(exist_ok=True)
             os.replace(tmp, final)
         except BaseException:
@@ -139,19 +149,19 @@ class Service:
         return self.register(final, sha)
 
     # --- jobs ---------------------------------------------------------------------------------------------
-    def job(self, job_id: int) -> dict:
+    def job(self, job_id: int) -> dict[str, Any]:
         job = results.get_job(self.con(), job_id)
         if job is None:
             raise ApiError(404, f"no job {job_id}")
         return job
 
-    def finished_job(self, job_id: int) -> dict:
+    def finished_job(self, job_id: int) -> dict[str, Any]:
         job = self.job(job_id)
         if job["state"] != "done":
             raise ApiError(409, f"job {job_id} is {job['state']}" + (f": {job['error']}" if job["error"] else ""))
         return job
 
-    def cancel(self, job_id: int) -> dict:
+    def cancel(self, job_id: int) -> dict[str, Any]:
         job = self.job(job_id)
         if job["status"] != "pending":
             raise ApiError(409, f"job {job_id} is already {job['state']}")
@@ -177,10 +187,10 @@ def _int(request: Request, name: str, default: int, lo: int, hi: int) -> int:
 class TokenGuard:
     """ASGI middleware: every route but the public ones needs ``Authorization: Bearer TOKEN``."""
 
-    def __init__(self, app, token: str):
+    def __init__(self, app: ASGIApp, token: str) -> None:
         self.app, self.expected = app, f"Bearer {token}".encode()
 
-    async def __call__(self, scope, receive, send):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] not in PUBLIC:
             got = dict(scope["headers"]).get(b"authorization", b"")
             if not hmac.compare_digest(got, self.expected):
@@ -193,8 +203,8 @@ class TokenGuard:
 def make_app(config: ServeConfig) -> Starlette:
     service = Service(config)
 
-    def run(fn, *args):
-        return run_in_threadpool(fn, *args)
+    async def run(fn: Callable[..., T], *args: Any) -> T:
+        return await run_in_threadpool(fn, *args)
 
     async def submit(request: Request) -> Response:
         kind = request.headers.get("content-type", "")
@@ -222,7 +232,7 @@ def make_app(config: ServeConfig) -> Starlette:
         limit, offset = _int(request, "limit", 100, 1, 1000), _int(request, "offset", 0, 0, 1 << 62)
         state = request.query_params.get("status")
 
-        def read():
+        def read() -> dict[str, Any]:
             con = service.con()
             return {"jobs": results.list_jobs(con, state, limit, offset), "counts": results.counts(con)}
         return JSONResponse(await run(read))
@@ -236,7 +246,7 @@ def make_app(config: ServeConfig) -> Starlette:
     async def result(request: Request) -> Response:
         job_id = request.path_params["job_id"]
 
-        def read():
+        def read() -> dict[str, Any]:
             service.finished_job(job_id)
             return results.result_json(service.con(), job_id)
         return JSONResponse(await run(read))
@@ -246,7 +256,7 @@ def make_app(config: ServeConfig) -> Starlette:
         if fmt not in ("json", "xlsx"):
             raise ApiError(400, f"format {fmt!r}: use json or xlsx")
 
-        def read():
+        def read() -> Response:
             service.finished_job(job_id)
             rows = results.export_rows(service.con(), job_id)
             if fmt == "json":  # "_meta" (the styled writers' notes per row) is not data
@@ -263,7 +273,7 @@ def make_app(config: ServeConfig) -> Starlette:
     async def review(request: Request) -> Response:
         job_id = request.path_params["job_id"]
 
-        def read():
+        def read() -> dict[str, Any]:
             from extract.review_app.queue import review_queue
 
             service.job(job_id)
@@ -286,11 +296,13 @@ def make_app(config: ServeConfig) -> Starlette:
             v = "0"
         return JSONResponse(openapi(v))
 
-    async def on_error(request: Request, exc: ApiError) -> Response:
+    async def on_error(request: Request, exc: Exception) -> Response:
+        if not isinstance(exc, ApiError):  # registered for ApiError only
+            raise exc
         return JSONResponse({"error": exc.message}, status_code=exc.status, headers=exc.headers)
 
     @contextlib.asynccontextmanager
-    async def lifespan(app):
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if config.run_pool:
             service.pool.start()
         try:

@@ -62,7 +62,7 @@ def serve_command(
         app = make_app(config)
     except StoreError as exc:
         console.print(f"[red]store error[/]: {exc}", soft_wrap=True)
-        raise typer.Exit(3)
+        raise typer.Exit(3) from exc
     console.print(f"extract API on http://{host}:{port} (OpenAPI: /openapi.json), store {store}, "
                   f"{workers} worker(s), pid {os.getpid()}")
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
@@ -100,6 +100,6 @@ def watch_command(
         summary = watcher.run(once=once)
     except StoreError as exc:
         console.print(f"[red]store error[/]: {exc}", soft_wrap=True)
-        raise typer.Exit(3)
+        raise typer.Exit(3) from exc
     console.print(f"{summary['documents']} documents ({summary['done']} done, {summary['failed']} failed, "
                   f"{summary['pending']} pending)")

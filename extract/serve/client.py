@@ -46,27 +46,32 @@ class Client:
                 message = exc.reason
             raise ApiError(exc.code, message) from None
 
-    def submit(self, path: str | Path) -> dict:
+    def _object(self, method: str, path: str, body: bytes | None = None, kind: str | None = None) -> dict[str, Any]:
+        """``_call`` on an endpoint that answers a JSON object."""
+        out: dict[str, Any] = self._call(method, path, body, kind)
+        return out
+
+    def submit(self, path: str | Path) -> dict[str, Any]:
         """Upload a file (multipart, field ``file``)."""
         path = Path(path)
         boundary = uuid.uuid4().hex
         head = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
                 "Content-Type: application/octet-stream\r\n\r\n").encode()
         body = head + path.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
-        return self._call("POST", "/jobs", body, f"multipart/form-data; boundary={boundary}")
+        return self._object("POST", "/jobs", body, f"multipart/form-data; boundary={boundary}")
 
-    def submit_path(self, server_path: str) -> dict:
+    def submit_path(self, server_path: str) -> dict[str, Any]:
         """Submit a file already on the server (under one of its --allow-path folders)."""
-        return self._call("POST", "/jobs", json.dumps({"path": server_path}).encode(), "application/json")
+        return self._object("POST", "/jobs", json.dumps({"path": server_path}).encode(), "application/json")
 
-    def job(self, job_id: int) -> dict:
-        return self._call("GET", f"/jobs/{job_id}")
+    def job(self, job_id: int) -> dict[str, Any]:
+        return self._object("GET", f"/jobs/{job_id}")
 
-    def jobs(self, status: str | None = None, limit: int = 100, offset: int = 0) -> dict:
+    def jobs(self, status: str | None = None, limit: int = 100, offset: int = 0) -> dict[str, Any]:
         q = f"?limit={limit}&offset={offset}" + (f"&status={status}" if status else "")
-        return self._call("GET", f"/jobs{q}")
+        return self._object("GET", f"/jobs{q}")
 
-    def wait(self, job_id: int, poll_s: float = 0.5, timeout_s: float = 3600.0) -> dict:
+    def wait(self, job_id: int, poll_s: float = 0.5, timeout_s: float = 3600.0) -> dict[str, Any]:
         deadline = time.monotonic() + timeout_s
         while True:
             job = self.job(job_id)
@@ -74,14 +79,14 @@ class Client:
                 return job
             time.sleep(poll_s)
 
-    def result(self, job_id: int) -> dict:
-        return self._call("GET", f"/jobs/{job_id}/result")
+    def result(self, job_id: int) -> dict[str, Any]:
+        return self._object("GET", f"/jobs/{job_id}/result")
 
     def export(self, job_id: int, fmt: str = "json") -> Any:
         return self._call("GET", f"/jobs/{job_id}/export?format={fmt}")
 
-    def review(self, job_id: int) -> dict:
-        return self._call("GET", f"/jobs/{job_id}/review")
+    def review(self, job_id: int) -> dict[str, Any]:
+        return self._object("GET", f"/jobs/{job_id}/review")
 
-    def cancel(self, job_id: int) -> dict:
-        return self._call("DELETE", f"/jobs/{job_id}")
+    def cancel(self, job_id: int) -> dict[str, Any]:
+        return self._object("DELETE", f"/jobs/{job_id}")

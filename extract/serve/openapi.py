@@ -1,6 +1,8 @@
 """The service's OpenAPI document (served at /openapi.json)."""
 from __future__ import annotations
 
+from typing import Any
+
 JOB = {"type": "object", "properties": {
     "id": {"type": "integer"}, "path": {"type": "string"}, "sha256": {"type": "string"},
     "state": {"type": "string", "enum": ["queued", "running", "done", "failed", "cancelled"]},
@@ -11,21 +13,21 @@ ERROR = {"type": "object", "properties": {"error": {"type": "string"}}}
 JOB_ID = {"name": "job_id", "in": "path", "required": True, "schema": {"type": "integer"}}
 
 
-def _resp(desc: str, schema: dict | None = None, media: str = "application/json") -> dict:
-    out: dict = {"description": desc}
+def _resp(desc: str, schema: dict[str, Any] | None = None, media: str = "application/json") -> dict[str, Any]:
+    out: dict[str, Any] = {"description": desc}
     if schema is not None:
         out["content"] = {media: {"schema": schema}}
     return out
 
 
-def _errors(*codes: int) -> dict:
+def _errors(*codes: int) -> dict[str, Any]:
     names = {400: "bad request", 401: "missing or wrong API token", 403: "server path not allowed",
              404: "no such job", 409: "not possible in the job's state", 413: "upload too large",
              429: "too many jobs queued; retry later", 503: "worker pool stopped"}
     return {str(c): _resp(names[c], ERROR) for c in codes}
 
 
-def openapi(version: str) -> dict:
+def openapi(version: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {"title": "extract", "version": version,

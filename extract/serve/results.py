@@ -13,15 +13,15 @@ JOB_COLUMNS = ("id, path, sha256, status, result_status, error, attempts, page_c
                " finished_at, lease_owner, lease_expires")
 
 
-def _state(row) -> str:
+def _state(row: Any) -> str:
     if row["status"] == "failed" and row["error"] == CANCELLED:
         return "cancelled"
     if row["status"] == "pending":
         return "running" if row["lease_owner"] else "queued"
-    return row["status"]
+    return str(row["status"])
 
 
-def job_view(con, row) -> dict[str, Any]:
+def job_view(con: Any, row: Any) -> dict[str, Any]:
     state = _state(row)
     out = {"id": row["id"], "path": row["path"], "sha256": row["sha256"], "state": state, "status": row["status"],
            "result_status": row["result_status"], "error": row["error"] if state != "cancelled" else None,
@@ -35,12 +35,12 @@ def job_view(con, row) -> dict[str, Any]:
     return out
 
 
-def get_job(con, job_id: int) -> dict[str, Any] | None:
+def get_job(con: Any, job_id: int) -> dict[str, Any] | None:
     row = con.execute(f"SELECT {JOB_COLUMNS} FROM documents WHERE id = ?", (job_id,)).fetchone()
     return job_view(con, row) if row else None
 
 
-def list_jobs(con, state: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
+def list_jobs(con: Any, state: str | None, limit: int, offset: int) -> list[dict[str, Any]]:
     where, args = "", []
     if state in ("done", "failed", "pending"):
         where, args = "WHERE status = ?", [state]
@@ -49,7 +49,7 @@ def list_jobs(con, state: str | None, limit: int, offset: int) -> list[dict[str,
     return [job_view(con, r) for r in rows]
 
 
-def counts(con) -> dict[str, int]:
+def counts(con: Any) -> dict[str, int]:
     out = {"queued": 0, "running": 0, "done": 0, "failed": 0}
     for status, leased, n in con.execute(
             "SELECT status, lease_owner IS NOT NULL, COUNT(*) FROM documents GROUP BY status, lease_owner IS NOT NULL"):
@@ -58,7 +58,7 @@ def counts(con) -> dict[str, int]:
     return out
 
 
-def result_json(con, job_id: int) -> dict[str, Any]:
+def result_json(con: Any, job_id: int) -> dict[str, Any]:
     """The job's Result as JSON from the store: pages, tables with cells (current text), forms with their
     current (reviewed) data and checks, issues."""
     doc = con.execute("SELECT path, sha256, page_count, result_status, timings FROM documents WHERE id = ?",
@@ -85,9 +85,9 @@ def result_json(con, job_id: int) -> dict[str, Any]:
             "issues": issues, "timings": json.loads(doc["timings"]) if doc["timings"] else {}}
 
 
-def export_rows(con, job_id: int) -> dict[str, list[dict]]:
+def export_rows(con: Any, job_id: int) -> dict[str, list[dict[str, Any]]]:
     """The export rows (department, task, indicator) of one job, corrections applied."""
-    out: dict[str, list[dict]] = {"department": [], "task": [], "indicator": []}
+    out: dict[str, list[dict[str, Any]]] = {"department": [], "task": [], "indicator": []}
     for form in corrected_forms(con, job_id):
         for kind, rows in form_rows(form).items():
             out[kind].extend(rows)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import multiprocessing as mp
 import threading
 from pathlib import Path
+from typing import Any, Literal
 
 from extract.jobs.batch import BatchProgress, LeaseQueue, make_engine, record_outcome
 from extract.jobs.runner import JobOptions, Outcome
 from extract.jobs.sqlite_store import open_store
-from extract.jobs.store_base import DocRow
+from extract.jobs.store_base import DocRow, JobStore
 
 CANCELLED = "cancelled through the API"
 
@@ -22,7 +23,7 @@ CANCELLED = "cancelled through the API"
 class ServiceQueue(LeaseQueue):
     """A lease queue that keeps the engine polling (``waiting``) until the service stops."""
 
-    def __init__(self, st, stop: threading.Event):
+    def __init__(self, st: JobStore, stop: threading.Event) -> None:
         super().__init__(st)
         self.stop = stop
 
@@ -33,7 +34,8 @@ class ServiceQueue(LeaseQueue):
         return not self.stop.is_set()
 
 
-def _pool_main(location, options: JobOptions, engine: str, ray_address: str | None, stop) -> None:
+def _pool_main(location: str | Path, options: JobOptions, engine: Literal["local", "ray"], ray_address: str | None,
+               stop: Any) -> None:
     """The pool process: lease pending documents and run them until ``stop`` is set."""
     import signal
     import sys
@@ -72,7 +74,7 @@ class WorkerPool:
         self._proc = ctx.Process(target=_pool_main, args=(location, options, engine, ray_address, self.stop),
                                  name="extract-serve-pool")
 
-    def start(self) -> "WorkerPool":
+    def start(self) -> WorkerPool:
         self._proc.start()
         return self
 
