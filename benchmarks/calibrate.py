@@ -297,7 +297,7 @@ def report(names: list[str] | None = None) -> dict:
     for name, e in record["sets"].items():
         c, m = e["calibrated"], e["mapper"]
         f = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
-        few = " (<%d)" % FEW_ERRORS if c["few_errors"] else ""
+        few = f" (<{FEW_ERRORS})" if c["few_errors"] else ""
         lines.append(f"| {name} | {e['documents']} | {c['items']} | {c['errors']}{few} | {f(c['caught_5'])} | "
                      f"{f(c['caught_10'])} | {f(c['caught_20'])} | {c['wrong_at_0.9']} | {f(c['ece'])} | "
                      f"{e['silent_docs']} ({e['silent_ok_docs']}) | {f(m['caught_10'])} | {m['wrong_at_0.9']} | "

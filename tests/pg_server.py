@@ -42,7 +42,7 @@ class PgServer:
     def _as_owner(self, cmd: list[str]) -> list[str]:
         return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
 
-    def start(self) -> "PgServer":
+    def start(self) -> PgServer:
         bindir = pg_bindir()
         if bindir is None:
             raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql; scripts/setup.sh does it)")

@@ -7,6 +7,7 @@ import textwrap
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from extract.mapping.decl_load import FormFileError, load_form, parse_form
@@ -136,7 +137,7 @@ def test_declared_model_is_typed():
     inst = model.model_validate({"budget": {"value": "100.00", "confidence": 1.0, "raw_unit": "元"},
                                  "courses": [{"hours": {"value": "8", "confidence": 0.9}}]})
     assert inst.courses[0].hours.value == "8" and inst.budget.decimal() == Decimal("100.00")
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         model.model_validate({"budget": {"value": "abc", "confidence": 1.0}})
     assert json.loads(inst.model_dump_json())["trainees"]["value"] is None
 

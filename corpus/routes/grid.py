@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Literal
 
 from corpus.routes.wording import COMPARATOR_PRINT, TARGET_PRINT, bracket, money_text
-from corpus.truth import CellTruth, FormTruth, IndicatorTruth, TableTruth, plain_decimal
+from corpus.truth import CellTruth, FormTruth, IndicatorTruth, TableTruth
 
 Role = Literal["label", "header", "text", "money", "count", "center", "blank"]
 

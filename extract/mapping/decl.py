@@ -56,7 +56,7 @@ class FieldDecl(_Decl):
         return v
 
     @model_validator(mode="after")
-    def _derived_has_source(self) -> "FieldDecl":
+    def _derived_has_source(self) -> FieldDecl:
         if (self.derive is None) != (self.source is None):
             raise ValueError("derive and source go together")
         return self
@@ -82,7 +82,7 @@ class RowsPart(_Decl):
     skip: tuple[str, ...] = Field((), description="labels of rows that are no item (a sub-header, 其中:)")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "RowsPart":
+    def _consistent(self) -> RowsPart:
         keys = {c.key for c in self.columns}
         for name in self.required:
             if name not in keys:
@@ -120,7 +120,7 @@ class CheckDecl(_Decl):
     doc: str = ""
 
     @model_validator(mode="after")
-    def _needs(self) -> "CheckDecl":
+    def _needs(self) -> CheckDecl:
         need = {"sum": ("total", "terms"), "equal": ("fields",), "range": ("fields",), "order": ("fields",),
                 "hierarchy": ("rows", "amounts")}[self.rule]
         for attr in need:
@@ -170,7 +170,7 @@ class FormDecl(_Decl):
         return v
 
     @model_validator(mode="after")
-    def _unique_keys(self) -> "FormDecl":
+    def _unique_keys(self) -> FormDecl:
         seen: set[str] = set(self.scalars)
         for key in self.all_keys():
             if key in seen:

@@ -110,7 +110,7 @@ def _instance_rows(rows: list[Row], decl: FormDecl, lines: dict[int, list[Line]]
     by_table: dict[str, list[Row]] = {}
     for r in rows:
         by_table.setdefault(r.table.id, []).append(r)
-    for tid, trows in by_table.items():
+    for trows in by_table.values():
         if trows[0].table is not first_table:
             if not kept or trows[0].page - kept[-1].page > MAX_PAGE_GAP or _titled_between(kept[-1], trows[0], lines):
                 break

@@ -84,7 +84,7 @@ def label_run_into_value(row: Row, cell: Cell, st: ReadState) -> None:
             if len(chars) < 3:
                 continue
             # the label may carry a short qualifier in front (具体实施单位)
-            m = re.match(r".{0,%d}?" % LABEL_QUALIFIER_CHARS + r"\s*".join(map(re.escape, chars)) + r"\s*[:：]?\s*",
+            m = re.match(rf".{{0,{LABEL_QUALIFIER_CHARS}}}?" + r"\s*".join(map(re.escape, chars)) + r"\s*[:：]?\s*",
                          text)
             rest = text[m.end():] if m else ""
             if m and len(rest) >= 2 and match_field(rest, st.decl.grid_fields()) is None:
