@@ -11,6 +11,7 @@ how sure (below ``min_coverage``, auto detection leaves it out); a look-alike's 
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import dataclass
 
 from extract.mapping.checks import aggregate_confidence, apply_checks
@@ -42,7 +43,7 @@ _OTHER_TITLE_RE = re.compile(r"^.{2,40}表$")
 
 @dataclass(frozen=True)
 class Heading:
-    fields: dict[str, Field]
+    fields: dict[str, Field[Any]]
     unit: str | None
     titled: bool
     lookalike: bool
@@ -154,7 +155,7 @@ def read_heading(start: Row, prev_row: Row | None, lines: dict[int, list[Line]],
         text = cands[i].text.replace(" ", "")
         if any(re.search(p, text) for p in rec.titles):
             title = cands[i]
-            out: dict[str, Field] = {}
+            out: dict[str, Field[Any]] = {}
             if "title" in decl.scalars:
                 out["title"] = _line_field(title, text)
             year = YEAR_RE.search(text)
@@ -186,12 +187,12 @@ def certainty(decl: FormDecl, st: ReadState, heading: Heading, rows: list[Row]) 
     return UNTITLED_BASE + (UNTITLED_MAX - UNTITLED_BASE) * coverage
 
 
-def build_data(decl: FormDecl, st: ReadState, heading: Heading) -> dict:
+def build_data(decl: FormDecl, st: ReadState, heading: Heading) -> dict[str, Any]:
     """The instance as the declared model's data (every leaf a Field dict)."""
-    flat: dict = {**heading.fields, **st.grid}
+    flat: dict[str, Any] = {**heading.fields, **st.grid}
     for key, cols in st.totals.items():
         flat.update({f"{key}.{k}": f for k, f in cols.items()})
-    tree: dict = {}
+    tree: dict[str, Any] = {}
     for key, f in flat.items():
         node = tree
         *heads, last = key.split(".")
@@ -203,8 +204,8 @@ def build_data(decl: FormDecl, st: ReadState, heading: Heading) -> dict:
     return model_for(decl).model_validate(tree).model_dump(mode="json")
 
 
-def _nest(flat: dict) -> dict:
-    out: dict = {}
+def _nest(flat: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, v in flat.items():
         node = out
         *heads, last = key.split(".")

@@ -8,6 +8,7 @@ without its header is read by the header's x ranges.
 from __future__ import annotations
 
 import re
+from typing import Any
 from dataclasses import dataclass, field
 
 from extract.mapping.coerce import is_blank
@@ -53,13 +54,13 @@ class RowsHeader:
 class ReadState:
     decl: FormDecl
     note_unit: str | None = None
-    grid: dict[str, Field] = field(default_factory=dict)
+    grid: dict[str, Field[Any]] = field(default_factory=dict)
     grid_units: dict[tuple[str, int], str] = field(default_factory=dict)
-    lists: dict[str, list[dict[str, Field]]] = field(default_factory=dict)
-    totals: dict[str, dict[str, Field]] = field(default_factory=dict)
+    lists: dict[str, list[dict[str, Field[Any]]]] = field(default_factory=dict)
+    totals: dict[str, dict[str, Field[Any]]] = field(default_factory=dict)
     seen_lists: set[str] = field(default_factory=set)
     header: RowsHeader | None = None
-    levels: dict[tuple[str, str], Field] = field(default_factory=dict)
+    levels: dict[tuple[str, str], Field[Any]] = field(default_factory=dict)
     pages: set[int] = field(default_factory=set)
     grid_cells: dict[str, tuple[Cell, Cell]] = field(default_factory=dict)  # key -> (label, value) cells
     grid_rows: list[Row] = field(default_factory=list)
@@ -149,8 +150,8 @@ def _unit(col: FieldDecl, h: RowsHeader, st: ReadState) -> str | None:
 
 
 def _read_columns(row: Row, cols: list[FieldDecl], cells: dict[str, Cell | None], h: RowsHeader, factor: float,
-                  st: ReadState) -> dict[str, Field]:
-    out: dict[str, Field] = {}
+                  st: ReadState) -> dict[str, Field[Any]]:
+    out: dict[str, Field[Any]] = {}
     for col in cols:
         if col.derive is not None:
             continue
@@ -165,7 +166,7 @@ def _read_columns(row: Row, cols: list[FieldDecl], cells: dict[str, Cell | None]
     return out
 
 
-def _fill_levels(row: Row, cols: list[FieldDecl], out: dict[str, Field], h: RowsHeader, st: ReadState) -> None:
+def _fill_levels(row: Row, cols: list[FieldDecl], out: dict[str, Field[Any]], h: RowsHeader, st: ReadState) -> None:
     """A blank level over a printed deeper one takes the level above's value, a bit less sure."""
     levels = [c.key for c in cols if c.fill_down and c.derive is None]
     others = [c.key for c in cols if not c.fill_down and c.derive is None and c.type in ("text", "code")]
@@ -182,7 +183,7 @@ def _fill_levels(row: Row, cols: list[FieldDecl], out: dict[str, Field], h: Rows
             out[key] = last.model_copy(update={"confidence": round(last.confidence * factor, 4)})
 
 
-def _doubt_shared(cols: list[FieldDecl], cells: dict[str, Cell | None], out: dict[str, Field]) -> None:
+def _doubt_shared(cols: list[FieldDecl], cells: dict[str, Cell | None], out: dict[str, Field[Any]]) -> None:
     """One cell under two columns: a ruling was lost; what it holds belongs to both and to neither."""
     seen: dict[tuple[int, int], int] = {}
     for col in cols:
@@ -196,7 +197,7 @@ def _doubt_shared(cols: list[FieldDecl], cells: dict[str, Cell | None], out: dic
             out[col.key] = f.model_copy(update={"confidence": round(f.confidence * SHARED_CELL_QUALITY, 4)})
 
 
-def _total_of(row_cells: list[Cell | None], part: RowsPart, side: str | None, read: dict | None = None
+def _total_of(row_cells: list[Cell | None], part: RowsPart, side: str | None, read: dict[str, Any] | None = None
               ) -> FieldDecl | None:
     """The total a row's label names, among those not read yet (a total is printed once)."""
     totals = [t for t in part.totals if (side is None or t.side in (None, side)) and t.key not in (read or {})]
@@ -208,7 +209,7 @@ def _total_of(row_cells: list[Cell | None], part: RowsPart, side: str | None, re
     return None
 
 
-def _summary_row(label_cells: list[Cell | None], values: dict[str, Field], cols: list[FieldDecl], part: RowsPart,
+def _summary_row(label_cells: list[Cell | None], values: dict[str, Field[Any]], cols: list[FieldDecl], part: RowsPart,
                  side: str | None, st: ReadState) -> FieldDecl | None:
     """A coded list's row whose label is one cell across its code and name columns, holding no code, is the
     total row however it is worded (合计数, 本年合计), when the form declares one total not yet read."""

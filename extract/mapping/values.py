@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from decimal import Decimal
 
 from extract.mapping.coerce import (
@@ -45,7 +46,7 @@ def code_value(text: str | None) -> tuple[str | None, float]:
 
 
 def read_value(table: Table, cell: Cell | None, value_type: str, quality: float = 1.0,
-               unit: str | None = None) -> Field:
+               unit: str | None = None) -> Field[Any]:
     """The cell as ``value_type``; a None cell is an unread Field (confidence 0)."""
     if value_type == "money":
         return money_field(table, cell, unit, quality)
