@@ -36,7 +36,8 @@ def disabled() -> Iterator[None]:
 def load(path: str | None = None) -> dict[str, Any] | None:
     p = Path(path) if path else COEFFICIENTS
     try:
-        return json.loads(p.read_text(encoding="utf-8"))
+        data: dict[str, Any] = json.loads(p.read_text(encoding="utf-8"))
+        return data
     except (OSError, ValueError):
         return None
 
@@ -55,14 +56,14 @@ def predict(model: dict[str, Any], x: dict[str, float]) -> float:
 
 
 def calibrate_document(doc: FormDocument, result: Result, model: dict[str, Any], doc_index: int,
-                       coverage: dict | None = None) -> FormDocument:
+                       coverage: dict[tuple[int, str], float] | None = None) -> FormDocument:
     from extract.calibration_features import document_features, set_confidences
     from extract.mapping.checks import aggregate_confidence
 
     from extract.completeness import _leaves, section_coverage, section_of
 
     feats = document_features(result, doc_index)
-    coverage = {s: c for (d, s), c in (coverage if coverage is not None else section_coverage(result)).items()
+    covered = {s: c for (d, s), c in (coverage if coverage is not None else section_coverage(result)).items()
                 if d == doc_index}
     mapped = {path: float(leaf["confidence"]) for path, leaf in _leaves(doc.data)}
     new = {}
@@ -73,7 +74,7 @@ def calibrate_document(doc: FormDocument, result: Result, model: dict[str, Any],
             # there mostly harmless), common where the mapper meets a layout it does not know; the fit cannot
             # weigh them, so the calibration may lower such a field, never raise it above the mapper's word
             p = min(p, mapped.get(path, p))
-        p = min(p, coverage.get(section_of(path), 1.0))  # a section partly unread is at most that sure
+        p = min(p, covered.get(section_of(path), 1.0))  # a section partly unread is at most that sure
         new[path] = round(min(max(p, 0.0), 1.0), 4)
     data = set_confidences(doc.data, new)
     return doc.model_copy(update={"data": data, "confidence": aggregate_confidence(data)})

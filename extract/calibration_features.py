@@ -46,13 +46,14 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def calibrated_leaf(leaf: dict) -> bool:
+def calibrated_leaf(leaf: dict[str, Any]) -> bool:
     """Leaves that get a calibrated confidence: those with a value or a source cell. An unprinted blank
     (no source, no value) keeps the mapper's word on it."""
     return leaf.get("value") is not None or bool(leaf.get("source"))
 
 
-def field_features(path: str, leaf: dict, cell: Cell | None, table_structure: str | None, checks: list,
+def field_features(path: str, leaf: dict[str, Any], cell: Cell | None, table_structure: str | None,
+                   checks: list[Any] | tuple[frozenset[str], frozenset[str]],
                    gap_sections: set[str]) -> dict[str, float]:
     from extract.completeness import section_of
 
@@ -95,7 +96,7 @@ def _reads_as_label(text: str) -> bool:
         return False
 
 
-def check_sets(checks: list) -> tuple[frozenset[str], frozenset[str]]:
+def check_sets(checks: list[Any]) -> tuple[frozenset[str], frozenset[str]]:
     """(paths named by failed checks, paths named by passed cross-sums)."""
     cross = _cross_rules()
     failed = frozenset(f for c in checks if not c.passed for f in c.fields)
@@ -122,13 +123,13 @@ def document_features(result: Result, index: int) -> dict[str, dict[str, float]]
     tables = {t.id: t for t in result.tables}
     gap_sections = {s for g in gaps_of(result) if g.document == index for s in g.fields}
     checks = check_sets(list(doc.checks))
-    anchors: dict[str, dict] = {}
+    anchors: dict[str, dict[tuple[int, int], Cell]] = {}
     out: dict[str, dict[str, float]] = {}
     for path, leaf in _leaves(doc.data):
         if not calibrated_leaf(leaf):
             continue
         src = leaf.get("source") or {}
-        table = tables.get(src.get("table"))
+        table = tables.get(str(src.get("table")))
         if table is not None and table.id not in anchors:
             anchors[table.id] = {(c.row, c.col): c for c in table.cells}
         cells = [anchors[table.id].get((int(r), int(c))) or table.cell_at(int(r), int(c))

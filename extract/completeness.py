@@ -60,7 +60,7 @@ def _is_field(node: Any) -> bool:
     return isinstance(node, dict) and "value" in node and "confidence" in node
 
 
-def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, dict]]:
+def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
     if _is_field(node):
         yield path, node
     elif isinstance(node, dict):
@@ -76,7 +76,7 @@ def section_of(path: str) -> str:
     return re.split(r"[.\[]", path, maxsplit=1)[0]
 
 
-def _sources(leaf: dict) -> list[tuple[str, int, int]]:
+def _sources(leaf: dict[str, Any]) -> list[tuple[str, int, int]]:
     src = leaf.get("source") or {}
     table = src.get("table")
     return [(table, int(r), int(c)) for r, c in src.get("cells") or ()] if table else []
@@ -93,7 +93,7 @@ def used_cells(result: Result) -> dict[tuple[str, int, int], tuple[int, str]]:
 
 
 @lru_cache(maxsize=1)
-def _label_vocabularies() -> list[dict]:
+def _label_vocabularies() -> list[dict[str, Any]]:
     try:
         from extract.mapping import labels
     except ImportError:  # pragma: no cover - mapping is optional for this stage
@@ -149,7 +149,7 @@ def _bbox_union(cells: list[Cell]) -> BBox | None:
 
 # ------------------------------------------------------------------ detectors
 
-def _item_cells(item: dict, tables: dict[str, Table]) -> list[Cell]:
+def _item_cells(item: dict[str, Any], tables: dict[str, Table]) -> list[Cell]:
     cells = []
     for _, leaf in _leaves(item):
         for table, r, c in _sources(leaf):
@@ -413,7 +413,7 @@ def label_rows(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[
 
 def merge_rows(gaps: list[Gap]) -> list[Gap]:
     """Unread rows of one document and section as one item (a reviewer looks at the section once)."""
-    groups: dict[tuple, list[Gap]] = {}
+    groups: dict[tuple[Any, ...], list[Gap]] = {}
     for g in gaps:
         groups.setdefault((g.document, g.section, g.page), []).append(g)
     out = []
@@ -421,7 +421,7 @@ def merge_rows(gaps: list[Gap]) -> list[Gap]:
         if len(group) == 1:
             out.append(group[0])
             continue
-        rows = [re.search(r"table row (\d+)", g.en).group(1) for g in group]
+        rows = [m.group(1) for g in group if (m := re.search(r"table row (\d+)", g.en))]
         shown = ", ".join(rows[:6]) + ("…" if len(rows) > 6 else "")
         boxes = [g.bbox for g in group if g.bbox]
         box = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from pathlib import Path
 
@@ -243,7 +243,8 @@ class Document:
             self._image.close()
             self._image = None
 
-    def iter_pages(self, pages: Iterable[int] | None = None, on_error=None) -> Iterator[Page]:
+    def iter_pages(self, pages: Iterable[int] | None = None,
+                   on_error: Callable[[int, Exception], object] | None = None) -> Iterator[Page]:
         """Pages in the order asked (1-based); numbers outside 1..page_count are skipped. A page that fails to
         load raises, or with ``on_error`` is reported as ``on_error(number, exc)`` and skipped."""
         numbers = range(1, self.page_count + 1) if pages is None else pages
