@@ -5,7 +5,7 @@ never used to drop data; here it only decides what goes into the review queue an
 """
 from __future__ import annotations
 
-from typing import Any, Iterator, Literal
+from typing import Any, Iterator, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict
 
@@ -97,7 +97,7 @@ def check_touches(check: Check | dict[str, Any], path: str) -> bool:
                for f in fields)
 
 
-def gap_touches(gap, path: str, form_index: int | None) -> bool:
+def gap_touches(gap: Any, path: str, form_index: int | None) -> bool:
     """A completeness issue (Issue or its dict) concerns the field at ``path`` of form ``form_index``."""
     g = gap if isinstance(gap, dict) else gap.model_dump()
     if g.get("document") != form_index:
@@ -106,7 +106,7 @@ def gap_touches(gap, path: str, form_index: int | None) -> bool:
     return any(f in ("*", section) for f in g.get("fields") or ())
 
 
-def field_reasons(path: str, field: dict, checks: list, scanned: bool, gaps: list = (),
+def field_reasons(path: str, field: dict[str, Any], checks: list[Any], scanned: bool, gaps: Sequence[Any] = (),
                   form_index: int | None = None) -> tuple[str, ...]:
     """Why a field is doubtful, in words a reviewer can act on (``gaps``: completeness issues)."""
     reasons: list[str] = []
@@ -144,7 +144,7 @@ def review_queue(result: Result) -> list[ReviewItem]:
         ReviewItem(kind="gap", key=f"gap{n}:{g.kind}:{','.join(g.fields)}", form_index=g.document,
                    confidence=GAP_CONFIDENCE, reasons=(g.message,), page=g.page, bbox=g.bbox)
         for n, g in enumerate(gaps)]
-    field_cells: set[tuple[str, int, int]] = set()
+    field_cells: set[tuple[str | None, int, int]] = set()
     for index, doc in enumerate(result.documents):
         for path, field in iter_fields(doc.data):
             src = field.get("source") or {}

@@ -7,6 +7,7 @@ data of a declared form validates against it, so a user of the result gets the t
 from __future__ import annotations
 
 from functools import lru_cache
+from types import GenericAlias
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
@@ -58,7 +59,7 @@ def model_for(decl: Any) -> type[BaseModel]:
         for side in part.sides or (part.key,):
             cols = {c.key: leaf_type(c.type, c.derive) for c in part.columns if not part.sides or c.side == side}
             row_model = _nest(f"{cls_name}_{side}_row", cols)
-            leaves[side] = list[row_model]
+            leaves[side] = GenericAlias(list, (row_model,))  # list[row_model], built from a runtime class
         for t in part.totals:  # a total row: the numeric columns of its side
             leaves.update({f"{t.key}.{c.key}": leaf_type(c.type) for c in part.columns
                            if c.type in _NUMERIC and (not part.sides or t.side in (None, c.side))})

@@ -20,7 +20,7 @@ from extract.mapping.decl import FormDecl
 from extract.mapping.decl_load import FORM_SUFFIXES, FormFileError, load_form, load_forms_dir
 from extract.mapping.fields import settle_unprinted
 from extract.mapping.rows import Line, Row
-from extract.types import FormDocument
+from extract.types import Check, FormDocument
 from models.budget import FORM_NAME as DPT_NAME
 from models.budget import DepartmentPerformanceTargets
 
@@ -47,7 +47,7 @@ class FormSpec:
     def model(self) -> type:
         """The typed model of the form's data."""
         if self.decl is None or self.decl.reader is not None:
-            return READER_MODELS[self.decl.reader if self.decl else DPT_NAME]
+            return READER_MODELS[self.decl.reader if self.decl is not None and self.decl.reader is not None else DPT_NAME]
         from models.declared import model_for
 
         return model_for(self.decl)
@@ -199,7 +199,7 @@ def form_model(name: str, forms_dirs: Sequence[str | Path] = ()) -> type | None:
     return None if spec is None else spec.model()
 
 
-def recheck(name: str, data: dict, forms_dirs: Sequence[str | Path] = ()) -> list | None:
+def recheck(name: str, data: dict[str, Any], forms_dirs: Sequence[str | Path] = ()) -> list[Check] | None:
     """The form's checks on (corrected) data, as review re-runs them after a correction; None: no such form."""
     spec = available_forms(forms_dirs).get(name)
     if spec is None:

@@ -19,7 +19,7 @@ CROSS = ("sum", "equal", "hierarchy")
 _PART_RE = re.compile(r"([A-Za-z_]\w*)(?:\[(\*|\d+)\])?")
 
 
-def expand(data: Any, path: str) -> list[tuple[str, dict]]:
+def expand(data: Any, path: str) -> list[tuple[str, dict[str, Any]]]:
     """(concrete path, Field dict) for each leaf ``path`` names; ``[*]`` runs over the list."""
     found: list[tuple[str, Any]] = [("", data)]
     for part in path.split("."):
@@ -41,7 +41,7 @@ def expand(data: Any, path: str) -> list[tuple[str, dict]]:
     return [(p, n) for p, n in found if isinstance(n, dict) and "value" in n]
 
 
-def number(leaf: dict) -> Decimal | None:
+def number(leaf: dict[str, Any]) -> Decimal | None:
     v = leaf.get("value")
     if v is None or isinstance(v, bool):
         return None
@@ -66,7 +66,7 @@ def check_sum(c: CheckDecl, data: Any) -> list[Check]:
         n = len(data.get(head) or []) if isinstance(data, dict) else 0
         out = []
         for i in range(n):
-            one = c.model_copy(update={"total": c.total.replace("[*]", f"[{i}]"),
+            one = c.model_copy(update={"total": (c.total or "").replace("[*]", f"[{i}]"),
                                        "terms": tuple(t.replace("[*]", f"[{i}]") for t in c.terms)})
             out += check_sum(one, data)
         return out
@@ -155,8 +155,7 @@ def check_hierarchy(c: CheckDecl, data: Any) -> list[Check]:
             continue
         for amount in c.amounts:
             parent = number(items[i].get(amount) or {})
-            terms = [(j, number(items[j].get(amount) or {})) for j in kids]
-            terms = [(j, v) for j, v in terms if v is not None]
+            terms = [(j, v) for j in kids if (v := number(items[j].get(amount) or {})) is not None]
             if parent is None or not terms:
                 continue
             s = sum((v for _, v in terms), Decimal(0))
