@@ -2,7 +2,7 @@
 code points, U+FFFD) keeps its text layer where it reads cleanly and OCRs only the cells that don't."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Any, Sequence
 
 from extract.ocr.base import OcrEngine
 
@@ -79,10 +79,11 @@ def second_opinion(tables: Sequence[Table], page: int, image: np.ndarray, dpi: f
     if not targets:
         return list(tables), 0
     crops = ocr_cells(image, [c for _, c in targets], engine, dpi)
-    changed, agreed = [], []
+    changed: list[tuple[int, Cell]] = []
+    agreed: list[tuple[int, Cell]] = []
     for (i, cell), crop in zip(targets, crops):
         kind = _disagree_kind(cell.text, crop.text)
-        update: dict = {"evidence": evidence_of_spans(cell.spans, agreement=AGREEMENT[kind])}
+        update: dict[str, Any] = {"evidence": evidence_of_spans(cell.spans, agreement=AGREEMENT[kind])}
         if kind:
             factor = DISAGREE_FACTOR if kind == 2 else (1 + DISAGREE_FACTOR) / 2
             update["confidence"] = round(cell.confidence * factor, 4)

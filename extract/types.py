@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 BBox = tuple[float, float, float, float]
 
@@ -116,7 +116,7 @@ class Cell(Frozen):
         return ev is not None and ev.source != "pdf"
 
     @model_serializer(mode="wrap")
-    def _with_evidence(self, handler):
+    def _with_evidence(self, handler: SerializerFunctionWrapHandler) -> Any:
         data = handler(self)
         if isinstance(data, dict) and self.spans:
             ev = self.ev

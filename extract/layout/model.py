@@ -62,7 +62,8 @@ class LayoutModel:
         return [(name, (b[0] * s, b[1] * s, b[2] * s, b[3] * s), sc) for name, b, sc in self.find_regions(image)]
 
     def find_tables(self, image: np.ndarray, dpi: float, page: int,
-                    layout: list | None = None) -> list[TableRegion]:
+                    layout: list[tuple[str, tuple[float, float, float, float], float]] | None = None
+                    ) -> list[TableRegion]:
         """Table boxes on a page image, in PDF points (from ``layout``, find_layout's answer, when given)."""
         boxes = layout if layout is not None else self.find_layout(image, dpi)
         return [TableRegion(page=page, bbox=b, score=min(max(sc, 0.0), 1.0), detector="cdla")

@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no stubs (types-PyYAML not installed)
 from pydantic import ValidationError
 
 from extract.mapping.decl import FormDecl
@@ -39,7 +39,7 @@ def _yaml_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
         if isinstance(node, yaml.MappingNode):
             nxt = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
             key_node = next((k for k, v in node.value if getattr(k, "value", None) == part), None)
-            if nxt is None:
+            if nxt is None or key_node is None:
                 continue  # a union tag (GridPart) or a missing key: stay at the parent
             node, line = nxt, key_node.start_mark.line + 1
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):

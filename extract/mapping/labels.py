@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from extract.text import normalize_label
 
@@ -40,9 +40,9 @@ def _vocabularies(path: Path) -> dict[str, Vocabulary]:
     rows = {p.key: p for p in decl.rows_parts()}
     voc = decl.vocabulary
     return {
-        "sections": {k: tuple(v) for k, v in voc["sections"].items()},
+        "sections": {k: tuple(v) for k, v in cast(dict[str, tuple[str, ...]], voc["sections"]).items()},
         "kv_fields": {f.key.split(".")[-1]: f.labels for f in decl.grid_fields()},
-        "kv_groups": {k: tuple(v) for k, v in voc["groups"].items()},
+        "kv_groups": {k: tuple(v) for k, v in cast(dict[str, tuple[str, ...]], voc["groups"]).items()},
         "task_columns": {c.key: c.labels for c in rows["key_tasks"].printed},
         "indicator_columns": {c.key: c.labels for c in rows["indicators"].printed},
     }

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extract.types import Table, TextSpan
+from extract.types import BBox, Table, TextSpan
 
 
 FRAME_MIN_LINES = 3  # a one-cell box holding fewer lines is a labelled box or a framed title: left as it was
@@ -37,7 +37,7 @@ def _lines(table: Table) -> int:
 
 
 def drop_frames(tables: Sequence[Table], outside: Sequence[TextSpan], spans: Sequence[TextSpan],
-                vector: bool = True) -> tuple[list[Table], list[TextSpan], list]:
+                vector: bool = True) -> tuple[list[Table], list[TextSpan], list[BBox]]:
     """(tables that are not frames, the outside lines plus the page spans that lay in a dropped frame,
     the dropped frames' boxes: regions the unruled finder leaves alone).
 
@@ -47,7 +47,7 @@ def drop_frames(tables: Sequence[Table], outside: Sequence[TextSpan], spans: Seq
     if not vector:
         return list(tables), list(outside), []
     dropped = [t for t in tables if is_frame(t)]
-    frames = [t.bbox for t in dropped]
+    frames = [t.bbox for t in dropped if t.bbox is not None]  # is_frame: every one has a box
     if not frames:
         return list(tables), list(outside), []
 
