@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+from urllib.error import URLError
 
 pytest.importorskip("starlette", reason="the service needs the serve extra: pip install 'extract[serve]'")
 
@@ -122,9 +123,14 @@ def test_cancel_limits_and_token(forms, tmp_path):
         with pytest.raises(ApiError) as err:
             Client(api.base, token="wrong").jobs()
         assert err.value.status == 401
-        with pytest.raises(ApiError) as err:
+        # the server answers 413 as soon as the declared length is over the limit and closes the connection;
+        # a client still sending the body then sees that as a broken pipe or a reset instead of the answer
+        with pytest.raises((ApiError, URLError)) as refused:
             api.submit(big)
-        assert err.value.status == 413
+        if isinstance(refused.value, ApiError):
+            assert refused.value.status == 413
+        else:
+            assert isinstance(refused.value.reason, (BrokenPipeError, ConnectionResetError)), refused.value
         held = api.submit(hang)
         deadline = time.time() + 60
         while api.job(held["id"])["state"] != "running" and time.time() < deadline:
