@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from extract.jobs import store as sql
-from extract.jobs.store_base import (DEFAULT_LEASE_S, MAX_SYSTEM_KILLS, DocRow, StoreError, StoreGoneError,
+from extract.jobs.store_base import (DEFAULT_LEASE_S, DocRow, StoreError, StoreGoneError,
                                      owner_alive)
 
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -281,12 +281,7 @@ class PgStore:
 
     def requeue(self, doc_id: int, reason: str, seconds: float) -> bool:
         with self._tx() as con:
-            row = con.execute("SELECT status, requeues FROM documents WHERE id = ? FOR UPDATE", (doc_id,)).fetchone()
-            if row is None or row[0] != "pending" or row[1] >= MAX_SYSTEM_KILLS:
-                return False
-            con.execute("UPDATE documents SET requeues = requeues + 1, error = ?, seconds = ?, lease_owner = NULL"
-                        " WHERE id = ?", (f"{reason}; retried", seconds, doc_id))
-            return True
+            return sql.write_requeue(cast(sqlite3.Connection, con), doc_id, reason, seconds, lock=" FOR UPDATE")
 
     @property
     def _as_sqlite(self) -> sqlite3.Connection:

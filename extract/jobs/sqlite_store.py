@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from extract.jobs import store as sql
 from extract.names import from_bytes, is_text, raw_bytes, shown
-from extract.jobs.store_base import (DEFAULT_LEASE_S, MAX_SYSTEM_KILLS, DocRow, JobStore, StoreCorruptError,
+from extract.jobs.store_base import (DEFAULT_LEASE_S, DocRow, JobStore, StoreCorruptError,
                                      StoreError,                                     StoreFullError, StoreGoneError, owner_alive)
 
 CORRUPT_MARKERS = ("malformed", "not a database", "file is encrypted", "database corrupt")
@@ -178,12 +178,7 @@ class SqliteStore:
 
     def requeue(self, doc_id: int, reason: str, seconds: float) -> bool:
         with self._tx() as con:
-            row = con.execute("SELECT status, requeues FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            if row is None or row[0] != "pending" or row[1] >= MAX_SYSTEM_KILLS:
-                return False
-            con.execute("UPDATE documents SET requeues = requeues + 1, error = ?, seconds = ?, lease_owner = NULL"
-                        " WHERE id = ?", (f"{reason}; retried", seconds, doc_id))
-            return True
+            return sql.write_requeue(con, doc_id, reason, seconds)
 
     # --- reading ------------------------------------------------------------------------------------------
     def status_counts(self) -> dict[str, int]:

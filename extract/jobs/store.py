@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
+from extract.jobs.store_base import MAX_SYSTEM_KILLS
 from extract.jobs.store_base import DocRow  # noqa: F401 - re-exported: the runner imports it from here
 from extract.review import CELL_QUEUE_SQL, FIELD_QUEUE_SQL, field_name, iter_fields
 
@@ -180,6 +181,17 @@ def write_failure(con: sqlite3.Connection, doc_id: int, reason: str, seconds: fl
         return False
     con.execute("UPDATE documents SET status = 'failed', error = ?, seconds = ?, finished_at = ?,"
                 " attempts = attempts + 1, lease_owner = NULL WHERE id = ?", (reason, seconds, time.time(), doc_id))
+    return True
+
+
+def write_requeue(con: sqlite3.Connection, doc_id: int, reason: str, seconds: float, lock: str = "") -> bool:
+    """Inside a transaction: give a pending document killed from outside back to the queue, once
+    (``MAX_SYSTEM_KILLS``). ``lock``: the row-lock clause a server database needs (`` FOR UPDATE``)."""
+    row = con.execute(f"SELECT status, requeues FROM documents WHERE id = ?{lock}", (doc_id,)).fetchone()
+    if row is None or row[0] != "pending" or row[1] >= MAX_SYSTEM_KILLS:
+        return False
+    con.execute("UPDATE documents SET requeues = requeues + 1, error = ?, seconds = ?, lease_owner = NULL"
+                " WHERE id = ?", (f"{reason}; retried", seconds, doc_id))
     return True
 
 
