@@ -138,6 +138,8 @@ def batch_command(
         for path, error in st.failures()[:20]:
             console.print(f"  [red]failed[/] {escape(path)}: {escape(error or '')}", soft_wrap=True, highlight=False)
         st.close()
+        # as `run` does (CONTRACT.md): non-zero when any document could not be read; the others are stored
+        raise typer.Exit(1)
 
 
 def export_command(
