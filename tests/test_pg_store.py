@@ -197,3 +197,33 @@ def test_review_correction_and_two_reviewers_on_one_item(url, tmp_path):
     assert sorted(results, key=str) == sorted([item["version"] + 1, 409], key=str)
     assert con.execute("SELECT COUNT(*) FROM decisions").fetchone()[0] == 2
     con.close()
+
+
+def test_review_app_and_export_cli_take_a_postgresql_url(url, tmp_path):
+    """`extract review --store URL` and `extract export --store URL`: the web app logs a reviewer in and serves
+    the queue from PostgreSQL, and the export reads the same store (a Path would have folded the URL's //)."""
+    from review_client import PASSWORD, Client, Running
+
+    pdf, _ = misprinted_dongguan(tmp_path / "in")
+    assert run_batch(url, [str(pdf)], JobOptions(workers=1))["forms"] == 1
+    add = subprocess.run([sys.executable, "-m", "extract.cli", "review", "--store", url, "--add-user", "alice",
+                          "--password-stdin"], input=PASSWORD + "\n", cwd=ROOT, env=_env(), capture_output=True,
+                         text=True, timeout=120)
+    assert add.returncode == 0 and "reviewer alice added" in add.stderr, add.stderr[-2000:]
+    app = Running(url)  # type: ignore[arg-type]
+    try:
+        alice = Client(app.port, "alice")
+        basic = alice.item("budget.basic_expenditure")  # the misprinted amount is queued, with its crop
+        assert basic["label"]["zh"] == "基本支出" and basic["unit"] == "万元"
+        assert alice.get(f"/api/crop/{basic['id']}.png")[0] == 200
+    finally:
+        app.stop()
+    out = tmp_path / "forms.csv"
+    done = subprocess.run([sys.executable, "-m", "extract.cli", "export", "--store", url, "--to", str(out)],
+                          cwd=ROOT, env=_env(), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert len(rows) == 1 and rows[0]["部门名称"] == "东莞市应急管理局", rows  # one department, from PostgreSQL
+    assert rows[0]["基本支出（元）"] == "44938500.00"

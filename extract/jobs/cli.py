@@ -142,19 +142,29 @@ def batch_command(
         raise typer.Exit(1)
 
 
+def _store_location(store: str) -> str | Path:
+    """A ``postgresql://`` URL as given (a Path would fold its ``//``), else the SQLite file, which must exist."""
+    from extract.jobs.pg_store import is_pg_url
+
+    if is_pg_url(store):
+        return store
+    if not Path(store).exists():
+        console.print(f"[red]error[/]: no store at {escape(store)}", soft_wrap=True, highlight=False)
+        raise typer.Exit(2)
+    return Path(store)
+
+
 def export_command(
-    store: Path = typer.Option(..., "--store", help="SQLite results store"),
+    store: str = typer.Option(..., "--store", help="SQLite results store, or a postgresql://user@host/db URL"),
     to: Path = typer.Option(..., "--to", help="out.xlsx | out.csv | out.jsonl | out.parquet | report.html"),
     lang: str = typer.Option("zh", "--lang", help="XLSX/CSV headers: zh (printed labels), en, or keys (field paths)"),
 ) -> None:
     """Export forms from a store (corrections applied): one row per department, task and indicator."""
     from extract.jobs.export_store import export_store
 
-    if not store.exists():
-        console.print(f"[red]error[/]: no store at {store}")
-        raise typer.Exit(2)
+    location = _store_location(store)
     try:
-        written = export_store(store, to, lang=lang)
+        written = export_store(location, to, lang=lang)
     except ValueError as exc:
         console.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None
@@ -171,7 +181,7 @@ def export_command(
 
 
 def review_command(
-    store: Path = typer.Option(..., "--store", help="SQLite results store"),
+    store: str = typer.Option(..., "--store", help="SQLite results store, or a postgresql://user@host/db URL"),
     port: int = typer.Option(8000, "--port", help="port to listen on"),
     host: str = typer.Option("127.0.0.1", "--host", help="address to listen on (local only unless asked)"),
     four_eyes: bool = typer.Option(False, "--four-eyes", help="a correction waits for a second reviewer's check"),
@@ -184,16 +194,14 @@ def review_command(
     from extract.review_app import accounts
     from extract.review_app.server import serve
 
-    if not store.exists():
-        console.print(f"[red]error[/]: no store at {store}")
-        raise typer.Exit(2)
+    location = _store_location(store)
     if add_user or reset_password:
         from extract.jobs.store import connect
 
         name = add_user or reset_password
         password = (sys.stdin.readline().rstrip("\n") if password_stdin else
                     typer.prompt(f"password for {name}", hide_input=True, confirmation_prompt=True))
-        con = connect(store)
+        con = connect(location)
         try:
             accounts.add_user(con, name, password, replace=bool(reset_password))
         except accounts.AccountError as exc:
@@ -205,7 +213,7 @@ def review_command(
         return
     from extract.jobs.store import connect
 
-    con = connect(store)
+    con = connect(location)
     try:
         if not accounts.users(con):
             console.print("[red]error[/]: no reviewer accounts yet; add one with "
@@ -214,7 +222,7 @@ def review_command(
     finally:
         con.close()
     try:
-        serve(store, host=host, port=port, four_eyes=four_eyes, log=console.print)
+        serve(location, host=host, port=port, four_eyes=four_eyes, log=console.print)
     except (ValueError, OSError) as exc:
         console.print(f"[red]error[/]: {exc}")
         raise typer.Exit(2) from exc

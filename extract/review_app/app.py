@@ -39,7 +39,7 @@ from extract.review_app.guard import Guard, parse_json
 from extract.review_app.queue import ReviewError
 
 GENERATION_SQL = ("SELECT (SELECT MAX(id) FROM decisions), (SELECT MAX(id) FROM review_events), "
-                  "(SELECT COUNT(*) FROM documents WHERE status = 'done'), (SELECT MAX(rowid) FROM documents), "
+                  "(SELECT COUNT(*) FROM documents WHERE status = 'done'), (SELECT MAX(id) FROM documents), "
                   "(SELECT COUNT(*) FROM review_pending), (SELECT COUNT(*) FROM review_flags)")
 """What the queue depends on, read in a few index lookups (every write that changes a queued value adds a
 decision or a review event; the batch adds documents)."""
@@ -58,7 +58,9 @@ class ReviewApp:
     Starlette's thread pool (writes, renders, logins), each thread with its own SQLite connection."""
 
     def __init__(self, store_path: str | Path, four_eyes: bool = False, port: int = 0) -> None:
-        self.store_path, self.four_eyes = Path(store_path), four_eyes
+        # a postgresql:// URL stays a string (a Path would fold its //)
+        self.store_path: str | Path = store_path if isinstance(store_path, str) and "://" in store_path else Path(store_path)
+        self.four_eyes = four_eyes
         self.cookie = f"{COOKIE}_{port}"  # cookies are per host, not per port: two apps on one machine differ
         self._local = threading.local()
         self._queues: dict[tuple[Any, ...], tuple[list[dict[str, Any]], dict[Any, Any]]] = {}
@@ -135,7 +137,7 @@ class ReviewApp:
         """Run a write with the in-process writer lock (SQLite's own busy wait sleeps up to 100 ms a try).
         ``quick`` (a one-row write on the event loop): only if the lock is free and the store not locked by
         another process right now; otherwise the write is handed to the thread pool, where it may wait."""
-        if not quick:
+        if not quick or not isinstance(self.con, sqlite3.Connection):  # PostgreSQL waits on its own row locks
             with self._write_lock:
                 return call()
         if not self._write_lock.acquire(blocking=False):
