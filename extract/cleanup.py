@@ -5,11 +5,14 @@ in, for the page orientation (text lines are horizontal, and read better upright
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
 import cv2
 import numpy as np
 from pydantic import Field
 
-from extract.ocr.base import OcrEngine, Quad, quad_to_bbox
+from extract.ocr.base import OcrEngine, OcrLine, Quad, quad_to_bbox
 from extract.types import Frozen
 
 # Orientation: lines are found on a copy whose longer side is this many pixels (A4 body text ~8 px high, still
@@ -33,6 +36,8 @@ SEAL_REDNESS = 40
 SEAL_RED_GAIN = 1.12
 # Under a seal, a pixel darker than this in the (brightened) red channel is print; lighter is seal or paper.
 SEAL_KEEP_DARK = 190
+
+_T = TypeVar("_T")
 
 
 class CleanPage(Frozen):
@@ -61,14 +66,16 @@ def normalize_illumination(image: np.ndarray) -> np.ndarray:
     bg = cv2.dilate(small, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
     bg = cv2.medianBlur(bg, min(k, 255) if k <= 255 else 255)
     bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
-    return cv2.divide(image, np.maximum(bg, 1), scale=255.0)  # saturating uint8 division, in one pass
+    out: np.ndarray = cv2.divide(image, np.maximum(bg, 1), scale=255.0)  # saturating uint8 division, in one pass
+    return out
 
 
 def redness(rgb: np.ndarray) -> np.ndarray:
     """How much redder than grey each pixel is (0 for black, grey, white, blue)."""
     r = rgb[:, :, 0].astype(np.int16)
     gb = (rgb[:, :, 1].astype(np.int16) + rgb[:, :, 2].astype(np.int16)) // 2
-    return np.clip(r - gb, 0, 255).astype(np.uint8)
+    out: np.ndarray = np.clip(r - gb, 0, 255).astype(np.uint8)
+    return out
 
 
 def remove_red_seals(rgb: np.ndarray) -> np.ndarray:
@@ -116,7 +123,8 @@ def _rotate_quad(quad: Quad, rotation: int, h: int, w: int) -> Quad:
             return (y, w - 1 - x)
         return (x, y)
 
-    return tuple(one(x, y) for x, y in quad)  # type: ignore[return-value]
+    a, b, c, d = quad
+    return (one(*a), one(*b), one(*c), one(*d))
 
 
 def detect_orientation(grey: np.ndarray, engine: OcrEngine, vote: bool = True) -> tuple[int, float | None]:
@@ -152,7 +160,7 @@ def detect_orientation(grey: np.ndarray, engine: OcrEngine, vote: bool = True) -
     return (base + 180) % 360 if down_score > up_score else base, line_h
 
 
-def reads_better_turned(grey: np.ndarray, lines, engine: OcrEngine) -> bool:
+def reads_better_turned(grey: np.ndarray, lines: Sequence[OcrLine], engine: OcrEngine) -> bool:
     """Whether the page reads better turned by 180 degrees: a few of its recognised lines (OcrLines in pixels
     of grey) are read again upside down, and their summed score is set against the first reading's."""
     scores = [ln.score for ln in lines if ln.text.strip()]
@@ -166,10 +174,10 @@ def reads_better_turned(grey: np.ndarray, lines, engine: OcrEngine) -> bool:
     return sum(t.score for t in turned) > sum(ln.score for ln, _ in voters)
 
 
-def _voters(items, box):
+def _voters(items: Sequence[_T], box: Callable[[_T], Sequence[float]]) -> list[_T]:
     """The ORIENTATION_LINES items whose boxes are the longest text lines (length counted up to
     ORIENTATION_MAX_ASPECT: longer ones vote no better and cost more to read)."""
-    def aspect(b) -> float:
+    def aspect(b: Sequence[float]) -> float:
         return (b[2] - b[0]) / max(b[3] - b[1], 1.0)
 
     lines = [it for it in items if box(it)[2] - box(it)[0] > 1.5 * (box(it)[3] - box(it)[1])]
@@ -177,13 +185,13 @@ def _voters(items, box):
     return lines[:ORIENTATION_LINES]
 
 
-def _vote_crops(image: np.ndarray, boxes) -> list[np.ndarray]:
+def _vote_crops(image: np.ndarray, boxes: Sequence[Sequence[float]]) -> list[np.ndarray]:
     """Full-resolution crops of a few text lines of moderate length (the recogniser's cost grows with length)."""
     crops = [_crop(image, b) for b in _voters(boxes, lambda b: b)]
     return [c for c in crops if c.size]
 
 
-def _crop(image: np.ndarray, box) -> np.ndarray:
+def _crop(image: np.ndarray, box: Sequence[float]) -> np.ndarray:
     h, w = image.shape[:2]
     pad = max(2, int((box[3] - box[1]) * 0.15))
     x0, y0 = max(0, int(box[0]) - pad), max(0, int(box[1]) - pad)

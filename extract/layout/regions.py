@@ -5,7 +5,12 @@ the model confirms it (higher score) or, where a table has no rulings, supplies 
 """
 from __future__ import annotations
 
-from extract.types import BBox, Ruling, TableRegion
+from collections.abc import Iterable, Sequence
+
+from extract.types import BBox, Ruling, Table, TableRegion, TextSpan
+
+# One box of the layout model: (class name, bbox in points, score), as ScannedPage.layout holds them.
+LayoutBox = tuple[str, BBox, float]
 
 # Scores given to a region by kind of evidence; carried, never used here to drop a region.
 RULED_AND_MODEL = 1.0
@@ -40,14 +45,14 @@ def _components(rulings: list[Ruling], tol: float) -> list[list[Ruling]]:
     return list(groups.values())
 
 
-def _union(boxes) -> BBox:
-    boxes = list(boxes)
+def _union(items: Iterable[BBox]) -> BBox:
+    boxes = list(items)
     return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
 
 
 def rulings_to_regions(rulings: list[Ruling], page: int, tol: float = 3.0) -> list[TableRegion]:
     """One region per group of crossing rulings with at least two of each orientation."""
-    regions = []
+    regions: list[TableRegion] = []
     for group in _components(rulings, tol):
         n_h = sum(r.orientation == "h" for r in group)
         if n_h >= 2 and len(group) - n_h >= 2:
@@ -65,7 +70,7 @@ def _overlap_share(inner: BBox, outer: BBox) -> float:
 
 def combine_regions(model: list[TableRegion], ruled: list[TableRegion]) -> list[TableRegion]:
     """Ruled regions (confirmed by the model where it agrees) plus model regions that hold no ruled table."""
-    out = []
+    out: list[TableRegion] = []
     used: set[int] = set()
     for r in ruled:
         hits = [k for k, m in enumerate(model) if _overlap_share(r.bbox, m.bbox) >= SAME_TABLE_OVERLAP]
@@ -90,7 +95,7 @@ VETO_SCORE = 0.5
 VETO_SHARE = 0.6
 
 
-def vetoed_by_layout(bbox: BBox, layout: list) -> bool:
+def vetoed_by_layout(bbox: BBox, layout: Sequence[LayoutBox]) -> bool:
     """True when the layout model puts this box in a figure, page header or footer and not in a table."""
     inside_not = max((_overlap_share(bbox, b) for name, b, sc in layout if name in NOT_TABLE and sc >= VETO_SCORE),
                      default=0.0)
@@ -98,15 +103,17 @@ def vetoed_by_layout(bbox: BBox, layout: list) -> bool:
     return inside_not >= VETO_SHARE and inside_table < SAME_TABLE_OVERLAP
 
 
-def layout_veto(tables: list, lines: list, spans: list, layout: list) -> tuple[list, list]:
+def layout_veto(tables: list[Table], lines: list[TextSpan], spans: Sequence[TextSpan],
+                layout: Sequence[LayoutBox]) -> tuple[list[Table], list[TextSpan]]:
     """(tables the layout model does not veto, lines plus the spans of the vetoed tables)."""
     gone = [t for t in tables if t.bbox is not None and len(t.pages) == 1 and vetoed_by_layout(t.bbox, layout)]
     if not gone:
         return tables, lines
+    boxes = [t.bbox for t in gone if t.bbox is not None]  # all of them: gone has only boxed tables
 
-    def inside(s) -> bool:
+    def inside(s: TextSpan) -> bool:
         x, y = (s.bbox[0] + s.bbox[2]) / 2, (s.bbox[1] + s.bbox[3]) / 2
-        return any(t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= y <= t.bbox[3] for t in gone)
+        return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
     freed = [s for s in spans if inside(s)]
     kept = [t for t in tables if not any(t is g for g in gone)]

@@ -8,9 +8,9 @@ gaps are bridged, slightly misaligned pieces of one line are joined.
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import pypdfium2.raw as pdfium_c
 
@@ -38,13 +38,21 @@ BACKGROUND_SHARE = 0.8
 
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+Point = tuple[float, float]
+_Edge = tuple[Point, Point]
+# Ruling's orientation and source fields.
+_Orientation = Literal["h", "v"]
+_Source = Literal["vector", "raster", "inferred"]
+# A pdfium handle (a ctypes pointer: page, page object, path segment). pypdfium2.raw ships no type
+# stubs, so its functions take and return Any; the handles are only passed back to them.
+_Handle = object
 
 
 @dataclass(frozen=True)
 class _Seg:
     """An axis-aligned segment on the displayed page: position across, span along, thickness."""
 
-    orientation: str  # "h" | "v"
+    orientation: _Orientation
     pos: float
     start: float
     end: float
@@ -70,7 +78,7 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
 class _Buffers:
     """ctypes out-parameters, allocated once per page walk instead of once per call."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.matrix = pdfium_c.FS_MATRIX()
         self.x, self.y, self.width = ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
         self.rgba = tuple(ctypes.c_uint() for _ in range(4))
@@ -80,14 +88,14 @@ class _Buffers:
 _BUF = _Buffers()  # pdfium is single-threaded per process; so is this walk
 
 
-def _matrix(obj) -> Matrix:
+def _matrix(obj: _Handle) -> Matrix:
     m = _BUF.matrix
     if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
         return _IDENTITY
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-def _walk_paths(objects: Iterator, ctm: Matrix, depth: int = 0) -> Iterator[tuple[object, Matrix]]:
+def _walk_paths(objects: Iterable[_Handle], ctm: Matrix, depth: int = 0) -> Iterator[tuple[_Handle, Matrix]]:
     """Yield (path object, matrix to user space), descending into form XObjects."""
     for obj in objects:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -100,12 +108,12 @@ def _walk_paths(objects: Iterator, ctm: Matrix, depth: int = 0) -> Iterator[tupl
 
 
 class _Subpath(NamedTuple):
-    points: list[tuple[float, float]]  # user space; Bézier control points included
+    points: list[Point]  # user space; Bézier control points included
     is_line: list[bool]  # is_line[i]: a straight segment arrives at points[i] (i >= 1)
     closed: bool
     curved: bool
 
-    def line_edges(self) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    def line_edges(self) -> list[_Edge]:
         """The straight segments, the closing one included; never a Bézier's control polygon."""
         pts = self.points
         edges = [(pts[i - 1], pts[i]) for i in range(1, len(pts)) if self.is_line[i]]
@@ -114,10 +122,10 @@ class _Subpath(NamedTuple):
         return edges
 
 
-def _subpaths(path, m: Matrix) -> list[_Subpath]:
+def _subpaths(path: _Handle, m: Matrix) -> list[_Subpath]:
     a, b, c, d, e, f = m
     out: list[_Subpath] = []
-    pts: list[tuple[float, float]] = []
+    pts: list[Point] = []
     lines: list[bool] = []
     closed = False
     x, y = _BUF.x, _BUF.y
@@ -141,12 +149,12 @@ def _subpaths(path, m: Matrix) -> list[_Subpath]:
     return out
 
 
-def _has_diagonal(edges) -> bool:
+def _has_diagonal(edges: Iterable[_Edge]) -> bool:
     """A straight segment well off both axes: the subpath is a chart line or a shape, not a border."""
     return any(abs(p[0] - q[0]) > DIAGONAL_MIN and abs(p[1] - q[1]) > DIAGONAL_MIN for p, q in edges)
 
 
-def _axis_segment(p: tuple[float, float], q: tuple[float, float], width: float) -> _Seg | None:
+def _axis_segment(p: Point, q: Point, width: float) -> _Seg | None:
     (x0, y0), (x1, y1) = p, q
     dx, dy = abs(x1 - x0), abs(y1 - y0)
     if dy <= STRAIGHT_TOL and dx >= MIN_SEGMENT:
@@ -156,7 +164,7 @@ def _axis_segment(p: tuple[float, float], q: tuple[float, float], width: float) 
     return None
 
 
-def _rect(points: list[tuple[float, float]]) -> tuple[float, float, float, float] | None:
+def _rect(points: list[Point]) -> tuple[float, float, float, float] | None:
     """The box of a closed axis-aligned rectangle (4 distinct corners), else None."""
     corners = points[:-1] if len(points) == 5 and points[0] == points[-1] else points
     if len(corners) != 4:
@@ -181,7 +189,7 @@ def _thin_rect_segment(box: tuple[float, float, float, float]) -> _Seg | None:
     return None
 
 
-def _visible(path, stroke: bool) -> bool:
+def _visible(path: _Handle, stroke: bool) -> bool:
     r, g, b, a = _BUF.rgba
     get = pdfium_c.FPDFPageObj_GetStrokeColor if stroke else pdfium_c.FPDFPageObj_GetFillColor
     if not get(path, r, g, b, a):
@@ -191,7 +199,7 @@ def _visible(path, stroke: bool) -> bool:
     return min(r.value, g.value, b.value) < WHITE_LEVEL
 
 
-def _path_segments(path, m: Matrix, page_area: float) -> list[_Seg]:
+def _path_segments(path: _Handle, m: Matrix, page_area: float) -> list[_Seg]:
     """User-space axis-aligned segments drawn by one path object."""
     fill_mode, stroke = _BUF.fill_mode, _BUF.stroke
     if not pdfium_c.FPDFPath_GetDrawMode(path, fill_mode, stroke):
@@ -234,6 +242,7 @@ def _to_display(seg: _Seg, frame: PageFrame) -> _Seg | None:
     else:
         x0, y0, x1, y1 = frame.box(seg.pos, seg.start, seg.pos, seg.end)
     pw, ph = frame.size
+    across: _Orientation
     if x1 - x0 >= y1 - y0:
         pos, start, end, limit, across = (y0 + y1) / 2, max(x0, 0.0), min(x1, pw), ph, "h"
     else:
@@ -243,7 +252,7 @@ def _to_display(seg: _Seg, frame: PageFrame) -> _Seg | None:
     return _Seg(across, pos, start, end, seg.thickness)
 
 
-def _vector_segments(pdfium_page, frame: PageFrame) -> list[_Seg]:
+def _vector_segments(pdfium_page: _Handle, frame: PageFrame) -> list[_Seg]:
     raw = getattr(pdfium_page, "raw", pdfium_page)
     n = pdfium_c.FPDFPage_CountObjects(raw)
     top = (pdfium_c.FPDFPage_GetObject(raw, i) for i in range(n))
@@ -256,7 +265,7 @@ def _vector_segments(pdfium_page, frame: PageFrame) -> list[_Seg]:
     return out
 
 
-def vector_rulings(pdfium_page, frame: PageFrame) -> list[Ruling]:
+def vector_rulings(pdfium_page: _Handle, frame: PageFrame) -> list[Ruling]:
     """Every horizontal/vertical line the page draws, on the displayed page, unmerged.
 
     ``pdfium_page`` is a ``pypdfium2.PdfPage`` (or its raw handle); ``frame`` maps user space
@@ -265,7 +274,7 @@ def vector_rulings(pdfium_page, frame: PageFrame) -> list[Ruling]:
     return [s.to_ruling() for s in _vector_segments(pdfium_page, frame)]
 
 
-def page_rulings(pdfium_page, frame: PageFrame, tol: float = 2.0) -> list[Ruling]:
+def page_rulings(pdfium_page: _Handle, frame: PageFrame, tol: float = 2.0) -> list[Ruling]:
     """``merge_rulings(vector_rulings(...))`` without building the unmerged Ruling objects."""
     return _merge_segments(_vector_segments(pdfium_page, frame), tol, GAP_BRIDGE, "vector")
 
@@ -283,7 +292,7 @@ def _as_seg(r: Ruling) -> _Seg:
     return _Seg("v", (x0 + x1) / 2, y0, y1, x1 - x0)
 
 
-def _merge_group(segs: list[_Seg], gap: float, source: str) -> list[Ruling]:
+def _merge_group(segs: list[_Seg], gap: float, source: _Source) -> list[Ruling]:
     """Join overlapping or nearly touching segments that share one position cluster."""
     out: list[Ruling] = []
     segs = sorted(segs, key=lambda s: s.start)
@@ -300,13 +309,13 @@ def _merge_group(segs: list[_Seg], gap: float, source: str) -> list[Ruling]:
     return out
 
 
-def _merged(run: list[_Seg], end: float, source: str) -> Ruling:
+def _merged(run: list[_Seg], end: float, source: _Source) -> Ruling:
     lo = min(s.pos - s.thickness / 2 for s in run)
     hi = max(s.pos + s.thickness / 2 for s in run)
     start = min(s.start for s in run)
     o = run[0].orientation
     bbox = (start, lo, end, hi) if o == "h" else (lo, start, hi, end)
-    return Ruling(orientation=o, bbox=bbox, source=source)  # type: ignore[arg-type]
+    return Ruling(orientation=o, bbox=bbox, source=source)
 
 
 def merge_rulings(rulings: list[Ruling], tol: float = 2.0, gap: float = GAP_BRIDGE) -> list[Ruling]:
@@ -323,7 +332,7 @@ def merge_rulings(rulings: list[Ruling], tol: float = 2.0, gap: float = GAP_BRID
     return _merge_segments([_as_seg(r) for r in rulings], tol, gap, rulings[0].source)
 
 
-def _merge_segments(all_segs: list[_Seg], tol: float, gap: float, source: str) -> list[Ruling]:
+def _merge_segments(all_segs: list[_Seg], tol: float, gap: float, source: _Source) -> list[Ruling]:
     out: list[Ruling] = []
     for orientation in ("h", "v"):
         segs = sorted((s for s in all_segs if s.orientation == orientation), key=lambda s: s.pos)

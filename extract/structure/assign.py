@@ -60,7 +60,7 @@ def split_span(span: TextSpan, cuts: Sequence[float]) -> list[TextSpan]:
     if not cuts or len(span.text) < 2:
         return [span]
     exact = span.char_boxes is not None and len(span.char_boxes) == len(span.text)
-    boxes = list(span.char_boxes) if exact else _estimated_boxes(span)
+    boxes = list(span.char_boxes) if exact and span.char_boxes is not None else _estimated_boxes(span)
     groups: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
     for i, b in enumerate(boxes):
         groups[bisect_right(cuts, (b[0] + b[2]) / 2)].append(i)

@@ -19,7 +19,7 @@ from extract.structure.grid import find_table_regions, rulings_to_grid
 from extract.structure.merged import cells_from_coverage, coverage_index, open_border_cols
 from extract.structure.options import StructureOptions
 from extract.structure.strokes import cut_text_strokes
-from extract.types import Cell, PageInfo, Ruling, Table, TableRegion, TextSpan
+from extract.types import BBox, Cell, PageInfo, Ruling, Table, TableRegion, TextSpan
 
 
 class PageTables(BaseModel):
@@ -61,7 +61,7 @@ def _region_table(region: TableRegion, rulings: Sequence[Ruling], spans: Sequenc
     return table, outside
 
 
-def _centre_in(span: TextSpan, box) -> bool:
+def _centre_in(span: TextSpan, box: BBox) -> bool:
     x = (span.bbox[0] + span.bbox[2]) / 2
     y = (span.bbox[1] + span.bbox[3]) / 2
     return box[0] <= x <= box[2] and box[1] <= y <= box[3]

@@ -17,7 +17,7 @@ from statistics import median
 
 from extract.structure.options import StructureOptions
 from extract.structure.segments import (
-    CoverageIndex, Segment, cluster_positions, link_segments, rulings_to_segments,
+    CoverageIndex, Orientation, Segment, cluster_positions, link_segments, rulings_to_segments,
 )
 from extract.types import BBox, Grid, PageInfo, Ruling, TableRegion
 
@@ -78,7 +78,7 @@ def _with_open_edges(segs: list[Segment], across: str, pos: list[float], opts: S
             + ([median(after)] if len(after) >= 2 else []))
 
 
-def _positions(segs: list[Segment], orient: str, opts: StructureOptions) -> list[float]:
+def _positions(segs: list[Segment], orient: Orientation, opts: StructureOptions) -> list[float]:
     own = [s for s in segs if s.orientation == orient]
     return cluster_positions([s.pos for s in own], [s.length for s in own], opts.snap_tol)
 
@@ -97,7 +97,7 @@ def _collapse_thin(pos: list[float], min_cell: float) -> list[float]:
     return out
 
 
-def _trim_outer(index: CoverageIndex, orient: str, pos: list[float], lo: float, hi: float,
+def _trim_outer(index: CoverageIndex, orient: Orientation, pos: list[float], lo: float, hi: float,
                 opts: StructureOptions) -> list[float]:
     """Drop outermost lines drawn along less than ``outer_coverage`` of the table (strokes of nearby text)."""
     pos = list(pos)
@@ -108,7 +108,8 @@ def _trim_outer(index: CoverageIndex, orient: str, pos: list[float], lo: float, 
     return pos
 
 
-def _drawn_anywhere(index: CoverageIndex, orient: str, pos: float, cross: list[float], min_cov: float) -> bool:
+def _drawn_anywhere(index: CoverageIndex, orient: Orientation, pos: float, cross: list[float],
+                    min_cov: float) -> bool:
     return any(index.coverage(orient, pos, a, b) >= min_cov for a, b in zip(cross, cross[1:]))
 
 

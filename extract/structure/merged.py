@@ -41,7 +41,8 @@ def _edge_coverages(grid: Grid, index: CoverageIndex) -> tuple[list[list[float]]
     return vcov, hcov
 
 
-def _grow(r: int, c: int, taken: list[list[bool]], vcov, hcov, min_cov: float) -> tuple[int, int]:
+def _grow(r: int, c: int, taken: list[list[bool]], vcov: list[list[float]], hcov: list[list[float]],
+          min_cov: float) -> tuple[int, int]:
     """Span (rows, cols) of the rectangle starting at (r, c): right while open, then down while open."""
     n_rows, n_cols = len(taken), len(taken[0])
     cs = 1
@@ -59,7 +60,7 @@ def _grow(r: int, c: int, taken: list[list[bool]], vcov, hcov, min_cov: float) -
     return rs, cs
 
 
-def _cell_clarity(r: int, c: int, rs: int, cs: int, vcov, hcov) -> float:
+def _cell_clarity(r: int, c: int, rs: int, cs: int, vcov: list[list[float]], hcov: list[list[float]]) -> float:
     edges = [vcov[rr][k] for rr in range(r, r + rs) for k in range(c + 1, c + cs)]
     edges += [hcov[k][cc] for k in range(r + 1, r + rs) for cc in range(c, c + cs)]
     edges += [vcov[rr][k] for rr in range(r, r + rs) for k in (c, c + cs)]

@@ -318,7 +318,7 @@ def find_unruled_tables(page_info: PageInfo, spans: list[TextSpan], rulings: lis
     lines, drawn = text_rules(words_to_lines(spans_to_words(list(spans), list(exclude))))
     free_rulings = [r for r in rulings if not any(_inside(r.bbox, b) for b in exclude)]
     free_rulings += [Ruling(orientation="h", bbox=b, source="inferred") for b in drawn]
-    tables = []
+    tables: list[Table] = []
     for blk in find_blocks(lines, free_rulings, opts):
         t = block_to_table(blk, free_rulings, page_info, f"p{page_info.page}u{len(tables) + 1}", opts)
         if t is not None:

@@ -250,9 +250,10 @@ def rows_to_cells(rows: list[list[Placed]], n_cols: int, n_header: int, col_edge
     for r, row in enumerate(rows):
         for p in sorted(row, key=lambda p: (p.line, p.seg.bbox[0])):
             c0 = min(p.c0, n_cols - 1)
-            if grid[r][c0] is None:
-                grid[r][c0] = []
-            grid[r][c0].append(p)
+            slot = grid[r][c0]
+            if slot is None:
+                slot = grid[r][c0] = []
+            slot.append(p)
             spans[(r, c0)] = max(spans.get((r, c0), 0), min(p.c1, n_cols - 1) - c0)
     row_edges = _row_edges(rows)
     taken = [[False] * n_cols for _ in rows]
@@ -270,14 +271,14 @@ def rows_to_cells(rows: list[list[Placed]], n_cols: int, n_header: int, col_edge
     return cells
 
 
-def _free_span(row: list, c: int, want: int) -> int:
+def _free_span(row: list[list[Placed] | None], c: int, want: int) -> int:
     cs = 1
     while cs <= want and c + cs < len(row) and row[c + cs] is None:
         cs += 1
     return cs
 
 
-def _header_down_span(grid: list, r: int, c: int, cs: int, n_header: int) -> int:
+def _header_down_span(grid: list[list[list[Placed] | None]], r: int, c: int, cs: int, n_header: int) -> int:
     if r >= n_header - 1:
         return 1
     rs = 1

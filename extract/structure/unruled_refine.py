@@ -57,22 +57,22 @@ def hidden_structure_cells(table: Table, words: list[Word]) -> int:
     return count
 
 
-def _with_side_text(words: list[Word], table: Table, others: list[BBox]) -> BBox:
-    """The table box widened to a column of unruled text beside it (a stub column left of the grid).
+def _with_side_text(words: list[Word], box: BBox, others: list[BBox]) -> BBox:
+    """The table box ``box`` widened to a column of unruled text beside it (a stub column left of the grid).
 
     Taken when most lines left of the grid sit on the baselines of the grid's own lines."""
-    x0, y0, x1, y1 = table.bbox
+    x0, y0, x1, y1 = box
     in_band = [w for w in words if y0 <= (w.bbox[1] + w.bbox[3]) / 2 <= y1
                and not any(_inside(w.bbox, o, 0.0) for o in others)]
     beside = words_to_lines([w for w in in_band if w.bbox[2] <= x0 + 1])
-    inside = words_to_lines([w for w in in_band if _inside(w.bbox, table.bbox)])
+    inside = words_to_lines([w for w in in_band if _inside(w.bbox, box)])
     if len(beside) < 3 or not inside or median(len(ln.words) for ln in beside) > SIDE_MAX_WORDS:
-        return table.bbox  # prose wrapped around the table is not its stub column
+        return box  # prose wrapped around the table is not its stub column
     centres = [(ln.bbox[1] + ln.bbox[3]) / 2 for ln in inside]
     aligned = [ln for ln in beside
                if min(abs((ln.bbox[1] + ln.bbox[3]) / 2 - c) for c in centres) < 0.3 * ln.height]
     if len(aligned) < SIDE_ROW_SHARE * len(beside) or len(aligned) < SIDE_ROW_SHARE * len(inside):
-        return table.bbox
+        return box
     return (min(ln.bbox[0] for ln in beside), y0, x1, y1)
 
 
@@ -92,7 +92,7 @@ def reread_ruled_table(page_info: PageInfo, spans: list[TextSpan], rulings: list
         return table
     opts = options or UnruledOptions()
     words = page_words if page_words is not None else spans_to_words(list(spans), [])
-    box = _with_side_text(words, table, list(others or []))
+    box = _with_side_text(words, table.bbox, list(others or []))
     lines = _region_lines(words, box)
     widened = box != table.bbox
     if len(lines) < 2 or (not widened and hidden_structure_cells(table, words) < min(MIN_HIDDEN_CELLS, _filled(table))):
