@@ -131,6 +131,33 @@ def record_outcome(st: JobStore, outcome: Outcome, progress: BatchProgress) -> N
         progress.pages += pages
 
 
+def drain(st: JobStore, queue: LeaseQueue, engine: Literal["local", "ray"], options: JobOptions,
+          ray_address: str | None = None, progress: BatchProgress | None = None,
+          after: Callable[[BatchProgress], None] | None = None) -> BatchProgress:
+    """Run the engine over ``queue`` until it has no more (or is stopped): each outcome is written in one
+    transaction and its lease dropped, then ``after`` sees the running figures. Shared by batch, watch and
+    the service's worker pool."""
+    progress = progress if progress is not None else BatchProgress()
+
+    def on_outcome(outcome: Outcome) -> None:
+        record_outcome(st, outcome, progress)
+        queue.finished(outcome.doc)
+        if after:
+            after(progress)
+
+    make_engine(engine, options, ray_address).run(queue, on_outcome)
+    return progress
+
+
+def release_quietly(queue: LeaseQueue) -> None:
+    """Free this run's leases at once for the next run or a peer; the store may be the thing that failed,
+    and leases expire anyway."""
+    try:
+        queue.release()
+    except Exception:  # noqa: BLE001
+        pass
+
+
 def run_batch(store_path: str | Path, inputs: list[str], options: JobOptions, *,
               engine: Literal["local", "ray"] = "local", ray_address: str | None = None,
               retry_failed: bool = False, lease_s: float = DEFAULT_LEASE_S,
@@ -152,21 +179,12 @@ def run_batch(store_path: str | Path, inputs: list[str], options: JobOptions, *,
         if on_start:
             on_start(progress)
 
-        def on_outcome(outcome: Outcome) -> None:
-            record_outcome(st, outcome, progress)
-            queue.finished(outcome.doc)
-            if on_update:
-                on_update(progress)
-
         if progress.total:
-            make_engine(engine, options, ray_address).run(queue, on_outcome)
+            drain(st, queue, engine, options, ray_address, progress, on_update)
         summary: dict[str, Any] = dict(st.summary())
         summary["skipped"] = len(skipped)
         summary["skipped_inputs"] = [(shown(p), reason) for p, reason in skipped]
         return summary
     finally:
-        try:
-            queue.release()  # a stopped batch frees its documents at once for the next run or a peer
-        except Exception:  # noqa: BLE001 - the store may be the thing that failed; leases expire anyway
-            pass
+        release_quietly(queue)
         st.close()

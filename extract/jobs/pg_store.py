@@ -22,8 +22,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from extract.jobs import store as sql
-from extract.jobs.store_base import (DEFAULT_LEASE_S, DocRow, StoreError, StoreGoneError,
-                                     owner_alive)
+from extract.jobs.store_base import DEFAULT_LEASE_S, DocRow, StoreError, StoreGoneError, dead_owners
 
 URL_SCHEMES = ("postgresql://", "postgres://")
 
@@ -211,10 +210,7 @@ class PgStore:
                                    " lease_owner = NULL WHERE status = 'failed'").rowcount)
 
     def _free_dead(self, con: PgConnection, owner: str, now: float) -> None:
-        owners = [r[0] for r in con.execute(
-            "SELECT DISTINCT lease_owner FROM documents WHERE status = 'pending' AND lease_owner IS NOT NULL"
-            " AND lease_owner != ? AND lease_expires >= ?", (owner, now))]
-        for dead in (o for o in owners if owner_alive(o) is False):
+        for dead in dead_owners(con, owner, now):
             con.execute("UPDATE documents SET lease_owner = NULL WHERE id IN (SELECT id FROM documents"
                         " WHERE lease_owner = ? AND status = 'pending' FOR UPDATE SKIP LOCKED)", (dead,))
 

@@ -17,8 +17,8 @@ from typing import Any, Iterator
 
 from extract.jobs import store as sql
 from extract.names import from_bytes, is_text, raw_bytes, shown
-from extract.jobs.store_base import (DEFAULT_LEASE_S, DocRow, JobStore, StoreCorruptError,
-                                     StoreError,                                     StoreFullError, StoreGoneError, owner_alive)
+from extract.jobs.store_base import (DEFAULT_LEASE_S, DocRow, JobStore, StoreCorruptError, StoreError,
+                                     StoreFullError, StoreGoneError, dead_owners)
 
 CORRUPT_MARKERS = ("malformed", "not a database", "file is encrypted", "database corrupt")
 FULL_MARKERS = ("database or disk is full", "disk is full", "no space left")
@@ -124,10 +124,7 @@ class SqliteStore:
                                " lease_owner = NULL WHERE status = 'failed'").rowcount
 
     def _free_dead(self, con: sqlite3.Connection, owner: str, now: float) -> None:
-        owners = [r[0] for r in con.execute(
-            "SELECT DISTINCT lease_owner FROM documents WHERE status = 'pending' AND lease_owner IS NOT NULL"
-            " AND lease_owner != ? AND lease_expires >= ?", (owner, now))]
-        dead = [o for o in owners if owner_alive(o) is False]
+        dead = dead_owners(con, owner, now)
         con.executemany("UPDATE documents SET lease_owner = NULL WHERE lease_owner = ? AND status = 'pending'",
                         [(o,) for o in dead])
 

@@ -139,5 +139,14 @@ def owner_alive(owner: str, now: float | None = None) -> bool | None:
     return True
 
 
+LIVE_OWNERS_SQL = ("SELECT DISTINCT lease_owner FROM documents WHERE status = 'pending' AND lease_owner IS NOT NULL"
+                   " AND lease_owner != ? AND lease_expires >= ?")
+
+
+def dead_owners(con: Any, owner: str, at: float) -> list[str]:
+    """Other owners holding unexpired leases whose process on this host is gone (both stores free them)."""
+    return [o for (o,) in con.execute(LIVE_OWNERS_SQL, (owner, at)) if owner_alive(o) is False]
+
+
 def now() -> float:
     return time.time()

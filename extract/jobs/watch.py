@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from extract.jobs.batch import BatchProgress, LeaseQueue, make_engine, record_outcome
+from extract.jobs.batch import LeaseQueue, drain, release_quietly
 from extract.jobs.discover import SUFFIXES, file_sha256
-from extract.jobs.runner import JobOptions, Outcome
+from extract.jobs.runner import JobOptions
 from extract.jobs.sqlite_store import open_store
 from extract.jobs.store_base import DocRow, JobStore
 
@@ -133,24 +133,17 @@ class Watcher:
         """Watch until ``stop`` is set (or, with ``once``, until the folder is processed)."""
         st = open_store(self.location)
         queue = _WatchQueue(self, st, once)
-        progress = BatchProgress()
-
-        def on_outcome(outcome: Outcome) -> None:
-            record_outcome(st, outcome, progress)
-            queue.finished(outcome.doc)
-            self.write_outputs(st)
-
         try:
             self.register(st)
             self.write_outputs(st)  # what a previous run committed but had no time to write out
-            make_engine(self.engine, self.options, self.ray_address).run(queue, on_outcome)
+            def after(_: object) -> None:
+                self.write_outputs(st)
+
+            drain(st, queue, self.engine, self.options, self.ray_address, after=after)
             self.write_outputs(st)
             return st.summary()
         finally:
-            try:
-                queue.release()
-            except Exception:  # noqa: BLE001
-                pass
+            release_quietly(queue)
             st.close()
 
 

@@ -12,8 +12,8 @@ import threading
 from pathlib import Path
 from typing import Any, Literal
 
-from extract.jobs.batch import BatchProgress, LeaseQueue, make_engine, record_outcome
-from extract.jobs.runner import JobOptions, Outcome
+from extract.jobs.batch import LeaseQueue, drain, release_quietly
+from extract.jobs.runner import JobOptions
 from extract.jobs.sqlite_store import open_store
 from extract.jobs.store_base import DocRow, JobStore
 
@@ -47,19 +47,10 @@ def _pool_main(location: str | Path, options: JobOptions, engine: Literal["local
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: die with the server
     st = open_store(location)
     queue = ServiceQueue(st, stop)
-    progress = BatchProgress()
-
-    def on_outcome(outcome: Outcome) -> None:
-        record_outcome(st, outcome, progress)
-        queue.finished(outcome.doc)
-
     try:
-        make_engine(engine, options, ray_address).run(queue, on_outcome)
+        drain(st, queue, engine, options, ray_address)
     finally:
-        try:
-            queue.release()
-        except Exception:  # noqa: BLE001
-            pass
+        release_quietly(queue)
         st.close()
 
 
