@@ -1,101 +1,123 @@
 """What a reviewer sees for a field: the label the form prints, and amounts in the form's printed unit.
 
 ``field_label(form, path, lang)`` is the ONE place the review app and the exports turn a field path into
-words. It sits with the stages (beside ``extract.export``) so that the exports and the review app (a top
-layer) read one table; ``extract.review_app.labels`` re-exports it. The department form's table lives here
-for now; when forms become declarations under ``extract/mapping/`` with a label per field, this function
-should read the declaration instead.
+words, for any form: the words come from the form's declaration (``extract/forms/*.yaml``, entry points),
+its ``display`` block first, then each field's declared label, with the key in words for English. A form
+the registry does not know (a store written by a plug-in no longer installed) shows its paths as they are.
 """
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from extract.review import field_name
 
-DPT = "department_performance_targets"
+if TYPE_CHECKING:
+    from extract.mapping.decl import FormDecl
 
-# (zh, en) per field name (list positions removed, see extract.review.field_name)
-_DPT_LABELS: dict[str, tuple[str, str]] = {
-    "title": ("标题", "Title"),
-    "region": ("地区", "Region"),
-    "year": ("年度", "Year"),
-    "department": ("部门名称", "Department"),
-    "competent_department": ("资金主管部门", "Competent department"),
-    "staff_count": ("财政供养人员数", "Staff funded"),
-    "subordinate_units": ("下属二级单位数", "Subordinate units"),
-    "budget.basic_expenditure": ("基本支出", "Basic expenditure"),
-    "budget.project_expenditure": ("项目支出", "Project expenditure"),
-    "budget.fiscal_appropriation": ("财政拨款", "Fiscal appropriation"),
-    "budget.other_funds": ("其他资金", "Other funds"),
-    "budget.special_funds": ("财政专项资金", "Special funds"),
-    "budget.other_development_expenditure": ("其他事业发展性支出", "Other development expenditure"),
-    "budget.municipal_funds": ("市本级使用资金", "Municipal funds"),
-    "budget.transfer_funds": ("拟用于对下转移支付资金", "Transfer funds"),
-    "overall_goals[]": ("总体绩效目标", "Overall goal"),
-    "key_tasks[]": ("重点任务", "Key task"),
-    "other_tasks[]": ("其他任务", "Other task"),
-    "indicators[]": ("绩效指标", "Indicator"),
-    "[].seq": ("序号", "No."),
-    "[].name": ("任务名称", "Name"),
-    "[].content": ("主要实施内容", "Content"),
-    "[].amount": ("金额", "Amount"),
-    "[].expected_outcome": ("期望达到的目标", "Expected outcome"),
-    "[].level1": ("一级指标", "Level 1"),
-    "[].level2": ("二级指标", "Level 2"),
-    "[].level3": ("三级指标", "Level 3"),
-    "[].explanation": ("三级指标解释", "Explanation"),
-    "[].comparator": ("符号", "Comparator"),
-    "[].annual_target": ("年度指标值", "Annual target"),
-    "[].period_target": ("实施周期指标值", "Period target"),
-    "[].unit": ("计量单位", "Unit"),
-    "[].value_min": ("下限", "Minimum"),
-    "[].value_max": ("上限", "Maximum"),
-}
-_FORM_NAMES = {DPT: ("部门整体预算绩效目标表", "Department performance targets")}
+Words = tuple[str, str]  # (zh, en)
+_SCALARS: dict[str, Words] = {"title": ("标题", "Title"), "region": ("地区", "Region"), "year": ("年度", "Year")}
 _CELL = ("表格单元", "Table cell")
 _LIST = re.compile(r"^([a-z_]+)\[(\d+)\](?:\.(.+))?$")
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
+def _pick(pair: Words, lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
+def key_words(key: str) -> str:
+    """A key in English words: ``budget.basic_expenditure`` -> ``Basic expenditure``."""
+    words = key.split(".")[-1].replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+@lru_cache(maxsize=64)
+def declaration(form: str | None) -> FormDecl | None:
+    """The declaration of a form by name (built in or from an entry point), or None."""
+    if not form:
+        return None
+    from extract.mapping.forms import available_forms
+
+    spec = available_forms().get(form)
+    return spec.decl if spec is not None else None
+
+
+@lru_cache(maxsize=64)
+def words_table(form: str | None) -> dict[str, Words]:
+    """Field path -> (zh, en), in the form's printed order: lists as ``key[]``, their columns as ``key[].leaf``
+    and, shared by every list, ``[].leaf``."""
+    decl = declaration(form)
+    if decl is None:
+        return {}
+    table: dict[str, Words] = {}
+    for s in decl.scalars:
+        table[s] = _SCALARS[s]
+    for f in decl.grid_fields():
+        table[f.key] = (f.label, key_words(f.key))
+    for part in decl.rows_parts():
+        for k in part.sides or (part.key,):
+            table[f"{k}[]"] = (key_words(k), key_words(k))
+            for c in part.columns:
+                if not part.sides or c.side == k:
+                    table[f"{k}[].{c.key}"] = (c.label, key_words(c.key))
+        for t in part.totals:
+            table[t.key] = (t.label, key_words(t.key))
+            for c in part.columns:
+                if c.type == "money" and (not part.sides or t.side in (None, c.side)):
+                    table[f"{t.key}.{c.key}"] = (f"{t.label} · {c.label}", f"{key_words(t.key)} · {key_words(c.key)}")
+    shown = {k: tuple(v) for k, v in decl.display.items()}
+    return {**shown, **{k: v for k, v in table.items() if k not in shown}}  # type: ignore[dict-item]
+
+
+def _leaf(table: dict[str, Words], list_key: str, leaf: str) -> Words | None:
+    return table.get(f"[].{leaf}") or table.get(f"{list_key}[].{leaf}")
+
+
 def form_label(form: str | None, lang: str = "zh") -> str:
-    return _pick(_FORM_NAMES[form], lang) if form in _FORM_NAMES else (form or "")
+    decl = declaration(form)
+    if decl is None:
+        return form or ""
+    return decl.title if lang != "en" else (decl.title_en or key_words(decl.name))
 
 
 def field_label(form: str | None, path: str, lang: str = "zh") -> str:
     """The printed label of ``path`` on ``form``: 部门名称, 基本支出, 重点任务 3 · 金额 (en: Key task 3 · Amount).
 
-    A path the table does not know is returned as it is (never an error: new forms still show something).
+    A path the declaration does not name is returned as it is (never an error: new forms still show something).
     """
-    if form != DPT:
-        return path
-    if path in _DPT_LABELS:
-        return _pick(_DPT_LABELS[path], lang)
+    table = words_table(form)
+    if path in table:
+        return _pick(table[path], lang)
     m = _LIST.match(path)
-    if m and f"{m.group(1)}[]" in _DPT_LABELS:
-        head = f"{_pick(_DPT_LABELS[m.group(1) + '[]'], lang)} {int(m.group(2)) + 1}"
+    if m and f"{m.group(1)}[]" in table:
+        head = f"{_pick(table[m.group(1) + '[]'], lang)} {int(m.group(2)) + 1}"
         if not m.group(3):
             return head
-        leaf = _DPT_LABELS.get(f"[].{m.group(3)}")
+        leaf = _leaf(table, m.group(1), m.group(3))
         return f"{head} · {_pick(leaf, lang) if leaf else m.group(3)}"
-    return _pick(_DPT_LABELS[field_name(path)], lang) if field_name(path) in _DPT_LABELS else path
+    return _pick(table[field_name(path)], lang) if field_name(path) in table else path
 
 
 def name_label(form: str | None, name: str, lang: str = "zh") -> str:
     """A field name of the filter list (``key_tasks[].amount``) in words: 重点任务 · 金额."""
     if name == "cell":
         return _pick(_CELL, lang)
-    if form != DPT:
-        return name
+    table = words_table(form)
     head, _, leaf = name.partition("[]")
-    if f"{head}[]" not in _DPT_LABELS:
+    if f"{head}[]" not in table:
         return field_label(form, name, lang)
-    words = _pick(_DPT_LABELS[f"{head}[]"], lang)
-    leaf_pair = _DPT_LABELS.get(f"[]{leaf}") if leaf else None
+    words = _pick(table[f"{head}[]"], lang)
+    leaf_pair = _leaf(table, head, leaf[1:]) if leaf else None
     return f"{words} · {_pick(leaf_pair, lang)}" if leaf_pair else words
+
+
+def leaf_label(form: str | None, leaf: str, lang: str = "zh", list_key: str = "") -> str:
+    """The printed column label of a field inside a list item (``amount`` -> 金额), the path where unknown."""
+    table = words_table(form)
+    pair = _leaf(table, list_key, leaf) or next((v for k, v in table.items() if k.endswith(f"[].{leaf}")), None)
+    return _pick(pair, lang) if pair else leaf
 
 
 def cell_label(table: str, row: int, col: int, lang: str = "zh") -> str:
@@ -121,15 +143,15 @@ def to_printed_unit(yuan: str | None, unit: str | None) -> str | None:
     return f"{amount:,.{places}f}"
 
 
-def leaf_label(form: str | None, leaf: str, lang: str = "zh") -> str:
-    """The printed column label of a field inside a list item (``amount`` -> 金额), the path where unknown."""
-    pair = _DPT_LABELS.get(f"[].{leaf}") if form == DPT else None
-    return _pick(pair, lang) if pair else leaf
+@lru_cache(maxsize=64)
+def _order(form: str | None) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for k in words_table(form):
+        out.setdefault(k.split("[].", 1)[1] if "[]." in k else k.removesuffix("[]"), len(out))
+    return out
 
 
-_ORDER = {k: i for i, k in enumerate(_DPT_LABELS)}
-
-
-def field_order(path: str) -> int:
+def field_order(path: str, form: str | None = None) -> int:
     """Position of a field (or a list item's field, ``amount``) in the form's printed order; unknown last."""
-    return _ORDER.get(path, _ORDER.get(f"[].{path}", len(_ORDER)))
+    order = _order(form)
+    return order.get(path, len(order))

@@ -1,26 +1,67 @@
 """Exports from a results store: forms flattened, corrections applied, reviewed values named.
 
-Three kinds of row: one per department (form instance), one per task (key and other tasks), one per
-indicator. ``.xlsx`` puts them on three sheets; ``.jsonl`` writes them to one file with a ``record``
-column; ``.csv`` and ``.parquet`` write ``OUT`` (departments), ``OUT-tasks`` and ``OUT-indicators``.
-Every row has ``reviewed``: the columns whose value a person accepted or corrected. ``.xlsx`` has a sheet per
-list section (重点任务, 其他任务, 绩效指标) with amounts as numbers, headers in the printed labels and
-doubtful values coloured; ``.html`` is a batch report (confidence histogram, checks, failures).
+Rows of two kinds, laid out by each form's declaration (its ``export`` block, with defaults for any form):
+one per form instance (its own fields; a list of plain values, like 总体绩效目标, joined into one column)
+and one per list item (tasks, indicators, budget lines), lists that share columns grouped (key and other
+tasks). ``.xlsx`` puts them on a sheet per form and per list; ``.jsonl`` writes them to one file with a
+``record`` column; ``.csv`` and ``.parquet`` write one file per kind: ``OUT`` for the instances of a store
+holding one form (``OUT-<record>`` with several forms) and ``OUT-<file>`` per list group (``OUT-tasks``).
+Every row has ``reviewed``: the columns whose value a person accepted or corrected. ``.xlsx`` has amounts as
+numbers, headers in the printed labels and doubtful values coloured; ``.html`` is a batch report
+(confidence histogram, checks, failures).
 """
 from __future__ import annotations
 
 import csv
 import json
 import sqlite3
+from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from extract.jobs.store import connect
 from extract.review import is_field, iter_fields
 
-LIST_KEYS = {"key_tasks": "task", "other_tasks": "task", "indicators": "indicator"}
 FORMATS = (".xlsx", ".csv", ".jsonl", ".parquet", ".html")
+
+
+@dataclass(frozen=True)
+class Group:
+    record: str  # JSONL record kind
+    file: str  # CSV/Parquet suffix
+    keys: tuple[str, ...]  # the lists in the group
+
+
+@dataclass(frozen=True)
+class Layout:
+    form: str
+    record: str
+    sheet: tuple[str, str]
+    groups: tuple[Group, ...]
+    anchor: str | None  # the field that names an instance in its items' rows (部门名称, 项目名称)
+
+    def group_of(self, key: str) -> Group:
+        return next((g for g in self.groups if key in g.keys), Group(key, key, (key,)))
+
+
+@lru_cache(maxsize=64)
+def layout(form: str) -> Layout:
+    """How ``form`` is exported: from its declaration, or (a form no longer registered) from defaults."""
+    from extract.labels import declaration, form_label, key_words
+
+    decl = declaration(form)
+    if decl is None:
+        return Layout(form, "form", (form, form), (), None)
+    ex = decl.export
+    grouped = [Group(g.record, g.file, g.keys) for g in ex.lists]
+    seen = {k for g in grouped for k in g.keys}
+    grouped += [Group(k, k, (k,)) for k in decl.list_keys() if k not in seen]
+    grid = [f.key for f in decl.grid_fields()]
+    anchor = decl.recognise.anchor or (grid[0] if grid else None)
+    sheet = ex.sheet or (form_label(form), key_words(form))
+    return Layout(form, ex.record, sheet, tuple(grouped), anchor)
 
 
 def corrected_forms(con: sqlite3.Connection, doc_id: int | None = None) -> list[dict[str, Any]]:
@@ -48,14 +89,15 @@ def corrected_forms(con: sqlite3.Connection, doc_id: int | None = None) -> list[
     return out
 
 
-def _flat(node: dict[str, Any], prefix: str, reviewed: set[str], path_prefix: str) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
-    """Field leaves of ``node`` as columns (nested names joined by '.'), which of them were reviewed, and per
-    column its confidence and kind (``money`` for amounts in yuan, ``int``)."""
+def _flat(node: dict[str, Any], prefix: str, reviewed: set[str], path_prefix: str,
+          lists: frozenset[str] = frozenset()) -> tuple[dict[str, Any], list[str], dict[str, Any]]:
+    """Field leaves of ``node`` as columns (nested names joined by '.'), but not those inside ``lists``, which
+    of them were reviewed, and per column its confidence and kind (``money`` for amounts in yuan, ``int``)."""
     row: dict[str, Any] = {}
     marked: list[str] = []
     meta: dict[str, Any] = {"conf": {}, "kind": {}}
     for path, leaf in iter_fields(node):
-        if any(path.startswith(k + "[") for k in LIST_KEYS) or path.startswith("overall_goals["):
+        if path.split("[", 1)[0] in lists and "[" in path:
             continue
         col = prefix + path
         row[col] = leaf.get("value")
@@ -71,41 +113,72 @@ def _flat(node: dict[str, Any], prefix: str, reviewed: set[str], path_prefix: st
 
 
 def form_rows(form: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    """Rows of one form: ``department`` (one), ``task`` (key and other tasks, ``list`` names which) and
-    ``indicator``. Each row carries ``_meta`` (confidence and kind per column) for the XLSX styling."""
-    base = {"source": form["path"], "sha256": form["sha256"], "form_index": form["form_index"]}
+    """Rows of one form by record kind: the instance's own row (one) and a row per item of each list (a
+    grouped list's rows name theirs in ``list``). Each row carries ``_meta`` (confidence and kind per column)
+    for the XLSX styling."""
+    lay = layout(form["form"])
+    base = {"source": form["path"], "sha256": form["sha256"], "form_index": form["form_index"], "form": form["form"]}
     data, reviewed = form["data"], form["reviewed"]
-    dept, marked, meta = _flat(data, "", reviewed, "")
-    goals = [g for g in data.get("overall_goals", []) if is_field(g)]
-    goal_marked = [f"overall_goals[{i}]" for i in range(len(goals)) if f"overall_goals[{i}]" in reviewed]
-    marked += goal_marked
-    meta["conf"]["overall_goals"] = min((g.get("confidence") or 0.0 for g in goals), default=None)
-    if goal_marked and len(goal_marked) == len(goals):
-        meta["reviewed"].add("overall_goals")
-    department = (data.get("department") or {}).get("value")
-    rows: dict[str, list[dict[str, Any]]] = {"department": [{
-        **base, "form": form["form"], **dept, "overall_goals": "\n".join(g.get("value") or "" for g in goals),
-        "confidence": form["confidence"], "checks_failed": ";".join(form["checks_failed"]),
-        "reviewed": ";".join(marked), "_meta": meta}], "task": [], "indicator": []}
-    for key, kind in LIST_KEYS.items():
-        for i, item in enumerate(data.get(key) or []):
+    lists = {k: v for k, v in data.items() if isinstance(v, list)}
+    items = {k: v for k, v in lists.items() if any(isinstance(x, dict) and not is_field(x) for x in v)}
+    own, marked, meta = _flat(data, "", reviewed, "", frozenset(lists))
+    for key in sorted(set(lists) - set(items)):  # a list of plain values: one column, one value a line
+        plain = [g for g in lists[key] if is_field(g)]
+        own[key] = "\n".join(str(g.get("value") or "") for g in plain)
+        meta["conf"][key] = min((g.get("confidence") or 0.0 for g in plain), default=None)
+        done = [f"{key}[{i}]" for i in range(len(plain)) if f"{key}[{i}]" in reviewed]
+        marked += done
+        if done and len(done) == len(plain):
+            meta["reviewed"].add(key)
+    named = (data.get(lay.anchor) or {}).get("value") if lay.anchor else None
+    rows: dict[str, list[dict[str, Any]]] = {lay.record: [{
+        **base, **own, "confidence": form["confidence"], "checks_failed": ";".join(form["checks_failed"]),
+        "reviewed": ";".join(marked), "_meta": meta}]}
+    for key, entries in items.items():
+        group = lay.group_of(key)
+        out = rows.setdefault(group.record, [])
+        for i, item in enumerate(entries):
             values, marked, meta = _flat(item, "", reviewed, f"{key}[{i}].")
-            extra = {"list": key} if kind == "task" else {}
-            rows[kind].append({**base, "department": department, **extra, "index": i, **values,
-                               "reviewed": ";".join(marked), "_meta": meta})
+            extra = {"list": key} if len(group.keys) > 1 else {}
+            anchor = {lay.anchor: named} if lay.anchor else {}
+            out.append({**base, **anchor, **extra, "index": i, **values, "reviewed": ";".join(marked),
+                        "_meta": meta, "_list": key})
     return rows
 
 
-def store_rows(con: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {"department": [], "task": [], "indicator": []}
-    for form in corrected_forms(con):
+def store_rows(con: sqlite3.Connection, doc_id: int | None = None) -> dict[str, list[dict[str, Any]]]:
+    """Every form's rows by record kind, instance kinds first (in the order the forms come)."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for form in corrected_forms(con, doc_id):
+        lay = layout(form["form"])
+        for kind in (lay.record, *(g.record for g in lay.groups)):  # the declared order; empty kinds too
+            out.setdefault(kind, [])
         for kind, rows in form_rows(form).items():
-            out[kind].extend(rows)
+            out.setdefault(kind, []).extend(rows)
     return out
 
 
-_FIRST = ("source", "sha256", "form_index", "form", "department", "list", "index")
-_LAST = ("overall_goals", "confidence", "checks_failed", "reviewed")
+def file_plan(rows: dict[str, list[dict[str, Any]]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(file suffix, rows) per file: a one-form store writes its instances to '' (OUT itself) and each list
+    group to its ``file`` (tasks); a store of several forms writes ``<form>`` and ``<form>-<file>``."""
+    forms = list(dict.fromkeys(r["form"] for items in rows.values() for r in items))
+    if len(forms) <= 1:
+        lay = layout(forms[0]) if forms else None
+        files = {g.record: g.file for g in lay.groups} if lay else {}
+        return [("" if lay is None or kind == lay.record else files.get(kind, kind), items)
+                for kind, items in rows.items()]
+    out = []
+    for form in forms:
+        lay = layout(form)
+        out.append((form, [r for r in rows.get(lay.record, []) if r["form"] == form]))
+        for g in dict.fromkeys(lay.group_of(r["_list"]) for items in rows.values() for r in items
+                               if r["form"] == form and "_list" in r):
+            out.append((f"{form}-{g.file}", [r for r in rows.get(g.record, []) if r["form"] == form]))
+    return out
+
+
+_FIRST = ("source", "sha256", "form_index", "form", "list", "index")
+_LAST = ("confidence", "checks_failed", "reviewed")
 
 
 def _columns(rows: list[dict[str, Any]]) -> list[str]:
@@ -116,12 +189,18 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
     cols: dict[str, None] = {}
     for r in rows:
         cols.update(dict.fromkeys(k for k in r if not k.startswith("_")))
+    form = rows[0]["form"] if rows else None
+    lay = layout(form) if form else None
+    anchor = lay.anchor if lay is not None and rows and "_list" in rows[0] else None
+
     def key(c: str) -> tuple[Any, ...]:
         if c in _FIRST:
-            return (0, _FIRST.index(c))
+            return (0, _FIRST.index(c) + (c in ("list", "index")))
+        if c == anchor:  # an item's rows say whose they are right after the form
+            return (0, _FIRST.index("list"))
         if c in _LAST:
             return (2, _LAST.index(c))
-        return (1, field_order(c))
+        return (1, field_order(c, form))
     return sorted(cols, key=key)
 
 
@@ -168,21 +247,22 @@ def export_store(store_path: str | Path, to: str | Path, lang: str = "zh") -> li
         from extract.jobs.export_xlsx import write_store_xlsx
 
         return [write_store_xlsx(rows, to, lang)]
-    paths = {"department": to, "task": to.with_name(f"{to.stem}-tasks{to.suffix}"),
-             "indicator": to.with_name(f"{to.stem}-indicators{to.suffix}")}
+    if not rows:  # an empty store: an empty file, so a script finds what it asked for
+        rows = {"form": []}
+    plan = [(to.with_name(f"{to.stem}-{name}{to.suffix}") if name else to, items) for name, items in file_plan(rows)]
     if suffix == ".csv":
-        return [_write_csv(rows[kind], path, kind, lang) for kind, path in paths.items()]
-    return [_write_parquet(rows[kind], path) for kind, path in paths.items()]
+        return [_write_csv(items, path, lang) for path, items in plan]
+    return [_write_parquet(items, path) for path, items in plan]
 
 
-def _write_csv(rows: list[dict[str, Any]], path: Path, kind: str, lang: str) -> Path:
+def _write_csv(rows: list[dict[str, Any]], path: Path, lang: str) -> Path:
     from extract.jobs.export_xlsx import column_label
 
     cols = _columns(rows)
     kinds = _kinds(rows)
     with path.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel opens CJK CSV correctly
         writer = csv.writer(fh)
-        writer.writerow(cols if lang == "keys" else [column_label(kind, c, kinds.get(c), lang) for c in cols])
+        writer.writerow(cols if lang == "keys" else [column_label(rows, c, kinds.get(c), lang) for c in cols])
         writer.writerows([_cell(r.get(c)) for c in cols] for r in rows)
     return path
 

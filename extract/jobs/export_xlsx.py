@@ -8,27 +8,62 @@ from pathlib import Path
 from typing import Any
 
 from extract.review import REVIEW_THRESHOLD
-from extract.labels import DPT, field_label, form_label, leaf_label
+from extract.labels import field_label, form_label, leaf_label, words_table
 from extract.xlsx_style import INT_FORMAT, LOW_FILL, MONEY_FORMAT, REVIEWED_FILL, finish_sheet, mark
 
 META = {"source": ("来源文件", "Source file"), "sha256": ("文件 SHA-256", "File SHA-256"),
-        "form_index": ("表序号", "Form no."), "form": ("表", "Form"), "department": ("部门名称", "Department"),
-        "list": ("清单", "List"), "index": ("序位（0 起）", "Position (from 0)"),
-        "overall_goals": ("总体绩效目标", "Overall goals"), "confidence": ("置信度", "Confidence"),
+        "form_index": ("表序号", "Form no."), "form": ("表", "Form"),
+        "list": ("清单", "List"), "index": ("序位（0 起）", "Position (from 0)"), "confidence": ("置信度", "Confidence"),
         "checks_failed": ("未通过的校验", "Checks failed"), "reviewed": ("已审核字段", "Reviewed fields")}
-SHEETS = (("department", None, ("部门", "departments")), ("task", "key_tasks", ("重点任务", "key tasks")),
-          ("task", "other_tasks", ("其他任务", "other tasks")), ("indicator", None, ("绩效指标", "indicators")))
 
 
-def column_label(kind: str, col: str, col_kind: str | None, lang: str) -> str:
-    """The header of a column: its printed label, with the unit for an amount (基本支出（元）)."""
+def column_label(rows: list[dict[str, Any]], col: str, col_kind: str | None, lang: str) -> str:
+    """The header of a column: its printed label (from the rows' form), with the unit for an amount (基本支出（元）)."""
+    from extract.jobs.export_store import layout
+
     en = lang == "en"
     if col in META:
         return META[col][1 if en else 0]
-    label = field_label(DPT, col, lang) if kind == "department" else leaf_label(DPT, col, lang)
+    form = rows[0]["form"] if rows else None
+    item_list = rows[0].get("_list") if rows else None
+    if item_list is None or (form is not None and col == layout(form).anchor):
+        label = field_label(form, col, lang)
+    else:
+        label = leaf_label(form, col, lang, str(item_list))
     if col_kind == "money":
         label += " (yuan)" if en else "（元）"
     return label
+
+
+Sheet = tuple[str, list[dict[str, Any]], list[dict[str, Any]]]
+
+
+def _sheets(rows: dict[str, list[dict[str, Any]]], lang: str) -> list[Sheet]:
+    """(sheet title, rows, rows whose columns head it) in order: per form its instances, then a sheet per list
+    (a group's lists apart; an empty list's sheet is headed like the others of its group)."""
+    from extract.jobs.export_store import layout
+
+    en = lang == "en"
+    out: list[Sheet] = []
+    forms = list(dict.fromkeys(r["form"] for items in rows.values() for r in items))
+    for form in forms:
+        lay = layout(form)
+        table = words_table(form)
+        own = [r for r in rows.get(lay.record, []) if r["form"] == form]
+        out.append((lay.sheet[1 if en else 0], own, own))
+        present = [r["_list"] for items in rows.values() for r in items if r["form"] == form and "_list" in r]
+        for key in dict.fromkeys([k for g in lay.groups for k in g.keys] + present):  # declared lists, empty too
+            group = lay.group_of(str(key))
+            words = table.get(f"{key}[]", (str(key), str(key)))
+            group_rows = [r for r in rows.get(group.record, []) if r["form"] == form]
+            out.append((words[1 if en else 0], [r for r in group_rows if r.get("_list") == key], group_rows))
+    titles: dict[str, int] = {}
+    named = []
+    for title, items, heads in out:  # Excel: 31 characters, unique
+        base = title[:28] or "sheet"
+        n = titles[base] = titles.get(base, 0) + 1
+        named.append((base if n == 1 else f"{base} {n}", items, heads))
+    return named
 
 
 def _number(v: Any) -> Any:
@@ -48,12 +83,11 @@ def write_store_xlsx(rows: dict[str, list[dict[str, Any]]], path: Path, lang: st
     en = lang == "en"
     wb = Workbook()
     wb.remove(wb.active)
-    for kind, list_key, titles in SHEETS:
-        items = [r for r in rows[kind] if list_key is None or r.get("list") == list_key]
-        ws = wb.create_sheet(titles[1 if en else 0])
-        cols = [c for c in _columns(items or rows[kind]) if c not in ("list", "sha256")]
-        kinds = _kinds(rows[kind])
-        ws.append([column_label(kind, c, kinds.get(c), lang) if lang != "keys" else c for c in cols])
+    for title, items, heads in _sheets(rows, lang):
+        ws = wb.create_sheet(title)
+        cols = [c for c in _columns(items or heads) if c not in ("list", "sha256")]
+        kinds = _kinds(heads)
+        ws.append([column_label(items or heads, c, kinds.get(c), lang) if lang != "keys" else c for c in cols])
         for r in items:
             meta = r.get("_meta", {})
             values = []

@@ -142,6 +142,23 @@ class Recognise(_Decl):
                                        "form of lists only (its header alone is no proof: 收入|支出 rows abound)")
 
 
+class ExportList(_Decl):
+    """Lists exported together (one CSV file, one JSONL record kind), e.g. key and other tasks."""
+
+    keys: tuple[str, ...] = Field(description="the lists (rows parts or sides) in this group")
+    record: str = Field(description="the JSONL record kind of their rows (task)")
+    file: str = Field(description="CSV/Parquet file suffix: OUT-<file>.csv (tasks)")
+
+
+class ExportDecl(_Decl):
+    """How exports lay the form out; every part has a default from the declaration."""
+
+    record: str = Field("form", description="the JSONL record kind of a form's own row (department)")
+    sheet: tuple[str, str] | None = Field(None, description="XLSX sheet of the forms' own rows (zh, en); "
+                                          "default: the title")
+    lists: tuple[ExportList, ...] = Field((), description="groups of lists; a list in none is a group alone")
+
+
 class FormDecl(_Decl):
     name: str = Field(description="the form's name in results and on the command line")
     title: str = Field(description="the form's printed name")
@@ -155,6 +172,12 @@ class FormDecl(_Decl):
                                "(built in: department_performance_targets); none: the generic reader")
     vocabulary: dict[str, dict[str, tuple[str, ...]] | tuple[str, ...]] = Field(
         default_factory=dict, description="more label sets a hand-written reader reads (sections, groups)")
+    title_en: str = Field("", description="the form's name in English (review app, exports)")
+    display: dict[str, tuple[str, str]] = Field(
+        default_factory=dict, description="(zh, en) words for a field where its printed label will not do: "
+        "a path (budget.basic_expenditure), a list (key_tasks[]) or a list's column ([].amount); "
+        "default: the declared label and the key in words")
+    export: ExportDecl = ExportDecl()
 
     def __hash__(self) -> int:  # a declaration is loaded once; identity is its key in caches
         return id(self)

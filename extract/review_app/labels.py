@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from extract.labels import (
-    DPT,
     UNIT_SCALE,
     cell_label,
     field_label,
@@ -13,5 +12,5 @@ from extract.labels import (
     to_printed_unit,
 )
 
-__all__ = ["DPT", "UNIT_SCALE", "cell_label", "field_label", "field_order", "form_label", "leaf_label",
+__all__ = ["UNIT_SCALE", "cell_label", "field_label", "field_order", "form_label", "leaf_label",
            "name_label", "to_printed_unit"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from extract.jobs.export_store import corrected_forms, form_rows
+from extract.jobs.export_store import corrected_forms, store_rows
 from extract.serve.worker import CANCELLED
 
 JOB_COLUMNS = ("id, path, sha256, status, result_status, error, attempts, page_count, seconds, added_at,"
@@ -86,9 +86,6 @@ def result_json(con: Any, job_id: int) -> dict[str, Any]:
 
 
 def export_rows(con: Any, job_id: int) -> dict[str, list[dict[str, Any]]]:
-    """The export rows (department, task, indicator) of one job, corrections applied."""
-    out: dict[str, list[dict[str, Any]]] = {"department": [], "task": [], "indicator": []}
-    for form in corrected_forms(con, job_id):
-        for kind, rows in form_rows(form).items():
-            out[kind].extend(rows)
-    return out
+    """The export rows of one job by record kind (for the department form: department, task, indicator),
+    corrections applied."""
+    return store_rows(con, job_id)
