@@ -178,6 +178,8 @@ class FormDecl(_Decl):
         "a path (budget.basic_expenditure), a list (key_tasks[]) or a list's column ([].amount); "
         "default: the declared label and the key in words")
     export: ExportDecl = ExportDecl()
+    summary: tuple[str, ...] = Field((), description="fields the CLI summary shows; default: the title scalar, "
+                                     "the grid fields and money totals, six at most")
 
     def __hash__(self) -> int:  # a declaration is loaded once; identity is its key in caches
         return id(self)

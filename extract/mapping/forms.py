@@ -110,13 +110,13 @@ def declared_spec(decl: FormDecl, origin: str = "built-in") -> FormSpec:
         if decl.reader not in READERS:
             raise FormFileError(f"{origin}: {decl.name}: unknown reader {decl.reader!r}; known: {', '.join(READERS)}")
         return FormSpec(decl.name, decl.description or decl.title, READERS[decl.reader], decl, origin,
-                        summary_keys=READER_SUMMARIES.get(decl.reader, ()), list_keys=tuple(decl.list_keys()))
+                        summary_keys=decl.summary, list_keys=tuple(decl.list_keys()))
     grid = [f.key for f in decl.grid_fields()]
     totals = [f"{t.key}.{c.key}" for p in decl.rows_parts() for t in p.totals for c in p.columns
               if c.type == "money" and (not p.sides or t.side in (None, c.side))]
     return FormSpec(decl.name, decl.description or decl.title,
                     lambda rows, lines, auto: find_declared(decl, rows, lines, auto), decl, origin,
-                    summary_keys=tuple((list(decl.scalars[:1]) + grid + totals)[:6]),
+                    summary_keys=decl.summary or tuple((list(decl.scalars[:1]) + grid + totals)[:6]),
                     list_keys=tuple(decl.list_keys()))
 
 
@@ -124,8 +124,6 @@ def declared_spec(decl: FormDecl, origin: str = "built-in") -> FormSpec:
 READERS: dict[str, Callable[[list[Row], dict[int, list[Line]], bool], list[FormDocument]]] = {
     DPT_NAME: find_department_performance_targets}
 READER_MODELS: dict[str, type] = {DPT_NAME: DepartmentPerformanceTargets}
-READER_SUMMARIES = {DPT_NAME: ("department", "year", "budget.basic_expenditure", "budget.project_expenditure",
-                               "budget.fiscal_appropriation")}
 
 
 @lru_cache(maxsize=1)
