@@ -27,17 +27,13 @@ REPO = Path(__file__).resolve().parents[1]
 GENERATED = REPO / "corpus" / "generated"
 CACHE = REPO / "benchmarks" / "results" / "tmp" / "calibration"
 OUT = REPO / "benchmarks" / "results"
-TRAIN = {"tr_born": "born_digital", "tr_mild": "tr_mild", "tr_harsh": "tr_harsh",
-         # independent renderings of helper "routes", its tuning wording split (``--split tune``)
-         "tr_indep": "indep/tune"}
-HELDOUT = {"ho_born": "ho_born", "ho_mild": "ho_mild", "ho_harsh": "ho_harsh",
-           # independent renderings (LibreOffice from XLSX, Chromium from HTML: helper "routes", its held-out
-           # split, made by ``python -m corpus.routes --out corpus/generated/indep --split heldout``), as
-           # printed and scanned (scan seed 2)
-           "in_born": "indep/heldout", "in_mild": "in_mild", "in_harsh": "in_harsh",
-           # a fresh draw of the same held-out wording split (routes seed 1), made after the completeness
-           # rules were written: in_* served while they were developed, in1_* never did
-           "in1_born": "indep1/heldout", "in1_mild": "in1_mild", "in1_harsh": "in1_harsh"}
+TRAIN = {"tr_born": "born_digital", "tr_mild": "scan_mild", "tr_harsh": "scan_harsh",
+         # independent renderings (LibreOffice from XLSX, Chromium from HTML), their *tune* wording split
+         "tr_indep_born": "indep_born/tune", "tr_indep_mild": "indep_mild/tune",
+         "tr_indep_harsh": "indep_harsh/tune"}
+HELDOUT = {"ho_born": "heldout_born",
+           # independent renderings, their held-out wording split, as printed and scanned
+           "in_born": "indep_born/heldout", "in_mild": "indep_mild/heldout", "in_harsh": "indep_harsh/heldout"}
 SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg")
 
 
@@ -50,11 +46,25 @@ def routes_sets() -> dict[str, Path]:
     return out
 
 
-def folder_of(name: str) -> Path:
+def folder_of(name: str, make: bool = False) -> Path:
+    """The set's folder; with ``make``, generated first (by the benchmark sets' own generators) when it
+    holds no document yet, so a clean checkout needs only this command."""
     extra = routes_sets()
     if name in extra:
         return extra[name]
-    return GENERATED / {**TRAIN, **HELDOUT}[name]
+    rel = {**TRAIN, **HELDOUT}[name]
+    folder = GENERATED / rel
+    if make and not documents(folder):
+        if rel.startswith("indep_"):
+            from benchmarks.sets import indep
+
+            profile, split = rel.removeprefix("indep_").split("/")
+            indep.ensure_generated(profile, split)
+        else:
+            from benchmarks.sets import corpus
+
+            corpus.ensure_generated(rel)
+    return folder
 
 
 def documents(folder: Path) -> list[Path]:
@@ -68,7 +78,7 @@ def collect(names: list[str]) -> None:
     from extract.pipeline import extract_file
 
     limit = int(os.environ.get("COLLECT_LIMIT", "0")) or None
-    queues = {name: documents(folder_of(name))[:limit] for name in names}
+    queues = {name: documents(folder_of(name, make=True))[:limit] for name in names}
     order = [(name, queue[i]) for i in range(max((len(q) for q in queues.values()), default=0))
              for name, queue in queues.items() if i < len(queue)]  # round robin: every set gets documents early
     if os.environ.get("COLLECT_REVERSE"):
