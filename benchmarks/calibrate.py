@@ -215,13 +215,21 @@ def fit_logistic(rows: list[tuple[dict[str, float], bool]], names: tuple[str, ..
     w = mu.copy()
     reg = np.eye(X.shape[1]) * l2
     reg[0, 0] = 0.0
+    def objective(v):  # penalised log-likelihood, computed without overflow
+        z = X @ v
+        return float((y * z - np.logaddexp(0.0, z)).sum() - 0.5 * (v - mu) @ reg @ (v - mu))
+
     for _ in range(iterations):
-        p = 1 / (1 + np.exp(-X @ w))
+        p = 1 / (1 + np.exp(-np.clip(X @ w, -500, 500)))
         grad = X.T @ (y - p) - reg @ (w - mu)
-        hess = (X * (p * (1 - p))[:, None]).T @ X + reg + np.eye(X.shape[1]) * 1e-9
+        hess = (X * (p * (1 - p))[:, None]).T @ X + reg + np.eye(X.shape[1]) * 1e-6
         step = np.linalg.solve(hess, grad)
-        w += step
-        if np.abs(step).max() < 1e-8:
+        # damped Newton: halve the step until the objective does not fall (near-separable data diverges)
+        before, t = objective(w), 1.0
+        while t > 1e-6 and objective(w + t * step) < before - 1e-12:
+            t /= 2
+        w += t * step
+        if np.abs(t * step).max() < 1e-8:
             break
     return {"intercept": round(float(w[0]), 4), "weights": {n: round(float(v), 4) for n, v in zip(names, w[1:])}}
 

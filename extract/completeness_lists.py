@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from extract.completeness_base import (Gap, _bbox_union, _field_name, _is_field, _is_heading, _is_label,
                                        _item_cells, _leaves, section_of)
+from typing import Any
+
 from extract.types import FormDocument, Table
 
 
@@ -113,3 +115,33 @@ def label_rows(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[
     return gaps
 
 
+
+
+def _row_keys(item: dict[str, Any]) -> set[tuple[str, str, int, int, str]]:
+    """(field, table, row, col, value) of every sourced leaf of a list row."""
+    return {(name, str(leaf["source"]["table"]), int(r), int(c), str(leaf.get("value")))
+            for name, leaf in _leaves(item) if (leaf.get("source") or {}).get("table")
+            for r, c in leaf["source"].get("cells") or ()}
+
+
+def duplicate_rows(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[Gap]:
+    """A list row whose every field holds the value an earlier row read from the same cell: one printed row
+    read twice (a row split over two lines, a merged cell), so the rows after it are out of step with the
+    form. Fill-down shares only a level's merged cell, and items split from one cell (numbered goals)
+    differ in value: neither is a row read twice."""
+    gaps = []
+    for key, rows in doc.data.items():
+        if not isinstance(rows, list):
+            continue
+        seen: list[set[tuple[str, str, int, int, str]]] = []
+        for i, row in enumerate(rows):
+            cells = _row_keys(row) if isinstance(row, dict) else set()
+            if cells and any(cells <= earlier for earlier in seen):
+                found = _item_cells(row, tables)
+                page = found[0].page if found else None
+                gaps.append(Gap("duplicate_row", index, key, page, _bbox_union([c for c in found if c.page == page]),
+                                f"{key}[{i}]: 与前面一行读自同一单元格，可能重复读入、其后各行错位",
+                                f"{key}[{i}]: read from the same cells as an earlier row; read twice, rows after "
+                                "it out of step?"))
+            seen.append(cells)
+    return gaps
