@@ -18,7 +18,7 @@ from extract.calibration_gaps import GAP_FEATURES, KINDS  # noqa: E402
 DISCOUNT_FEATURES = ("discount_half", "discount_mid", "discount_small")
 FEATURES = ("logit_cell", "logit_conf", "ocr_logit", "ocr", "weak", "disagree", "cell_doubt", "map_discount",
             *DISCOUNT_FEATURES, "check_failed", "check_vouched", "no_source", "unparsed", "unruled", "long_text",
-            "label_like", *GAP_FEATURES)
+            "label_like", "implied", *GAP_FEATURES)
 # Where the fit starts from and is pulled back to (ridge toward it): the mapper's own confidence, taken at
 # its word (P(right) = conf), until the training split says otherwise. With few training errors (born-digital
 # documents have a handful) the calibration then stays the mapper's ordering instead of swinging.
@@ -37,7 +37,7 @@ LOGIT_CLIP = 1e-3
 SIGNS = {"logit_cell": 1, "logit_conf": 1, "ocr_logit": 0, "ocr": -1, "weak": -1, "disagree": -1, "cell_doubt": -1,
          "map_discount": -1, "discount_half": -1, "discount_mid": -1, "discount_small": -1,
          "check_failed": -1, "check_vouched": 1, "no_source": -1, "unparsed": -1, "unruled": -1,
-         "long_text": 0, "label_like": -1, **{n: -1 for n in GAP_FEATURES}}
+         "long_text": 0, "label_like": -1, "implied": -1, **{n: -1 for n in GAP_FEATURES}}
 # The mapper's hand-set factors (``extract.mapping``: SHARED_CELL_QUALITY and AMBIGUOUS_QUALITY 0.5,
 # POSITION_QUALITY 0.6, UNKNOWN_UNIT_QUALITY 0.7, FIXED_UP/JOINED/OCR_FILL_DOWN 0.8, INFERRED 0.9,
 # FILL_DOWN 0.95) reach a stored result only as their product, the field's confidence over its cell's.
@@ -100,8 +100,18 @@ def field_features(path: str, leaf: dict[str, Any], cell: Cell | None, table_str
         "unruled": 1.0 if table_structure not in (None, "ruled") else 0.0,
         "long_text": 1.0 if isinstance(value, str) and len(value) > 20 else 0.0,
         "label_like": 1.0 if isinstance(value, str) and _reads_as_label(value) else 0.0,
+        "implied": 1.0 if _implied(value, leaf.get("raw")) else 0.0,
         **gap_features(path, cell, list(gaps), coverage, label),
     }
+
+
+def _implied(value: Any, raw: Any) -> bool:
+    """A word or sign the cell does not print (a comparator taken as = where none is printed, a level
+    filled in): the mapper's default, right only if the form's column was read where it should be."""
+    if not isinstance(value, str) or not isinstance(raw, str) or not value.strip() or any(ch.isdigit() for ch in value):
+        return False
+    fold = "".join(raw.split()).replace("≧", "≥").replace("≦", "≤").replace(">=", "≥").replace("<=", "≤")
+    return "".join(value.split()) not in fold
 
 
 @lru_cache(maxsize=4096)

@@ -1,6 +1,6 @@
 """Completeness and label evidence per field, for the calibration: what the completeness items say about
 the field's section (how many, of which kind, how much of its printed content no field took), whether the
-field sits after a row the items say went missing or was read twice (the rows after it are out of step),
+field sits after a row read twice (the rows after it are out of step) or beside a column no field took,
 and how well the label its value was read under matches any form's vocabulary.
 
 Each completeness item names its document and sections (``Issue.fields``); a section's fields all carry
@@ -11,23 +11,16 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from extract.types import Cell, Issue, Table
 
-ROW_KINDS = frozenset({"seq_gap", "sum_short", "row_unread", "label_row", "duplicate_row"})
-"""Items that say a row of the list went missing, was read twice or is no row: the rows after it may be
-read against the wrong printed row (a shifted alignment, a wrong fill-down)."""
-COLUMN_KINDS = frozenset({"column_unread", "cells_unread", "not_found"})
-"""Items that say a column or a label/value pair went unread: a value of the section may sit in the
-column no field took, or under a label that was matched to the wrong field."""
-FORM_KINDS = frozenset({"page_gap", "table_unmapped"})
+from extract.types import Cell, Issue, Table
 
 KINDS = ("seq_gap", "sum_short", "row_unread", "column_unread", "cells_unread", "label_row", "duplicate_row",
          "not_found", "page_gap", "table_unmapped")
 """Every kind of completeness item (``extract.completeness``), each a feature of its own: on the training
 split their sections' error rates differ tenfold (an unread footnote row beside a read table ~0.05, a
 header read as a row ~0.85), so one weight for all would over-doubt some and under-doubt others."""
-GAP_FEATURES = ("gap", "gap_items", *(f"gap_{k}" for k in KINDS), "gap_rows", "gap_cols", "gap_form",
-                "gap_unread", "after_row_gap", "after_duplicate", "label_fuzzy", "label_none")
+GAP_FEATURES = ("gap", "gap_items", *(f"gap_{k}" for k in KINDS), "gap_unread", "after_duplicate", "beside_unread",
+                "label_fuzzy", "label_none")
 
 
 def _section(path: str) -> str:
@@ -58,6 +51,17 @@ def _after(issue: Issue, cell: Cell | None) -> bool:
     return cell.bbox[3] >= issue.bbox[1]
 
 
+def _beside(issue: Issue, cell: Cell | None) -> bool:
+    """The item's region (an unread column or label/value pair) lies beside the field's cell: on its page,
+    sharing some of its height, at most one cell width away (the value may belong in that column)."""
+    if cell is None or issue.bbox is None or issue.page != cell.page:
+        return False
+    x0, y0, x1, y1 = issue.bbox
+    width = max(cell.bbox[2] - cell.bbox[0], 1.0)
+    overlap_y = min(y1, cell.bbox[3]) - max(y0, cell.bbox[1]) > 0 or y0 >= cell.bbox[1]
+    return overlap_y and max(x0 - cell.bbox[2], cell.bbox[0] - x1) <= width
+
+
 def gap_features(path: str, cell: Cell | None, gaps: list[Issue], coverage: float | None,
                  label: tuple[float, bool]) -> dict[str, float]:
     mine = [g for g in gaps if _touches(g, path)]
@@ -65,14 +69,12 @@ def gap_features(path: str, cell: Cell | None, gaps: list[Issue], coverage: floa
     quality, found = label
     return {
         **{f"gap_{k}": 1.0 if k in kinds else 0.0 for k in KINDS},
+        "beside_unread": 1.0 if any(g.kind in ("column_unread", "cells_unread") and _beside(g, cell)
+                                    for g in mine) else 0.0,
         "after_duplicate": 1.0 if any(g.kind == "duplicate_row" and _after(g, cell) for g in mine) else 0.0,
         "gap": 1.0 if mine else 0.0,
         "gap_items": math.log1p(len(mine)),
-        "gap_rows": 1.0 if kinds & ROW_KINDS else 0.0,
-        "gap_cols": 1.0 if kinds & COLUMN_KINDS else 0.0,
-        "gap_form": 1.0 if kinds & FORM_KINDS else 0.0,
         "gap_unread": 1.0 - coverage if coverage is not None else 0.0,
-        "after_row_gap": 1.0 if any(g.kind in ROW_KINDS and _after(g, cell) for g in mine) else 0.0,
         "label_fuzzy": 1.0 - quality if found else 0.0,
         "label_none": 0.0 if found or cell is None else 1.0,
     }

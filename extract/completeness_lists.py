@@ -33,7 +33,10 @@ def seq_gaps(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[Ga
                     zh, en = f"第{seq}行之前缺行？", f"rows missing before {seq}?"
                 else:
                     zh, en = f"第{prev}与第{seq}行之间缺行？", f"row missing between {prev} and {seq}?"
-                gaps.append(Gap("seq_gap", index, key, page, box, f"{key}: {zh}", f"{key}: {en}"))
+                # the missing row may have gone into another list or none: an empty list of the form is where
+                # a lost row most likely belongs (as for an unread row)
+                empty = tuple(k for k, v in doc.data.items() if isinstance(v, list) and not v and k != key)
+                gaps.append(Gap("seq_gap", index, key, page, box, f"{key}: {zh}", f"{key}: {en}", empty))
             prev_i, prev = i, max(prev, seq)
     return gaps
 
