@@ -42,13 +42,13 @@ def _touches(issue: Issue, path: str) -> bool:
 
 
 def _after(issue: Issue, cell: Cell | None) -> bool:
-    """The field's cell lies at or after the item's region (same page below its top, or a later page); an
+    """The field's cell lies at or after the item's region (on its page, below its top; or a later page); an
     item without a region counts for the whole section."""
     if cell is None or issue.page is None or issue.bbox is None:
         return True
     if cell.page != issue.page:
         return cell.page > issue.page
-    return cell.bbox[3] >= issue.bbox[1]
+    return (cell.bbox[1] + cell.bbox[3]) / 2 >= issue.bbox[1]  # its middle below the item's top edge
 
 
 def _beside(issue: Issue, cell: Cell | None) -> bool:
