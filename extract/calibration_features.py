@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 from extract.types import Cell, Result
 
@@ -68,7 +68,7 @@ def calibrated_leaf(leaf: dict[str, Any]) -> bool:
 
 def field_features(path: str, leaf: dict[str, Any], cell: Cell | None, table_structure: str | None,
                    checks: list[Any] | tuple[frozenset[str], frozenset[str]],
-                   gaps: list[Any] = (), coverage: float | None = None,
+                   gaps: Sequence[Any] = (), coverage: float | None = None,
                    label: tuple[float, bool] = (1.0, True)) -> dict[str, float]:
     from extract.calibration_gaps import gap_features
 

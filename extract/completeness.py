@@ -31,7 +31,7 @@ from extract.completeness_lists import duplicate_rows, label_rows, not_found, pa
 from extract.completeness_tables import merge_rows, unmapped_tables, unread_columns, unread_rows
 from extract.types import Issue, Result
 
-__all__ = ["STAGE", "Gap", "add_completeness", "find_gaps", "gaps_of", "label_keys", "section_coverage",
+__all__ = ["STAGE", "Gap", "_is_heading", "_leaves", "add_completeness", "find_gaps", "gaps_of", "label_keys", "section_coverage",
            "section_of", "used_cells"]
 
 

@@ -38,13 +38,20 @@ def unread_rows(result: Result, used: dict[tuple[str, int, int], tuple[int, str]
             section = section_of(path)
             # a lost row belongs to the section above it, or opens the one below (its label lost with it)
             also = tuple(dict.fromkeys([section_of(p) for _, p in below[:1]] + empty.get(doc, [])))
-            also = tuple(a for a in also if a != section)
+            also = tuple(a for a in also + _header_blanks(result, doc, section) if a != section)
             snippet = "".join(content[0].text.split())[:12]
             gaps.append(Gap("row_unread", doc, section, content[0].page, _bbox_union(content),
                             f"{section}: 表格第{r + 1}行（“{snippet}”）未读入任何字段，可能缺行",
                             f"{section}: table row {r + 1} ('{snippet}') went into no field; row missing?", also,
                             len(content)))
     return gaps
+
+
+def _header_blanks(result: Result, doc: int, section: str) -> tuple[str, ...]:
+    """Content unread beside the form's single fields (its header block: 部门名称, 主管部门...) may be the
+    value of one of them left blank with no cell (its label worded another way): those blanks."""
+    document = result.documents[doc]
+    return _blank_scalars(document) if _is_field(document.data.get(section)) else ()
 
 
 def empty_lists(result: Result) -> dict[int, list[str]]:
@@ -90,7 +97,7 @@ def unread_columns(result: Result, used: dict[tuple[str, int, int], tuple[int, s
             gaps.append(Gap("column_unread", doc, sections[0], page, _bbox_union([c for c in cells if c.page == page]),
                             f"{sections[0]}: 第{col + 1}列有{len(cells)}个单元格（“{snippet}”…）未读入任何字段",
                             f"{sections[0]}: {len(cells)} cells of column {col + 1} ('{snippet}'...) went into no field",
-                            sections[1:], len(cells)))
+                            tuple(dict.fromkeys(sections[1:] + _header_blanks(result, doc, sections[0]))), len(cells)))
         for row, hits in sorted(lone.items()):
             # a label and its value side by side that no field took: a label worded another way
             # (资金主管单位 for 资金主管部门); one stray cell alone is noise (a unit, a mark)
