@@ -2,10 +2,11 @@
 rows holding a label, pages of its span with no field, fields whose label was never found."""
 from __future__ import annotations
 
-from extract.completeness_base import (Gap, _bbox_union, _field_name, _is_field, _is_heading, _is_label,
-                                       _item_cells, _leaves, section_of)
+import re
 from typing import Any
 
+from extract.completeness_base import (Gap, _bbox_union, _field_name, _is_field, _is_heading, _is_label,
+                                       _item_cells, _leaves, section_of)
 from extract.types import FormDocument, Table
 
 
@@ -147,4 +148,32 @@ def duplicate_rows(doc: FormDocument, index: int, tables: dict[str, Table]) -> l
                                 f"{key}[{i}]: read from the same cells as an earlier row; read twice, rows after "
                                 "it out of step?"))
             seen.append(cells)
+    return gaps
+
+
+_ENUM = r"(?:目标|任务|（|\()?\s*(\d{1,2})\s*(?:[、:：.．)）]|(?<=\d)[,，](?=\D))"
+_START_RE = re.compile(r"^\s*" + _ENUM)
+_NEXT_RE = re.compile(r"(?:目标|任务)\s*(\d{1,2})\s*[、:：.．,，)）]|[。；;\n]\s*(\d{1,2})\s*[、:：．)）]")
+
+
+def merged_items(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[Gap]:
+    """A list of numbered text items (goals) one of which runs on into the next number (目标1：… 目标2，…):
+    items printed apart and read as one, so the list is short of rows. Only lists whose items are single
+    texts: a task's content numbering its own sub-points (1、… 2、…) is no merged row."""
+    gaps = []
+    for key, rows in doc.data.items():
+        if not isinstance(rows, list):
+            continue
+        for i, row in enumerate(rows):
+            text = row.get("value") if _is_field(row) else None
+            if not isinstance(text, str) or (start := _START_RE.match(text)) is None:
+                continue
+            k = int(start.group(1))
+            if k + 1 not in {int(a or b) for a, b in _NEXT_RE.findall(text[start.end():])}:
+                continue
+            cells = _item_cells({"v": row}, tables)
+            page = cells[0].page if cells else None
+            gaps.append(Gap("merged_items", index, key, page, _bbox_union([c for c in cells if c.page == page]),
+                            f"{key}[{i}]: 第{k}项与第{k + 1}项读成一项，可能缺行",
+                            f"{key}[{i}]: items {k} and {k + 1} read as one; rows missing?"))
     return gaps

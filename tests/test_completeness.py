@@ -161,3 +161,15 @@ def test_a_completeness_item_lowers_the_confidence_of_its_section_under_the_ship
     assert conf(after, "amount") < conf(before, "amount")
     # a section the item does not name keeps its confidence
     assert after.documents[0].data["year"]["confidence"] == before.documents[0].data["year"]["confidence"]
+
+
+def test_numbered_goals_read_as_one_are_an_item(jieyang):
+    doc = jieyang.documents[0]
+    goals = doc.data["overall_goals"]
+    assert len(goals) >= 2
+    one = {**goals[0], "value": "目标1：" + str(goals[0]["value"]) + "目标2，" + str(goals[1]["value"])}
+    lost = _with_data(jieyang, {**doc.data, "overall_goals": [one] + goals[2:]})
+    gaps = [g for g in find_gaps(lost) if g.kind == "merged_items"]
+    assert len(gaps) == 1 and gaps[0].section == "overall_goals" and "items 1 and 2 read as one" in gaps[0].en
+    # a task's content numbering its own points (1、… 2、…) is no merged row
+    assert not [g for g in find_gaps(jieyang) if g.kind == "merged_items"]
