@@ -115,6 +115,12 @@ def _fresh_cache(out: Path, fingerprint: str) -> None:
     stamp.write_text(fingerprint)
 
 
+def truth_hash(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 def collect(names: list[str]) -> None:
     """Uncalibrated results (completeness and calibration off) for every document, cached by name.
 
@@ -136,18 +142,26 @@ def collect(names: list[str]) -> None:
     started = time.perf_counter()
     for name, doc in order:
         target = CACHE / name / f"{doc.stem}.json"
-        if target.exists():
+        if target.exists() and _matches_truth(target, doc.with_name(f"{doc.stem}.truth.json")):
             continue
         t0 = time.perf_counter()
         with calibration.disabled():
             result = extract_file(doc)
         target.write_text(result.model_dump_json(), encoding="utf-8")
+        target.with_suffix(".truth-sha").write_text(truth_hash(doc.with_name(f"{doc.stem}.truth.json")))
         print(f"{name}/{doc.stem}: {result.status}, {len(result.documents)} form(s), "
               f"{time.perf_counter() - t0:.1f}s", flush=True)
     print(f"collected {len(order)} documents of {len(names)} sets in {time.perf_counter() - started:.0f}s", flush=True)
 
 
 # ---------------------------------------------------------------- data: cached results against truth
+
+def _matches_truth(cached_path: Path, truth: Path) -> bool:
+    """The cached result was made from the document the truth now describes (a corpus folder generated
+    again, by another version of the generator, holds other documents under the same names)."""
+    stamp = cached_path.with_suffix(".truth-sha")
+    return not stamp.exists() or stamp.read_text().strip() == truth_hash(truth)
+
 
 def cached(name: str):
     """(document path stem, uncalibrated Result, DocTruth) for every cached document of a set."""
@@ -158,7 +172,7 @@ def cached(name: str):
     wanted = {p.stem for p in documents(folder)}
     for path in sorted((CACHE / name).glob("*.json")):
         truth = folder / f"{path.stem}.truth.json"
-        if truth.exists() and path.stem in wanted:
+        if truth.exists() and path.stem in wanted and _matches_truth(path, truth):
             yield (path.stem, Result.model_validate_json(path.read_text(encoding="utf-8")),
                    DocTruth.model_validate_json(truth.read_text(encoding="utf-8")))
 
