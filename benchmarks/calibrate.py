@@ -143,12 +143,14 @@ def collect(names: list[str]) -> None:
     for name, doc in order:
         target = CACHE / name / f"{doc.stem}.json"
         if target.exists() and _matches_truth(target, doc.with_name(f"{doc.stem}.truth.json")):
-            continue
+            continue  # (a folder generated again holds other documents: those are collected again)
         t0 = time.perf_counter()
         with calibration.disabled():
             result = extract_file(doc)
         target.write_text(result.model_dump_json(), encoding="utf-8")
-        target.with_suffix(".truth-sha").write_text(truth_hash(doc.with_name(f"{doc.stem}.truth.json")))
+        truth = doc.with_name(f"{doc.stem}.truth.json")
+        target.with_suffix(".truth-sha").write_text(truth_hash(truth))
+        target.with_name(truth.name).write_bytes(truth.read_bytes())  # the pair is scored as collected
         print(f"{name}/{doc.stem}: {result.status}, {len(result.documents)} form(s), "
               f"{time.perf_counter() - t0:.1f}s", flush=True)
     print(f"collected {len(order)} documents of {len(names)} sets in {time.perf_counter() - started:.0f}s", flush=True)
@@ -171,8 +173,11 @@ def cached(name: str):
     folder = folder_of(name)
     wanted = {p.stem for p in documents(folder)}
     for path in sorted((CACHE / name).glob("*.json")):
-        truth = folder / f"{path.stem}.truth.json"
-        if truth.exists() and path.stem in wanted and _matches_truth(path, truth):
+        if path.name.endswith(".truth.json") or (name in HELDOUT and path.stem.startswith(SEED_FORMS)):
+            continue
+        kept = path.with_name(f"{path.stem}.truth.json")  # the truth as it was when collected
+        truth = kept if kept.exists() else folder / f"{path.stem}.truth.json"
+        if truth.exists() and (kept.exists() or (path.stem in wanted and _matches_truth(path, truth))):
             yield (path.stem, Result.model_validate_json(path.read_text(encoding="utf-8")),
                    DocTruth.model_validate_json(truth.read_text(encoding="utf-8")))
 

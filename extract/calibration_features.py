@@ -18,7 +18,7 @@ from extract.calibration_gaps import GAP_FEATURES, KINDS  # noqa: E402
 DISCOUNT_FEATURES = ("discount_half", "discount_mid", "discount_small")
 FEATURES = ("logit_cell", "logit_conf", "ocr_logit", "ocr", "weak", "disagree", "cell_doubt", "map_discount",
             *DISCOUNT_FEATURES, "check_failed", "check_vouched", "no_source", "unparsed", "unruled", "long_text",
-            "label_like", "implied", *GAP_FEATURES)
+            "label_like", "implied", "shared_rare", "shared_long", *GAP_FEATURES)
 # Where the fit starts from and is pulled back to (ridge toward it): the mapper's own confidence, taken at
 # its word (P(right) = conf), until the training split says otherwise. With few training errors (born-digital
 # documents have a handful) the calibration then stays the mapper's ordering instead of swinging.
@@ -37,7 +37,7 @@ LOGIT_CLIP = 1e-3
 SIGNS = {"logit_cell": 1, "logit_conf": 1, "ocr_logit": 0, "ocr": -1, "weak": -1, "disagree": -1, "cell_doubt": -1,
          "map_discount": -1, "discount_half": -1, "discount_mid": -1, "discount_small": -1,
          "check_failed": -1, "check_vouched": 1, "no_source": -1, "unparsed": -1, "unruled": -1,
-         "long_text": 0, "label_like": -1, "implied": -1, **{n: -1 for n in GAP_FEATURES}}
+         "long_text": 0, "label_like": -1, "implied": -1, "shared_rare": -1, "shared_long": -1, **{n: -1 for n in GAP_FEATURES}}
 # The mapper's hand-set factors (``extract.mapping``: SHARED_CELL_QUALITY and AMBIGUOUS_QUALITY 0.5,
 # POSITION_QUALITY 0.6, UNKNOWN_UNIT_QUALITY 0.7, FIXED_UP/JOINED/OCR_FILL_DOWN 0.8, INFERRED 0.9,
 # FILL_DOWN 0.95) reach a stored result only as their product, the field's confidence over its cell's.
@@ -157,6 +157,7 @@ def document_features(result: Result, index: int) -> dict[str, dict[str, float]]
     anchors: dict[str, dict[tuple[int, int], Cell]] = {}
     grids: dict[str, dict[tuple[int, int], Cell]] = {}
     out: dict[str, dict[str, float]] = {}
+    shared = shared_sources(doc.data)
     for path, leaf in _leaves(doc.data):
         if not calibrated_leaf(leaf):
             continue
@@ -172,6 +173,47 @@ def document_features(result: Result, index: int) -> dict[str, dict[str, float]]
         label = label_of(cell, grids[table.id], table) if table is not None else (1.0, True)
         out[path] = field_features(path, leaf, cell, table.structure if table else None, checks, gaps,
                                    coverage.get(section_of(path)), label)
+        out[path]["shared_rare"] = 1.0 if shared.get(path, 0.0) == 1.0 else 0.0
+        out[path]["shared_long"] = 1.0 if path in shared and isinstance(leaf.get("value"), str) \
+            and len(leaf["value"]) > SHARED_LONG_CHARS else 0.0
+    return out
+
+
+SHARED_USUAL = 0.5
+"""A list field whose source cell is another row's in at least this share of its rows is filled down by
+design (a level's merged cell); shared in fewer, a sharing row is a cell read for rows it does not belong
+to (a tall OCR'd cell holding several rows' texts)."""
+
+
+SHARED_LONG_CHARS = 12
+"""A level's merged cell holds one short name (产出指标, 社会效益指标: <= 10 characters); a shared cell with
+more is several rows' texts read as one cell."""
+
+
+def shared_sources(data: Any) -> dict[str, float]:
+    """path -> 1.0 for list fields whose source cell another row's same field also took, where the field
+    is not shared in most rows (``SHARED_USUAL``); 0.5 where it is (filled down by design, or most rows
+    read from cells holding several rows)."""
+    import re
+
+    from extract.completeness import _leaves
+
+    by_field: dict[str, dict[tuple[Any, ...], list[str]]] = {}
+    rows: dict[str, set[str]] = {}
+    for path, leaf in _leaves(data):
+        m = re.fullmatch(r"(.+?)\[(\d+)\]\.(.+)", path)
+        src = leaf.get("source") or {}
+        if m is None or not src.get("table") or not src.get("cells"):
+            continue
+        name = f"{m.group(1)}[].{m.group(3)}"
+        key = (src["table"], *(tuple(rc) for rc in src["cells"]))
+        by_field.setdefault(name, {}).setdefault(key, []).append(path)
+        rows.setdefault(name, set()).add(path)
+    out: dict[str, float] = {}
+    for name, groups in by_field.items():
+        sharing = [p for paths in groups.values() if len(paths) > 1 for p in paths]
+        rare = len(sharing) < SHARED_USUAL * len(rows[name])
+        out.update({p: 1.0 if rare else 0.5 for p in sharing})
     return out
 
 
