@@ -397,8 +397,9 @@ def report(names: list[str] | None = None) -> dict:
             "caught@N%: share of errors found reviewing completeness items, then values least confident "
             "first, within N% of the values. (<100): the figure rests on fewer than 100 errors. "
             "silent docs: documents missing a value no item points at (those reporting `ok`). "
-            "The in_* sets helped shape the completeness rules; in1_* (a fresh draw) did not. "
-            "Reliability diagram: confidence_reliability.png.", ""]
+            "Held-out sets: ho_born = corpus-heldout (generator seed 20261201, seed forms excluded), in_* = the "
+            "independent routes' held-out wording split (corpus-indep-*-heldout); none was opened or fitted on. "
+            "docs: the documents collected (COLLECT_LIMIT may cap scans). ""Reliability diagram: confidence_reliability.png.", ""]
     (OUT / "confidence.md").write_text("\n".join(head + lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return record
