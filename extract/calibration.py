@@ -5,6 +5,11 @@ outcomes). Here each form field's confidence is replaced by P(the value is right
 handful of features that a stored result holds (see ``extract.calibration_features``); its coefficients are
 fitted on a training split of the generated corpus by ``benchmarks/calibrate.py`` and shipped as
 ``extract/calibration.json``. Reasons stay with the review queue; the threshold stays in ``review.py``.
+
+The mapper's hand-set factors (a shared cell x0.5, a match by position x0.6, an inferred row x0.9...) are
+raw inputs here, binned into features of their own, and each kind of completeness item is a feature of
+the fields of the section it names (``extract.calibration_gaps``): what a factor or an item is worth is
+fitted, not set by hand.
 """
 from __future__ import annotations
 

@@ -117,3 +117,24 @@ def test_forecaster_metrics():
     pointed = [(1.0, False)] * 95 + [(0.0, True)] * 5
     fig = forecast_figures(pointed)
     assert fig["caught_10"] == 1.0 and fig["few_errors"] and fig["errors"] == 5
+
+
+def test_label_match_quality_is_read_from_the_table(jieyang):
+    from extract.calibration_gaps import label_quality
+
+    feats = document_features(jieyang, 0)
+    assert label_quality("部门名称") == 1.0 and label_quality("一段不是标签的长句子内容") is None
+    # every value of the intact seed sits under a known label, matched exactly or nearly
+    assert sum(f["label_none"] for f in feats.values()) <= 0.05 * len(feats)
+    assert all(0.0 <= f["label_fuzzy"] <= 1.0 for f in feats.values())
+
+
+def test_the_mappers_factors_are_features_not_final_answers(jieyang):
+    from extract.calibration_features import field_features
+
+    leaf = {"value": "x", "confidence": 0.5, "raw": "x", "source": {"table": "t1", "cells": [[0, 0]]}}
+    cell = Cell(row=0, col=0, text="x", bbox=(0, 0, 1, 1))
+    half = field_features("a", leaf, cell, "ruled", (frozenset(), frozenset()))
+    assert half["discount_half"] == 1.0 and half["discount_mid"] == half["discount_small"] == 0.0
+    whole = field_features("a", {**leaf, "confidence": 1.0}, cell, "ruled", (frozenset(), frozenset()))
+    assert whole["discount_half"] == whole["discount_mid"] == whole["discount_small"] == 0.0

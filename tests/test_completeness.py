@@ -126,3 +126,50 @@ def test_a_header_read_as_a_list_row_is_an_item(jieyang):
     lost = _with_data(jieyang, {**doc.data, "key_tasks": [header] + doc.data["key_tasks"][1:]})
     gaps = [g for g in find_gaps(lost) if g.kind == "label_row"]
     assert len(gaps) == 1 and gaps[0].section == "key_tasks" and "read as a row" in gaps[0].en
+
+
+def test_a_row_read_twice_is_an_item_and_the_rows_after_it_are_doubted(jieyang):
+    from extract.calibration_features import document_features
+
+    doc = jieyang.documents[0]
+    tasks = doc.data["key_tasks"]
+    twice = tasks[:2] + [tasks[1]] + tasks[2:]  # the second task's row read twice: the rest out of step
+    lost = _with_data(jieyang, {**doc.data, "key_tasks": twice})
+    gaps = [g for g in find_gaps(lost) if g.kind == "duplicate_row"]
+    assert len(gaps) == 1 and gaps[0].section == "key_tasks" and "key_tasks[2]" in gaps[0].en
+    feats = document_features(add_completeness(lost), 0)
+    assert feats["key_tasks[3].amount"]["after_duplicate"] == 1.0
+    assert feats["key_tasks[3].amount"]["gap_duplicate_row"] == 1.0
+    assert feats["key_tasks[0].amount"]["after_duplicate"] == 0.0
+    assert feats["indicators[0].level3"]["gap_duplicate_row"] == 0.0  # another section: untouched
+    # numbered goals split from one cell share it but differ in value: no row read twice
+    assert not [g for g in find_gaps(jieyang) if g.kind == "duplicate_row"]
+
+
+def test_a_completeness_item_lowers_the_confidence_of_its_section_under_the_shipped_fit(jieyang):
+    doc = jieyang.documents[0]
+    third = doc.data["key_tasks"][2]
+    table, row = third["name"]["source"]["table"], third["name"]["source"]["cells"][0][0]
+    lost = _remapped(jieyang, _blank_row(jieyang, table, row))
+    before = after_mapping(_remapped(jieyang, list(jieyang.tables)))
+    after = after_mapping(lost)
+    assert any(g.kind == "seq_gap" for g in gaps_of(after))
+
+    def conf(result, path):
+        return result.documents[0].data["key_tasks"][0][path]["confidence"]
+
+    assert conf(after, "amount") < conf(before, "amount")
+    # a section the item does not name keeps its confidence
+    assert after.documents[0].data["year"]["confidence"] == before.documents[0].data["year"]["confidence"]
+
+
+def test_numbered_goals_read_as_one_are_an_item(jieyang):
+    doc = jieyang.documents[0]
+    goals = doc.data["overall_goals"]
+    assert len(goals) >= 2
+    one = {**goals[0], "value": "目标1：" + str(goals[0]["value"]) + "目标2，" + str(goals[1]["value"])}
+    lost = _with_data(jieyang, {**doc.data, "overall_goals": [one] + goals[2:]})
+    gaps = [g for g in find_gaps(lost) if g.kind == "merged_items"]
+    assert len(gaps) == 1 and gaps[0].section == "overall_goals" and "items 1 and 2 read as one" in gaps[0].en
+    # a task's content numbering its own points (1、… 2、…) is no merged row
+    assert not [g for g in find_gaps(jieyang) if g.kind == "merged_items"]
