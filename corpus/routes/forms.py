@@ -97,7 +97,7 @@ def make_project(rng: random.Random, split: str) -> Made:
     ig = Grid(4, kind="indicators", caption=lab["indicators"]) if separate else g
     x0 = 0 if separate else 1
     first = ig.n_rows
-    e = [x0, x0 + 1, x0 + 2, 4 if separate else 5, 4 + (not separate)]
+    e = [x0, x0 + 1, x0 + 2, x0 + 2 + (1 if separate else 2)]
     ig.row([(e[0], e[1], lab["level1"], "header"), (e[1], e[2], lab["level2"], "header"),
             (e[2], e[3], lab["level3"], "header"), (e[3], e[3] + 1, lab["target"], "header")])
     top = ig.n_rows
@@ -236,6 +236,7 @@ def make_expenditure(rng: random.Random, split: str) -> Made:
                 variants={"money": f"{unit}/{fmt}", "total_first": total_first, "blank_zero": blank_zero})
 
 
+SHEET_TITLES = {proj_content.FORM: "项目绩效目标", inc_content.FORM: "收支总表", exp_content.FORM: "支出表"}
 MAKERS: dict[str, Callable[[random.Random, str], Made]] = {
     proj_content.FORM: make_project, inc_content.FORM: make_income, exp_content.FORM: make_expenditure}
 
@@ -248,7 +249,7 @@ def route_doc(doc_id: str, route: str, made: Made, rng: random.Random, split: st
                    paper=rng.choice(["A4", "A4", "Letter"]), landscape=rng.random() < 0.15,
                    grey_rules=rng.random() < 0.5,
                    extra={"family": made.form, "split": split, "widths": made.widths, "ind_widths": made.ind_widths,
-                          "sheet_title": made.form[:30], **made.variants})
+                          "sheet_title": SHEET_TITLES.get(made.form, "Sheet1"), **made.variants})
     doc.extra.update(xlsx_route.choices(rng) if route == "xlsx" else html_route.choices(rng))
     doc.extra["money"] = made.variants.get("money", "comma2").split("/")[-1]
     return doc

@@ -85,6 +85,8 @@ def _put_grid(ws, g: Grid, top: int, widths: list[float], doc: RouteDoc, rng: ra
         if c.role == "count" and c.text:
             value = int(c.text)
         cell.value = value
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # a target printed "=100%" is text; openpyxl would write it as a formula
         cell.font = bold if c.role == "header" else font
         cell.alignment = Alignment(horizontal=horiz, vertical="center", wrap_text=wrap)
         if c.row_span > 1 or c.col_span > 1:

@@ -355,4 +355,7 @@ def read_rows(rows: list[Row], decl: FormDecl, note_unit: str | None = None) -> 
     from extract.mapping.position import fill_by_position
 
     fill_by_position(st.grid_rows, st)
+    from extract.mapping.sibling_units import infer_sibling_units
+
+    infer_sibling_units(st)
     return st
