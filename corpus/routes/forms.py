@@ -1,4 +1,4 @@
-"""The declared forms (项目支出绩效目标表, 部门收支总表, 一般公共预算支出表, "三公"经费表) on the independent
+"""The declared forms (项目支出绩效目标表, 部门收支总表, 一般公共预算支出表, "三公"经费预算表) on the independent
 routes: laid out as :class:`~corpus.routes.grid.Grid` s, printed by LibreOffice (XLSX) or Chromium (HTML).
 
 ``python -m corpus.routes.forms --out corpus/generated/forms_indep_born --n 8 --seed 0`` writes, per split
@@ -236,9 +236,53 @@ def make_expenditure(rng: random.Random, split: str) -> Made:
                 variants={"money": f"{unit}/{fmt}", "total_first": total_first, "blank_zero": blank_zero})
 
 
-SHEET_TITLES = {proj_content.FORM: "项目绩效目标", inc_content.FORM: "收支总表", exp_content.FORM: "支出表"}
+# ------------------------------------------------------------------ "三公"经费预算表
+
+THREE_FORM = "three_public_expenses"
+THREE_TITLES = {"tune": ("{y}年“三公”经费预算表", "{r}{d}局{y}年“三公”经费预算情况表"),
+                "heldout": ("{y}年度“三公”经费预算表", "{r}{d}局{y}年部门“三公”经费支出预算表")}
+
+
+def make_three_public(rng: random.Random, split: str) -> Made:
+    """A vertical 项目 | 预算数 list: 合计, the three items, the vehicle line's two parts (其中)."""
+    year, region, dept = rng.choice([2022, 2023, 2024, 2025]), rng.choice(REGIONS), rng.choice(DEPTS)
+    fwid = rng.random() < 0.4
+    lab = {k: bracket(v, fwid) for k, v in fw.pick(rng, fw.THREE_PUBLIC, split).items()}
+    unit, fmt = _money_style(rng)
+    note, sfx = _unit_place(rng, split, unit, fwid)
+    abroad = amount(rng, 0, 300_000) if rng.random() < 0.5 else Decimal(0)
+    reception = amount(rng, 10_000, 500_000)
+    purchase = amount(rng, 0, 400_000) if rng.random() < 0.4 else Decimal(0)
+    running = amount(rng, 20_000, 600_000)
+    vehicles = purchase + running
+    total = abroad + reception + vehicles
+    numbered = rng.random() < 0.5
+    g = Grid(2)
+    g.row([(0, 1, lab["item"], "header"), (1, 2, _suffix(lab["amount"], sfx), "header")])
+    order = [("total", total), ("abroad", abroad), ("vehicles", vehicles), ("purchase", purchase),
+             ("running", running), ("reception", reception)]
+    if rng.random() < 0.3:  # 公务接待 before 公务用车 (the national order puts it last; some print it second)
+        order = [order[0], order[1], order[5], order[2], order[3], order[4]]
+    n = 0
+    for key, val in order:
+        text = lab[key]
+        if numbered and key in ("abroad", "reception", "vehicles") and not text[0].isdigit():
+            n += 1
+            text = f"{n}.{text}"
+        elif key in ("purchase", "running") and not text.startswith(("其中", "1.", "2.")):
+            text = ("  " if rng.random() < 0.5 else "") + text
+        g.row([(0, 1, text, "text"), (1, 2, money_text(str(val), unit, fmt), "money")], {1: str(val)})
+    title = rng.choice(THREE_TITLES[split]).format(y=year, r=region, d=dept)
+    data = {"title": title, "year": year, "total": yuan_str(total), "abroad": yuan_str(abroad),
+            "reception": yuan_str(reception),
+            "vehicles": {"total": yuan_str(vehicles), "purchase": yuan_str(purchase), "running": yuan_str(running)}}
+    return Made(THREE_FORM, [g], [title], note, data, [(24, 34), (14, 20)], variants={"money": f"{unit}/{fmt}"})
+
+
+SHEET_TITLES = {THREE_FORM: "三公经费", proj_content.FORM: "项目绩效目标", inc_content.FORM: "收支总表", exp_content.FORM: "支出表"}
 MAKERS: dict[str, Callable[[random.Random, str], Made]] = {
-    proj_content.FORM: make_project, inc_content.FORM: make_income, exp_content.FORM: make_expenditure}
+    proj_content.FORM: make_project, inc_content.FORM: make_income, exp_content.FORM: make_expenditure,
+    THREE_FORM: make_three_public}
 
 
 # ------------------------------------------------------------------ documents
