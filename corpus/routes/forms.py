@@ -308,7 +308,8 @@ def _truth(doc: RouteDoc, form: str, data: dict, pdf: Path) -> dict:
     render = {"font": doc.font, "font_size": doc.font_size, "style": form, "page_size": doc.paper,
               "route": doc.route, "split": doc.extra["split"], "landscape": doc.landscape,
               "choices": {k: v for k, v in doc.extra.items() if k not in ("widths", "ind_widths")}}
-    return {"doc_id": doc.doc_id, "forms": [{"form": form, "pages": list(range(1, len(pages) + 1)), "data": data}],
+    forms = [{"form": form, "pages": list(range(1, len(pages) + 1)), "data": data}] if form else []  # a look-alike: none
+    return {"doc_id": doc.doc_id, "forms": forms,
             "tables": tables, "render": render}
 
 
