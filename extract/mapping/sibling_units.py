@@ -8,15 +8,20 @@ siblings disagree, or that have no sibling with a unit, are left as read.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from extract.mapping.fields import INFERRED_QUALITY
 from extract.mapping.match import match_field
 from extract.mapping.values import read_value
+
+if TYPE_CHECKING:
+    from extract.mapping.generic import ReadState
 
 # A field told only by its place (``generic.POSITION_QUALITY``) keeps that quality when re-read.
 PLACE_QUALITY = 0.6
 
 
-def infer_sibling_units(st) -> None:  # st: generic.ReadState (imported lazily there; no cycle here)
+def infer_sibling_units(st: ReadState) -> None:
     fields = [f for f in st.decl.grid_fields() if f.type == "money"]
     read = {f.key: st.grid[f.key] for f in fields if f.key in st.grid and st.grid[f.key].source is not None}
     units = {getattr(fl, "raw_unit", None) for fl in read.values()} - {None}
