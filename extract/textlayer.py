@@ -28,6 +28,9 @@ SPAN_GAP = 0.6
 WORD_GAP = 0.15
 # Two characters are on one line when their vertical centres differ by at most this many heights.
 LINE_TOL = 0.35
+# A mark this much shorter than the line (a comma's tight box: 2.6 pt beside 7 pt digits, Noto Serif CJK
+# printed by LibreOffice) is placed by overlap with the line's extent instead of by its centre.
+SMALL_MARK_SHARE = 0.5
 # Confidence of a span in which look-alike characters were repaired.
 REPAIRED_CONFIDENCE = 0.97
 
@@ -114,18 +117,25 @@ def garbled_share(chars: list[CharBox]) -> float:
     return sum(c.garbled for c in chars) / len(chars) if chars else 0.0
 
 
+def _small_mark_in(c: CharBox, top: float, bottom: float, ref_h: float) -> bool:
+    """A comma or full stop whose box is its glyph's (some producers give tight boxes even as "loose"):
+    much shorter than the line and overlapping the line's extent by at least half its own height."""
+    return c.height < SMALL_MARK_SHARE * ref_h and min(c.box[3], bottom) - max(c.box[1], top) >= 0.5 * c.height
+
+
 def _group_lines(chars: list[CharBox]) -> list[list[CharBox]]:
     lines: list[list[CharBox]] = []
-    ref_yc = ref_h = 0.0
+    ref_yc = ref_h = top = bottom = 0.0
     for c in sorted(chars, key=lambda c: c.yc):
-        if lines and abs(c.yc - ref_yc) <= LINE_TOL * max(c.height, ref_h):
+        if lines and (abs(c.yc - ref_yc) <= LINE_TOL * max(c.height, ref_h) or _small_mark_in(c, top, bottom, ref_h)):
             line = lines[-1]
             line.append(c)
             ref_yc += (c.yc - ref_yc) / len(line)
             ref_h = max(ref_h, c.height)
+            top, bottom = min(top, c.box[1]), max(bottom, c.box[3])
         else:
             lines.append([c])
-            ref_yc, ref_h = c.yc, c.height
+            ref_yc, ref_h, top, bottom = c.yc, c.height, c.box[1], c.box[3]
     return lines
 
 

@@ -85,6 +85,8 @@ def _put_grid(ws, g: Grid, top: int, widths: list[float], doc: RouteDoc, rng: ra
         if c.role == "count" and c.text:
             value = int(c.text)
         cell.value = value
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # a target printed "=100%" is text; openpyxl would write it as a formula
         cell.font = bold if c.role == "header" else font
         cell.alignment = Alignment(horizontal=horiz, vertical="center", wrap_text=wrap)
         if c.row_span > 1 or c.col_span > 1:
@@ -123,9 +125,9 @@ def _page_setup(ws, doc: RouteDoc, rng: random.Random, title_rows: int) -> None:
 def write_xlsx(doc: RouteDoc, path: Path, rng: random.Random) -> None:
     wb = Workbook()
     ws = wb.active
-    ws.title = "绩效目标表"
+    ws.title = doc.extra.get("sheet_title", "绩效目标表")
     main = doc.grids[0]
-    widths = _widths(rng, MAIN_WIDTHS)
+    widths = _widths(rng, doc.extra.get("widths") or MAIN_WIDTHS)  # a form of its own gives its columns
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     lines = [(doc.titles[0], doc.font_size + rng.choice([4, 6, 8]), "center")]
@@ -137,7 +139,7 @@ def write_xlsx(doc: RouteDoc, path: Path, rng: random.Random) -> None:
     _put_grid(ws, main, top + 1, widths, doc, rng, numeric)
     _page_setup(ws, doc, rng, top)
     for g in doc.grids[1:]:
-        iw = _widths(rng, IND_WIDTHS[g.n_cols])
+        iw = _widths(rng, doc.extra.get("ind_widths") or IND_WIDTHS[g.n_cols])
         if doc.extra.get("indicator_sheet", True):
             ws2 = wb.create_sheet("绩效指标")
             for i, w in enumerate(iw, start=1):

@@ -135,6 +135,23 @@ def split_instances(rows: list[Row], decl: FormDecl, lines: dict[int, list[Line]
     return out
 
 
+# A header above the first field (项目 | 预算数（万元）) is at most this many rows.
+LEAD_ROWS = 2
+
+
+def _lead_rows(rows: list[Row], start: Row, decl: FormDecl) -> list[Row]:
+    """Rows of the start's table right above it that name no field: a header whose units the values
+    under it take (项目 | 预算数（万元） over 合计 …)."""
+    i = next((n for n, r in enumerate(rows) if r is start), 0)
+    fields = decl.grid_fields()
+    out: list[Row] = []
+    for r in reversed(rows[max(0, i - LEAD_ROWS):i]):
+        if r.table is not start.table or any(match_field(c.text, fields) is not None for c in r.cells):
+            break
+        out.insert(0, r)
+    return out
+
+
 def _row_before_table(rows: list[Row], s: int) -> Row | None:
     """The last row of an earlier table: the rows above the start in its own table (收入 | 支出 over a
     header) leave the title lines above the table in view."""
@@ -221,7 +238,7 @@ def find_declared(decl: FormDecl, rows: list[Row], lines: dict[int, list[Line]],
         if not inst:
             continue
         heading = read_heading(inst[0], prev_row, lines, decl)
-        st = read_rows(inst, decl, heading.unit)
+        st = read_rows(inst, decl, heading.unit, _lead_rows(rows, inst[0], decl))
         sure = certainty(decl, st, heading, inst)
         need_title = decl.recognise.require_title
         if need_title is None:

@@ -64,6 +64,7 @@ class ReadState:
     pages: set[int] = field(default_factory=set)
     grid_cells: dict[str, tuple[Cell, Cell]] = field(default_factory=dict)  # key -> (label, value) cells
     grid_rows: list[Row] = field(default_factory=list)
+    grid_quality: dict[str, float] = field(default_factory=dict)  # key -> quality of the label that claimed it
 
 
 def _own(row: Row) -> list[Cell]:
@@ -309,8 +310,11 @@ def read_grid_row(row: Row, st: ReadState) -> None:
             from extract.mapping.repair import label_run_into_value
 
             label_run_into_value(row, cell, st)
-        if m is None or (m.field.key in st.grid and st.grid[m.field.key].source is not None) or _heading(row, pos, st):
+        if m is None or _heading(row, pos, st):
             continue
+        if m.field.key in st.grid and st.grid[m.field.key].source is not None and \
+                m.quality <= st.grid_quality.get(m.field.key, 1.0):
+            continue  # read already; a better label later (公务用车购置费 after an ambiguous 公务用车费) takes it over
         value = _value_cell(row, pos, st)
         if value is None:
             st.grid[m.field.key] = read_value(row.table, None, m.field.type)
@@ -318,6 +322,7 @@ def read_grid_row(row: Row, st: ReadState) -> None:
         unit = _grid_unit(m.field, cell, value, row, st) if m.field.type == "money" else None
         st.grid[m.field.key] = read_value(row.table, value, m.field.type, m.quality, unit)
         st.grid_cells[m.field.key] = (cell, value)
+        st.grid_quality[m.field.key] = m.quality
 
 
 def starts_grid(row: Row, st: ReadState) -> bool:
@@ -329,8 +334,14 @@ def starts_grid(row: Row, st: ReadState) -> bool:
     return m is not None and m.field.key not in st.grid
 
 
-def read_rows(rows: list[Row], decl: FormDecl, note_unit: str | None = None) -> ReadState:
+def read_rows(rows: list[Row], decl: FormDecl, note_unit: str | None = None, lead: list[Row] | None = None) -> ReadState:
+    """``lead``: rows above the instance's start in its table (a header): only their column units are read."""
     st = ReadState(decl=decl, note_unit=note_unit)
+    for row in lead or ():
+        for cell in row.cells:
+            if (unit := label_unit(cell.text)) and match_field(cell.text, decl.grid_fields()) is None:
+                for col in range(cell.col, cell.col + cell.col_span):
+                    st.grid_units[(row.table.id, col)] = unit
     for row in rows:
         if not row.cells:
             continue
@@ -355,4 +366,7 @@ def read_rows(rows: list[Row], decl: FormDecl, note_unit: str | None = None) -> 
     from extract.mapping.position import fill_by_position
 
     fill_by_position(st.grid_rows, st)
+    from extract.mapping.sibling_units import infer_sibling_units
+
+    infer_sibling_units(st)
     return st

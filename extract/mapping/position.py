@@ -14,6 +14,7 @@ from extract.mapping.rows import Row
 from extract.mapping.values import read_value
 from extract.types import Cell
 
+_NUMERIC = ("money", "int", "decimal", "percent")
 # A label is short; a longer text between two fields is a value (a goal, a name).
 MAX_LABEL_CHARS = 12
 
@@ -55,6 +56,9 @@ def fill_by_position(rows: list[Row], st: ReadState) -> None:
         end = index.get(id(st.grid_cells[fields[hi].key][0]), len(seq)) if hi < len(fields) else len(seq)
         between = [(r, p) for n, (r, p) in enumerate(seq) if start < n < end and id(r.cells[p]) not in claimed]
         pairs = _pairs(between, st)
+        if len(pairs) != len(missing) and all(f.type in _NUMERIC for f in missing):
+            # amounts are missing: a pair whose value is no number is a header (项目 | 预算数), not one of them
+            pairs = [p for p in pairs if parse_decimal(p[2].text)[0] is not None]
         if len(pairs) != len(missing):
             continue
         for fd, (row, label, value) in zip(missing, pairs):
