@@ -57,7 +57,7 @@ def _record_units(row: Row, result: KvResult) -> None:
     for cell in row.cells:
         unit = label_unit(cell.text)
         m = match_label(cell.text, KV_GROUPS)
-        if unit and m and m.key == "amount_header":
+        if unit and (m and m.key == "amount_header" or match_label(cell.text, KV_FIELDS) is None):  # a header
             for col in range(cell.col, cell.col + cell.col_span):
                 result.units[(row.table.id, col)] = unit
 
