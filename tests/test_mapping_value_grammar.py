@@ -42,6 +42,9 @@ from test_mapping_variants import _values, grid
     ("3个工作日以内", ("≤", "3", "3", "个工作日")),
     ("5%以下", ("≤", "5", "5", "%")),
     ("20人左右", ("≈", "20", "20", "人")),
+    ("95%以上（含）", ("≥", "95", "95", "%")),
+    ("≥95%。", ("≥", "95", "95", "%")),
+    ("不少于3次；", ("≥", "3", "3", "次")),
     ("300以上", ("≥", "300", "300", None)),
     # ranges: tildes, dashes, 至/到, the unit on one or both ends, 之间
     ("767～858台", ("≈", "767", "858", "台")),
@@ -87,6 +90,16 @@ def test_percent_share_one_is_100_only_for_an_equal_target():
     ("0.123456", "万元", "1234.56"),
 ])
 def test_amounts_with_six_decimals(printed, unit, value):
+    assert money_value(printed, unit) == (value, 1.0)
+
+
+@pytest.mark.parametrize("printed, unit, value", [
+    ("¥1,234.56", "元", "1234.56"),
+    ("￥ 3.5万元", None, "35000.00"),
+    ("12.5万", None, "125000.00"),
+    ("人民币 200", "万元", "2000000.00"),
+])
+def test_amounts_with_currency_sign_or_wan(printed, unit, value):
     assert money_value(printed, unit) == (value, 1.0)
 
 

@@ -65,8 +65,8 @@ _TARGET_RE = re.compile(
     rf"(?P<cmp>{_PREFIX_RE})?\s*"
     rf"(?P<a>{_NUMBER})\s*(?:(?P<unit_a>[^\d\s~～〜—–-]{{1,{MAX_UNIT_CHARS}}}?)\s*{_RANGE}\s*(?P<b1>{_NUMBER})"
     rf"|{_RANGE}\s*(?P<b2>{_NUMBER}))?\s*"
-    rf"(?P<unit>.*?)\s*(?P<suffix>{_SUFFIX_RE})?\s*(?:之间)?"
-)
+    rf"(?P<unit>.*?)\s*(?P<suffix>{_SUFFIX_RE})?\s*(?:\(含(?:本数)?\))?\s*(?:之间)?\s*[。;]?"
+)  # 95%以上（含） says the bound is included; a cell typed as a sentence may end in 。 or ；
 _PLAIN_NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _CN_DIGITS = "一二三四五六七八九十"
 _NUM = rf"\d{{1,2}}|[{_CN_DIGITS}]{{1,3}}"
@@ -120,19 +120,23 @@ def parse_decimal(text: str | None) -> tuple[Decimal | None, float]:
     return None, FAILED_QUALITY
 
 
-_UNIT_SUFFIX_RE = re.compile(r"(万元|元)\s*$")
+# A unit printed after the amount: 万元, 元, or 万 alone (12.5万, as amounts are written in prose).
+_UNIT_SUFFIX_RE = re.compile(r"(万元|元|万)\s*$")
+# A currency sign in front (¥1,234.56, ￥, 人民币) names the currency, not the scale: the unit is still the one
+# printed after the number or stated for the column.
+_CURRENCY_RE = re.compile(r"^(?:[¥￥]|人民币)\s*")
 
 
 def money_unit(text: str | None, unit: str | None) -> str | None:
     """The unit an amount is in: one printed after the number (``"12.5万元"``) wins over the header's."""
     m = _UNIT_SUFFIX_RE.search(collapse_ws(text))
-    return m.group(1) if m else unit
+    return ("万元" if m.group(1) == "万" else m.group(1)) if m else unit
 
 
 def money_value(text: str | None, unit: str | None) -> tuple[str | None, float]:
     """Printed amount -> (yuan decimal string quantised to cents, quality); 万元 amounts times 10000."""
     unit = money_unit(text, unit)
-    amount, quality = parse_decimal(_UNIT_SUFFIX_RE.sub("", collapse_ws(text)))
+    amount, quality = parse_decimal(_UNIT_SUFFIX_RE.sub("", _CURRENCY_RE.sub("", collapse_ws(text))))
     if amount is None:
         return None, quality
     if unit == "万元":
