@@ -7,7 +7,7 @@ import pytest
 
 from extract.mapping import map_documents
 from extract.mapping.coerce import money_value, normalise_comparator, parse_target
-from extract.mapping.units import header_unit, note_unit
+from extract.mapping.units import column_units, header_unit, note_unit
 from extract.text import repair_text
 from mapping_seeds import seed_to_tables
 from test_mapping_variants import _values, grid
@@ -170,3 +170,30 @@ def test_department_form_header_word_no_vocabulary_lists_states_its_columns_unit
     assert v["budget"]["basic_expenditure"] == "22878800.00"
     assert v["budget"]["other_funds"] == "0.00"
     assert doc.data["budget"]["fiscal_appropriation"]["raw_unit"] == "万元"
+
+
+def test_department_form_unit_note_printed_inside_the_table():
+    """单位：万元 in the table's own first row (a corner cell) states the unit of every column, not only its own."""
+    lines = ["某市部门整体预算绩效目标表"] + grid("""
+| | | | 单位：万元
+部门名称 | 某某局 | | |
+预算整体情况 | 按支出性质 | 预算数 | 收入来源 | 预算数
+| 基本支出 | 2287.880000 | 财政拨款 | 3000.000000
+| 项目支出 | 712.12 | 其他资金 | 0
+""")
+    tables, spans = seed_to_tables(lines)
+    (doc,) = map_documents(tables, spans)
+    v = _values(doc.data)
+    assert (v["budget"]["basic_expenditure"], v["budget"]["fiscal_appropriation"]) == ("22878800.00", "30000000.00")
+
+
+def test_column_units_note_cell_header_cell_and_label():
+    from extract.types import Cell
+
+    def cells(*texts):
+        return [Cell(row=0, col=i, text=t, bbox=(0, 0, 1, 1)) for i, t in enumerate(texts)]
+
+    assert column_units(cells("", "", "（金额单位：元）"), 3, lambda t: False) == {0: "元", 1: "元", 2: "元"}
+    assert column_units(cells("项目", "本年预算（万元）", "上年（元）"), 3, lambda t: False) == {1: "万元", 2: "元"}
+    assert column_units(cells("基本支出（万元）", "1.5"), 2, lambda t: t.startswith("基本支出")) == {}
+    assert column_units(cells("部门名称", "编制单位：某局"), 2, lambda t: False) == {}

@@ -15,9 +15,11 @@ A unit is 万元 or 元 (the units ``Money.raw_unit`` carries, CONTRACT.md) and 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from extract.mapping.coerce import collapse_ws
 from extract.text import normalize_label
+from extract.types import Cell
 
 # A header or label is short; longer text is prose (a goal, a remark) whose "(元)" states no column's unit.
 # The longest unit-stating labels in the seeds and the corpus are under 16 characters (其中：财政拨款（万元）).
@@ -52,3 +54,23 @@ def header_unit(text: str | None) -> str | None:
         if m := rx.search(key):
             return m.group("unit")
     return note_unit(text)
+
+
+# A cell that is nothing but a note line, as a table's first row or a corner cell prints it: 单位：万元,
+# （金额单位：人民币万元）; it states the unit of the whole table, not of its own column.
+_NOTE_CELL_RE = re.compile(rf"[(（]?\s*[\u4e00-\u9fff]{{0,2}}{_NOTE_RE.pattern}\s*[)）]?")
+
+
+def column_units(cells: Sequence[Cell], n_cols: int, is_label: Callable[[str], bool]) -> dict[int, str]:
+    """The unit of each column's amounts as one row states it: a cell that is only a note line (单位：万元
+    printed as the table's first row or in a corner) covers every column; a header cell stating a unit
+    (预算数（万元）) covers its own columns unless ``is_label`` says it is a field's label (基本支出（万元）:
+    its unit is the label's own)."""
+    out: dict[int, str] = {}
+    for c in cells:
+        if m := _NOTE_CELL_RE.fullmatch(collapse_ws(c.text)):
+            out.update(dict.fromkeys(range(n_cols), m.group("unit")))
+    for c in cells:
+        if not _NOTE_CELL_RE.fullmatch(collapse_ws(c.text)) and (u := header_unit(c.text)) and not is_label(c.text):
+            out.update(dict.fromkeys(range(c.col, c.col + c.col_span), u))
+    return out
