@@ -37,12 +37,12 @@ _PREFIX_WORDS = {
     "≤": ("小于等于", "小于或等于", "不高于", "不超过", "不多于", "不大于", "不得高于", "不得超过", "至多", "最多",
           "最高", "控制在"),
     ">": ("大于", "高于", "超过", "多于"),
-    "<": ("小于", "低于", "少于", "不足", "不到"),
+    "<": ("小于", "低于", "少于", "不足", "不到", "不满"),
     "=": ("等于",),
     "≈": ("约等于", "大约", "约为", "约"),
 }
-# Words after the number and its unit: 以上/以下/以内 include the number (as 《民法典》第1259条 defines them for
-# the law, and as these forms use them: 95%以上 for ≥95%); 左右/上下 say about.
+# Words after the number and its unit: 以上/以下/以内 include the number (《民法典》第1259条 defines them so, and
+# 不满/超过 as excluding it; these forms use them alike: 95%以上 for ≥95%); 左右/上下 say about.
 _SUFFIX_WORDS = {
     "≥": ("及以上", "或以上", "以上"),
     "≤": ("及以下", "或以下", "以下", "以内", "之内"),
