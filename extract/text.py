@@ -77,7 +77,7 @@ RADICAL_NO_EQUIVALENT: dict[str, str] = {
 _KANGXI_SIMPLIFIED: dict[str, str] = {"\u2f3e": "户", "\u2fad": "青"}
 
 # Full-width forms that fold to ASCII: letters, digits and number/unit symbols.
-_WIDTH_FOLD_KEEP = set("，：；（）！？、。")  # Chinese punctuation stays as printed
+_WIDTH_FOLD_KEEP = set("，：；（）！？、。～")  # Chinese punctuation (～ the range mark of 767～858台) stays as printed
 
 
 def _build_tables() -> tuple[dict[int, str], dict[int, str]]:

@@ -66,8 +66,8 @@ def test_parse_target(text, expected):
 
 
 def test_comparators():
-    assert [normalise_comparator(s) for s in ("<=", ">=", "＝", "≤", "＞", "", "大约")] == [
-        "≤", "≥", "=", "≤", ">", None, None]
+    assert [normalise_comparator(s) for s in ("<=", ">=", "＝", "≤", "＞", "", "大约", "见说明")] == [
+        "≤", "≥", "=", "≤", ">", None, "≈", None]
 
 
 def test_split_goals():

@@ -23,16 +23,50 @@ _WS_RE = re.compile(r"\s+")
 _CLEAN_NUMBER_RE = re.compile(r"[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")
 _BLANK_MARKS = {"", "-", "—", "——", "–", "/", "无", "\\"}
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "，": ",", "．": ".", "。": "."})
-_COMPARATORS = {
-    ">=": "≥", "≥": "≥", "≧": "≥", "<=": "≤", "≤": "≤", "≦": "≤", "=": "=", "==": "=",
-    ">": ">", "<": "<", "≈": "≈", "约": "≈", "~": "≈",
+# ---- comparators: a grammar of symbols and words, in front of the number or after it ----------------------
+# Symbols (after NFKC: ＞＜＝ are > < =): ≥/≤ as printed, ≧/≦ (the Dongguan seed 2024 prints ≧), >=/<= and
+# =>/=< typed in a spreadsheet, ≮/≯ (not less / not more than, in some cities' forms), ≈ and ~ for about.
+_SYMBOLS = {
+    "≥": "≥", "≧": "≥", ">=": "≥", "=>": "≥", "≮": "≥",
+    "≤": "≤", "≦": "≤", "<=": "≤", "=<": "≤", "≯": "≤",
+    ">": ">", "<": "<", "=": "=", "==": "=", "≈": "≈", "~": "≈",
 }
+# Words in front of the number (Chinese usage: 不低于/不少于/至少 include the number, 大于/超过/高于 do not).
+_PREFIX_WORDS = {
+    "≥": ("大于等于", "大于或等于", "不低于", "不少于", "不小于", "不得低于", "不得少于", "至少", "最少", "最低"),
+    "≤": ("小于等于", "小于或等于", "不高于", "不超过", "不多于", "不大于", "不得高于", "不得超过", "至多", "最多",
+          "最高", "控制在"),
+    ">": ("大于", "高于", "超过", "多于"),
+    "<": ("小于", "低于", "少于", "不足", "不到", "不满"),
+    "=": ("等于",),
+    "≈": ("约等于", "大约", "约为", "约"),
+}
+# Words after the number and its unit: 以上/以下/以内 include the number (《民法典》第1259条 defines them so, and
+# 不满/超过 as excluding it; these forms use them alike: 95%以上 for ≥95%); 左右/上下 say about.
+_SUFFIX_WORDS = {
+    "≥": ("及以上", "或以上", "以上"),
+    "≤": ("及以下", "或以下", "以下", "以内", "之内"),
+    "≈": ("左右", "上下"),
+}
+_COMPARATORS = {**_SYMBOLS, **{w: c for c, ws in _PREFIX_WORDS.items() for w in ws},
+                **{w: c for c, ws in _SUFFIX_WORDS.items() for w in ws}}
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # longest first: 大于等于 > 大于
+
+
+_PREFIX_RE = _alternation(list(_SYMBOLS) + [w for ws in _PREFIX_WORDS.values() for w in ws])
+_SUFFIX_RE = _alternation([w for ws in _SUFFIX_WORDS.values() for w in ws])
+_NUMBER = r"\d[\d,]*(?:\.\d+)?"
+# Range marks: hyphen, tildes (~ ～ 〜), dashes, 至/到; the unit may be printed on both ends (90%-95%).
+_RANGE = r"(?:-|~|～|〜|—|–|至|到)"
 _TARGET_RE = re.compile(
-    r"(?P<cmp>>=|<=|==|≥|≤|≧|≦|>|<|=|≈)?\s*(?P<approx>约)?\s*"
-    r"(?P<a>\d[\d,]*(?:\.\d+)?)\s*"
-    r"(?:(?:-|~|～|至|—|–)\s*(?P<b>\d[\d,]*(?:\.\d+)?))?\s*"
-    r"(?P<unit>.*)"
-)
+    rf"(?P<cmp>{_PREFIX_RE})?\s*"
+    rf"(?P<a>{_NUMBER})\s*(?:(?P<unit_a>[^\d\s~～〜—–-]{{1,{MAX_UNIT_CHARS}}}?)\s*{_RANGE}\s*(?P<b1>{_NUMBER})"
+    rf"|{_RANGE}\s*(?P<b2>{_NUMBER}))?\s*"
+    rf"(?P<unit>.*?)\s*(?P<suffix>{_SUFFIX_RE})?\s*(?:\(含(?:本数)?\))?\s*(?:之间)?\s*[。;]?"
+)  # 95%以上（含） says the bound is included; a cell typed as a sentence may end in 。 or ；
 _PLAIN_NUMBER_RE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _CN_DIGITS = "一二三四五六七八九十"
 _NUM = rf"\d{{1,2}}|[{_CN_DIGITS}]{{1,3}}"
@@ -86,19 +120,23 @@ def parse_decimal(text: str | None) -> tuple[Decimal | None, float]:
     return None, FAILED_QUALITY
 
 
-_UNIT_SUFFIX_RE = re.compile(r"(万元|元)\s*$")
+# A unit printed after the amount: 万元, 元, or 万 alone (12.5万, as amounts are written in prose).
+_UNIT_SUFFIX_RE = re.compile(r"(万元|元|万)\s*$")
+# A currency sign in front (¥1,234.56, ￥, 人民币) names the currency, not the scale: the unit is still the one
+# printed after the number or stated for the column.
+_CURRENCY_RE = re.compile(r"^(?:[¥￥]|人民币)\s*")
 
 
 def money_unit(text: str | None, unit: str | None) -> str | None:
     """The unit an amount is in: one printed after the number (``"12.5万元"``) wins over the header's."""
     m = _UNIT_SUFFIX_RE.search(collapse_ws(text))
-    return m.group(1) if m else unit
+    return ("万元" if m.group(1) == "万" else m.group(1)) if m else unit
 
 
 def money_value(text: str | None, unit: str | None) -> tuple[str | None, float]:
     """Printed amount -> (yuan decimal string quantised to cents, quality); 万元 amounts times 10000."""
     unit = money_unit(text, unit)
-    amount, quality = parse_decimal(_UNIT_SUFFIX_RE.sub("", collapse_ws(text)))
+    amount, quality = parse_decimal(_UNIT_SUFFIX_RE.sub("", _CURRENCY_RE.sub("", collapse_ws(text))))
     if amount is None:
         return None, quality
     if unit == "万元":
@@ -122,7 +160,8 @@ def plain_decimal(d: Decimal | str) -> str:
 
 
 def normalise_comparator(text: str | None) -> str | None:
-    """Printed 对比符号 -> one of ≥ ≤ = > < ≈ (``<=`` -> ``≤``, ``＝`` -> ``=``); None when blank or unknown."""
+    """Printed 对比符号 -> one of ≥ ≤ = > < ≈ (``<=``, ``≧``, ``不低于``, ``以上`` -> ``≥``; ``＝`` -> ``=``); None
+    when blank or unknown."""
     s = _fold(collapse_ws(text)).replace(" ", "")
     return _COMPARATORS.get(s) if s else None
 
@@ -137,26 +176,49 @@ def _is_unit(text: str) -> bool:
     return True
 
 
-def parse_target(text: str | None) -> Target:
+def _number(text: str) -> str:
+    return plain_decimal(text.replace(",", ""))
+
+
+def parse_target(text: str | None, unit: str | None = None, comparator: str | None = None) -> Target:
     """Numeric target text -> (comparator, min, max, unit) or NO_TARGET.
 
-    Accepted: optional comparator or 约, a number (commas allowed), optional ``-``/``~``/``至`` and a second
-    number, then a unit suffix of at most 6 characters without digits or punctuation (``%`` allowed).
-    ``≥90%`` -> (≥, 90, 90, %); ``100%`` -> (=, 100, 100, %); ``约650-714家`` and ``650-714家`` -> (≈, 650, 714, 家).
+    Grammar: [comparator] number [unit] [range mark number] [unit] [suffix word] [之间], spaces anywhere
+    between. The comparator is a symbol or word in front (``≥``, ``≧``, ``>=``, ``不低于``, ``约``) or a word
+    after the unit (``以上``, ``以下``, ``以内``, ``左右``); a range (``-``, ``~``, ``～``, ``至``, ``到``) without
+    one is ≈; no comparator and no range is =. The unit is at most 6 characters without digits or
+    punctuation (``%`` allowed) and may be printed on both ends of a range (``90%-95%``).
+    ``≥90%`` -> (≥, 90, 90, %); ``95%以上`` -> (≥, 95, 95, %); ``约650-714家`` -> (≈, 650, 714, 家).
+
+    ``unit`` and ``comparator`` are what the row prints in its own 计量单位 and 对比符号 columns: a bare
+    ``1`` equal to its target in a column whose unit is ``%`` is a sheet cell holding 1 = 100% without
+    its percent format (the Excel route prints it so), read as 100. A bound (``≤`` 1 in a % column:
+    超支率 ≤ 1%) is a rate of 1%; a share between 0 and 1 is left as printed, since 0.5 in a % column
+    is as likely 0.5% as 50%.
     """
     s = _fold(collapse_ws(text))
     m = _TARGET_RE.fullmatch(s)
-    if not m or not _is_unit(m["unit"].strip()):
+    if not m:
         return NO_TARGET
-    a = plain_decimal(m["a"].replace(",", ""))
-    b = plain_decimal(m["b"].replace(",", "")) if m["b"] else a
-    if m["cmp"]:
-        comparator = _COMPARATORS[m["cmp"]]
-    elif m["approx"] or m["b"]:
-        comparator = "≈"
+    own_unit = m["unit"].replace(" ", "")
+    if m["unit_a"] and m["unit_a"].strip() != own_unit:
+        return NO_TARGET  # 3天-5人: two units are no range
+    if not _is_unit(own_unit):
+        return NO_TARGET
+    a = _number(m["a"])
+    second = m["b1"] or m["b2"]
+    b = _number(second) if second else a
+    words = [_COMPARATORS[w] for w in (m["cmp"], m["suffix"]) if w]
+    if words:
+        found = words[0]  # a prefix and a suffix that disagree (大于95%以下) : the prefix is read first
+    elif second or m[0].endswith("之间"):
+        found = "≈"
     else:
-        comparator = "="
-    return Target(comparator, a, b, m["unit"].strip() or None)
+        found = "="
+    if (not own_unit and second is None and a == "1" and _fold((unit or "").strip()) == "%"
+            and (comparator or found) == "="):
+        a = b = "100"
+    return Target(found, a, b, own_unit or None)
 
 
 def plain_number(text: str | None) -> str | None:

@@ -18,11 +18,12 @@ from extract.mapping.checks import aggregate_confidence, apply_checks
 from extract.mapping.coerce import is_blank
 from extract.mapping.decl import FormDecl
 from extract.mapping.department_performance_targets import (
-    MAX_PAGE_GAP, UNIT_LINE_RE, YEAR_RE, _line_field, _title_candidates, _year_after,
+    MAX_PAGE_GAP, YEAR_RE, _line_field, _title_candidates, _year_after,
 )
 from extract.mapping.fields import settle_unprinted
 from extract.mapping.generic import GRID_LABEL_ENDS_LIST, ReadState, match_header, read_rows
 from extract.mapping.labels import is_note, label_key
+from extract.mapping.units import note_unit
 from extract.mapping.match import match_field
 from extract.mapping.rows import Line, Row
 from extract.mapping.rules import cross_rules, run_declared
@@ -163,7 +164,7 @@ def _row_before_table(rows: list[Row], s: int) -> Row | None:
 
 def read_heading(start: Row, prev_row: Row | None, lines: dict[int, list[Line]], decl: FormDecl) -> Heading:
     cands = _title_candidates(start, prev_row, lines)
-    units = [m.group(1) for ln in cands for m in [UNIT_LINE_RE.search(ln.text)] if m]
+    units = [u for ln in cands if (u := note_unit(ln.text))]
     unit = units[-1] if units else None
     rec = decl.recognise
     if any(re.search(p, ln.text.replace(" ", "")) for p in rec.not_titles for ln in cands):

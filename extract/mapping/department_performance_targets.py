@@ -19,6 +19,7 @@ from extract.mapping.dpt_sections import (
 )
 from extract.mapping.decl_load import load_form
 from extract.mapping.labels import DEPARTMENT_FORM, SECTIONS, is_note, label_unit, match_label
+from extract.mapping.units import note_unit
 from extract.mapping.rows import Line, Row
 from extract.types import Cell, Table
 from models.budget import Budget, DepartmentPerformanceTargets
@@ -28,7 +29,6 @@ _DECL = load_form(DEPARTMENT_FORM)
 TITLE_RE = re.compile(_DECL.recognise.titles[0])  # 部门整体预算绩效目标表; not 项目支出绩效目标表
 YEAR_RE = re.compile(r"((?:19|20|21)\d{2})\s*年")
 YEAR_LINE_RE = re.compile(r"[(（]?\s*((?:19|20|21)\d{2})\s*年度?\s*[)）]?")
-UNIT_LINE_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
 # A line this short that holds a year (编制年度：2024年) gives the year when the title has none.
 YEAR_LINE_MAX = 20
 REGION_RE = re.compile(r"([\u4e00-\u9fff]{2,4}?(?:市|州|盟|县|区))")
@@ -144,7 +144,7 @@ def read_title(start: Row, prev_row: Row | None,
                lines_by_page: dict[int, list[Line]]) -> tuple[dict[str, Field], str | None]:
     """Title, region and year fields from the lines above the form; and a stated ``单位：万元``."""
     lines = _title_candidates(start, prev_row, lines_by_page)
-    units = [m.group(1) for ln in lines for m in [UNIT_LINE_RE.search(ln.text)] if m]
+    units = [u for ln in lines if (u := note_unit(ln.text))]
     found = _find_title(lines)
     if found is None:
         return {}, (units[-1] if units else None)

@@ -134,7 +134,7 @@ def _targets(row: Row, header: IndicatorHeader, cells: dict[str, Cell | None]) -
     cmp_cell, unit_cell = cells.get("comparator"), cells.get("unit")
     printed_cmp = normalise_comparator(cmp_cell.text) if cmp_cell is not None else None
     tq = q.get("annual_target", 1.0)
-    parsed = parse_target(target_text)
+    parsed = parse_target(target_text, unit_cell.text if unit_cell is not None else None, printed_cmp)
     comparator = printed_cmp or parsed.comparator
     vmin, vmax = parsed.value_min, parsed.value_max
     if "unit" in header.roles:

@@ -15,6 +15,7 @@ from extract.mapping.labels import (
     KV_FIELDS, KV_GROUPS, SECTIONS, TASK_COLUMNS, label_unit, match_label,
 )
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
+from extract.mapping.units import column_units
 from extract.types import Cell, Table
 from models.budget import Task
 from models.fields import Field, Money
@@ -53,13 +54,14 @@ def _value_cell(row: Row, pos: int) -> Cell | None:
     return right
 
 
+def _is_field_label(text: str) -> bool:
+    m = match_label(text, KV_GROUPS)
+    return not (m and m.key == "amount_header") and match_label(text, KV_FIELDS) is not None
+
+
 def _record_units(row: Row, result: KvResult) -> None:
-    for cell in row.cells:
-        unit = label_unit(cell.text)
-        m = match_label(cell.text, KV_GROUPS)
-        if unit and m and m.key == "amount_header":
-            for col in range(cell.col, cell.col + cell.col_span):
-                result.units[(row.table.id, col)] = unit
+    units = column_units(row.cells, row.table.n_cols, _is_field_label)  # shared with every form (units.py)
+    result.units.update({(row.table.id, col): u for col, u in units.items()})
 
 
 def _money_unit(table: Table, label: Cell, value: Cell, units: dict, section_unit: str | None) -> str | None:

@@ -16,6 +16,7 @@ from extract.mapping.decl import FieldDecl, FormDecl, RowsPart
 from extract.mapping.dpt_indicators import FILL_DOWN_QUALITY, OCR_FILL_DOWN_QUALITY, _table_read_by_ocr
 from extract.mapping.fields import INFERRED_QUALITY, SHARED_CELL_QUALITY
 from extract.mapping.labels import label_unit
+from extract.mapping.units import note_unit as unit_of_note
 from extract.mapping.match import match_field
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
 from extract.mapping.values import derive_value, read_value
@@ -34,7 +35,6 @@ POSITION_QUALITY = 0.6
 MAX_HEADER_ROWS = 2
 # A code cell read with less than this (no digits: 合计数) holds no code.
 FAILED_CODE = 0.5
-UNIT_LINE_RE = re.compile(r"单位\s*[:：]\s*(万元|元)")
 UNIT_ROW_CHARS = 12
 
 
@@ -346,8 +346,8 @@ def read_rows(rows: list[Row], decl: FormDecl, note_unit: str | None = None, lea
         if not row.cells:
             continue
         own = [c for c in _own(row) if not is_blank(c.text)]
-        if len(own) == 1 and (m := UNIT_LINE_RE.search(own[0].text)) and len(own[0].text.strip()) <= UNIT_ROW_CHARS:
-            st.note_unit = m.group(1)  # 单位：万元 printed as the table's first row
+        if len(own) == 1 and (u := unit_of_note(own[0].text)) and len(own[0].text.strip()) <= UNIT_ROW_CHARS:
+            st.note_unit = u  # 单位：万元 printed as the table's first row
             continue
         st.pages.update(c.page for c in _own(row))
         header = next((h for p in decl.rows_parts() if (h := match_header(row, p)) is not None), None)

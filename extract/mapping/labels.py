@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple, cast
 
+from extract.mapping.units import header_unit
 from extract.text import normalize_label
 
 # Fuzzy matching allows one edit (substitution, insertion, deletion) per FUZZY_CHARS_PER_EDIT characters
@@ -24,7 +25,6 @@ FUZZY_MIN_LENGTH = 4
 
 _PAREN_RE = re.compile(r"\([^()]*\)")
 _TRAIL_RE = re.compile(r"[:：.。]+$")
-_UNIT_RE = re.compile(r"\((万元|元)\)")
 
 Vocabulary = dict[str, tuple[str, ...]]
 
@@ -73,8 +73,7 @@ def label_key(text: str) -> str:
 
 def label_unit(text: str) -> str | None:
     """The money unit a label or header states: ``"预算金额(万元)"`` -> ``"万元"``."""
-    m = _UNIT_RE.search(normalize_label(text))
-    return m.group(1) if m else None
+    return header_unit(text)  # one unit grammar for every form (extract/mapping/units.py)
 
 
 @lru_cache(maxsize=64)
