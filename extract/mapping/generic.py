@@ -7,7 +7,6 @@ without its header is read by the header's x ranges.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 from dataclasses import dataclass, field
 
