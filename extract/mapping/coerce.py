@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 CENT = Decimal("0.01")
 YUAN_PER_WAN = Decimal(10000)
@@ -52,7 +52,7 @@ _COMPARATORS = {**_SYMBOLS, **{w: c for c, ws in _PREFIX_WORDS.items() for w in 
                 **{w: c for c, ws in _SUFFIX_WORDS.items() for w in ws}}
 
 
-def _alternation(words) -> str:
+def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # longest first: 大于等于 > 大于
 
 
