@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from extract.mapping.coerce import is_blank, normalise_comparator, parse_target
 from extract.mapping.fields import SHARED_CELL_QUALITY, text_field, value_field
-from extract.mapping.labels import INDICATOR_COLUMNS, match_label
+from extract.mapping.header_align import align_header
+from extract.mapping.labels import INDICATOR_COLUMNS, INDICATOR_DECLS, match_label
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
 from extract.types import Cell
 from models.budget import Indicator
@@ -32,10 +33,15 @@ class IndicatorHeader:
     roles: dict[str, int]  # role -> column
     quality: dict[str, float]
     spans: XSpans = ()  # header cells' x ranges, to read a continuation with another grid
+    unexplained: int = 0  # filled header cells that took no column
 
 
 def indicator_header(row: Row, previous: IndicatorHeader | None = None) -> IndicatorHeader | None:
     """An indicator header row (at least two of 一级/二级/三级指标), or the second row of a two-row header."""
+    found = align_header([c for c in row.cells if c.row == row.index], INDICATOR_DECLS, row.table, row.index)
+    if found is not None and found.strong >= 2 and sum(k in found.roles for k in _LEVEL_KEYS) >= 2:
+        return IndicatorHeader(row.table.n_cols, row.table.id, {k: c.col for k, c in found.roles.items()},
+                               found.quality, header_spans(found.roles), found.unexplained)
     roles: dict[str, int] = {}
     quality: dict[str, float] = {}
     by_role: dict[str, Cell] = {}
@@ -45,9 +51,6 @@ def indicator_header(row: Row, previous: IndicatorHeader | None = None) -> Indic
             roles[m.key] = cell.col
             quality[m.key] = m.quality
             by_role[m.key] = cell
-    levels = sum(k in roles for k in _LEVEL_KEYS)
-    if levels >= 2:
-        return IndicatorHeader(row.table.n_cols, row.table.id, roles, quality, header_spans(by_role))
     target_keys = {"period_target", "annual_target"}
     if previous and previous.table_id == row.table.id and roles and set(roles) <= target_keys | {"unit"}:
         if all(not is_blank(c.text) and match_label(c.text, INDICATOR_COLUMNS) for c in row.cells
@@ -185,9 +188,14 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
         return
     if "period_target" in header.roles and "annual_target" not in header.roles:
         annual, period = period, Field[str]()  # one value column, whatever its label says
+    explanation = text_field(table, cells.get("explanation"), header.quality.get("explanation", 1.0))
+    if header.unexplained:  # a header cell no label or place told may be the optional column
+        from extract.mapping.dpt_sections import absent_field
+
+        explanation = explanation if "explanation" in header.roles else absent_field(row)
+        period = period if len({"period_target", "annual_target"} & set(header.roles)) == 2 else absent_field(row)
     item = Indicator(
-        level1=state.level1, level2=state.level2, level3=level3,
-        explanation=text_field(table, cells.get("explanation"), header.quality.get("explanation", 1.0)),
+        level1=state.level1, level2=state.level2, level3=level3, explanation=explanation,
         annual_target=annual, period_target=period, **_targets(row, header, cells),
     )
     state.items.append(_doubt_shared_cells(item, cells))

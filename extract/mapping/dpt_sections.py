@@ -11,13 +11,12 @@ from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_val
 from extract.mapping.fields import (
     INFERRED_QUALITY, SHARED_CELL_QUALITY, clamp, count_field, money_field, source_of, text_field,
 )
-from extract.mapping.labels import (
-    KV_FIELDS, KV_GROUPS, SECTIONS, TASK_COLUMNS, label_unit, match_label,
-)
+from extract.mapping.header_align import align_header
+from extract.mapping.labels import KV_FIELDS, KV_GROUPS, SECTIONS, TASK_DECLS, label_unit, match_label
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
 from extract.types import Cell, Table
 from models.budget import Task
-from models.fields import Field, Money
+from models.fields import Field, Money, Source
 
 COUNT_KEYS = ("staff_count", "subordinate_units")
 TEXT_KEYS = ("department", "competent_department")
@@ -129,27 +128,21 @@ class TaskHeader:
     quality: dict[str, float]
     unit: str | None
     spans: XSpans = ()  # header cells' x ranges, to read a continuation on the next page
+    unexplained: int = 0  # filled header cells that took no column: an optional column may be among them
 
 
 def task_header(row: Row, start_col: int) -> TaskHeader | None:
-    """A task header row (名称 + 主要实施内容/拟投入的资金 ...), or None."""
-    roles: dict[int, str] = {}
-    quality: dict[str, float] = {}
-    by_role: dict[str, Cell] = {}
-    unit = None
-    for cell in row.cells:
-        if cell.col < start_col:
-            continue
-        m = match_label(cell.text, TASK_COLUMNS)
-        if m and m.key not in quality:
-            roles[cell.col] = m.key
-            quality[m.key] = m.quality
-            by_role[m.key] = cell
-            if m.key == "amount":
-                unit = label_unit(cell.text)
-    if len(quality) < 2 or "name" not in quality:
+    """A task header row (名称 + 主要实施内容/拟投入的资金 ...), or None; its columns aligned by label,
+    place and the type of the values under them (:mod:`~extract.mapping.header_align`)."""
+    cells = [c for c in row.cells if c.col >= start_col and c.row == row.index]
+    found = align_header(cells, TASK_DECLS, row.table, row.index)
+    if found is None or "name" not in found.roles or len(found.roles) < 2:
         return None
-    return TaskHeader(row.table.id, row.table.n_cols, roles, quality, unit, header_spans(by_role))
+    roles = {cell.col: key for key, cell in found.roles.items()}
+    amount = found.roles.get("amount")
+    return TaskHeader(row.table.id, row.table.n_cols, roles, found.quality,
+                      label_unit(amount.text) if amount is not None else None, header_spans(found.roles),
+                      found.unexplained)
 
 
 def _task_by_header(row: Row, header: TaskHeader, cells: dict[str, Cell | None] | None = None,
@@ -160,13 +153,21 @@ def _task_by_header(row: Row, header: TaskHeader, cells: dict[str, Cell | None] 
     if all(c is None or is_blank(c.text) for c in cells.values()):
         return None
     q = {k: v * factor for k, v in header.quality.items()}
+    outcome = text_field(table, cells.get("expected_outcome"), q.get("expected_outcome", factor))
     return Task(
         seq=count_field(table, cells.get("seq"), q.get("seq", factor)),
         name=text_field(table, cells.get("name"), q.get("name", factor)),
         content=text_field(table, cells.get("content"), q.get("content", factor)),
         amount=money_field(table, cells.get("amount"), header.unit, q.get("amount", factor)),
-        expected_outcome=text_field(table, cells.get("expected_outcome"), q.get("expected_outcome", factor)),
+        expected_outcome=outcome if "expected_outcome" in header.roles.values() or not header.unexplained
+        else absent_field(row),
     )
+
+
+def absent_field(row: Row) -> Field[str]:
+    """An optional column the header may print under a label no match or place told: its value is not
+    known to be blank, so it is no confident blank (its source names the row it is missing from)."""
+    return Field[str](confidence=0.0, source=Source(table=row.table.id, page=row.page))
 
 
 def _task_inferred(row: Row, start_col: int, unit: str | None) -> Task | None:

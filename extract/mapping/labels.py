@@ -45,6 +45,8 @@ def _vocabularies(path: Path) -> dict[str, Vocabulary]:
         "kv_groups": {k: tuple(v) for k, v in cast(dict[str, tuple[str, ...]], voc["groups"]).items()},
         "task_columns": {c.key: c.labels for c in rows["key_tasks"].printed},
         "indicator_columns": {c.key: c.labels for c in rows["indicators"].printed},
+        "task_decls": rows["key_tasks"].printed,  # type: ignore[dict-item]
+        "indicator_decls": rows["indicators"].printed,  # type: ignore[dict-item]
     }
 
 
@@ -54,6 +56,8 @@ KV_FIELDS: Vocabulary = _VOCAB["kv_fields"]
 KV_GROUPS: Vocabulary = _VOCAB["kv_groups"]  # labels that group or head values but are no value themselves
 TASK_COLUMNS: Vocabulary = _VOCAB["task_columns"]
 INDICATOR_COLUMNS: Vocabulary = _VOCAB["indicator_columns"]
+TASK_DECLS = cast(tuple, _VOCAB.pop("task_decls"))  # the same columns as declared (label, type, order)
+INDICATOR_DECLS = cast(tuple, _VOCAB.pop("indicator_decls"))
 
 
 class LabelMatch(NamedTuple):
