@@ -38,7 +38,7 @@ class IndicatorHeader:
 
 def indicator_header(row: Row, previous: IndicatorHeader | None = None) -> IndicatorHeader | None:
     """An indicator header row (at least two of 一级/二级/三级指标), or the second row of a two-row header."""
-    found = align_header([c for c in row.cells if c.row == row.index], INDICATOR_DECLS, row.table, row.index)
+    found = align_header(row.cells, INDICATOR_DECLS, row.table, row.index)
     if found is not None and found.strong >= 2 and sum(k in found.roles for k in _LEVEL_KEYS) >= 2:
         return IndicatorHeader(row.table.n_cols, row.table.id, {k: c.col for k, c in found.roles.items()},
                                found.quality, header_spans(found.roles), found.unexplained)

@@ -87,7 +87,7 @@ def is_amount(text: str) -> bool:
 
 def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table, last_row: int) -> Aligned | None:
     """The columns ``cells`` (one header row, left to right) name, or None when the row is no header."""
-    filled = [c for c in cells if not is_blank(c.text) and c.row_span <= MAX_HEADER_ROWS]
+    filled = [c for c in cells if not is_blank(c.text)]
     if not filled or any(is_amount(c.text) for c in filled):
         return None
     scores = [_label_scores(c.text, cols) for c in filled]
@@ -102,8 +102,8 @@ def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table,
         s = scores[i][j]
         if s >= MATCH_MIN:
             return _STRONG + s
-        if max(scores[i]) >= MATCH_MIN:
-            return None  # a label naming another column does not take this one by place
+        if max(scores[i]) >= MATCH_MIN or filled[i].row_span > MAX_HEADER_ROWS:
+            return None  # a label naming another column, or a section label beside the list, takes none by place
         fits = _type_fits(cols[j].type, under[i])
         if fits is False:
             return None
@@ -129,7 +129,9 @@ def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table,
         else:
             j -= 1
     roles = dict(sorted(roles.items(), key=lambda kv: [c.key for c in cols].index(kv[0])))
-    return Aligned(roles, quality, strong, len(filled) - len(roles))
+    taken = {id(c) for c in roles.values()}
+    return Aligned(roles, quality, strong,
+                   sum(id(c) not in taken and c.row_span <= MAX_HEADER_ROWS for c in filled))
 
 
 def _quality(scores: list[float], j: int, cols: Sequence[FieldDecl]) -> float:

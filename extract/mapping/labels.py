@@ -99,8 +99,10 @@ def _match(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMat
     for variant, name in variants:
         if key == variant:
             return LabelMatch(name, 1.0)
-    if len(key) < FUZZY_MIN_LENGTH or len(key) > 24:
+    if len(key) > 24:
         return None
+    if len(key) < FUZZY_MIN_LENGTH:
+        return _similar(key, items)
     best: LabelMatch | None = None
     for variant, name in variants:
         n = len(variant)
@@ -111,7 +113,24 @@ def _match(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMat
         quality = round(1 - d / n, 4)
         if d <= allowed and (best is None or quality > best.quality):
             best = LabelMatch(name, quality)
-    return best
+    return best or _similar(key, items)
+
+
+def _similar(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMatch | None:
+    """Past one slip per four characters: the shared matcher's similarity (a qualifier in front, another
+    city's wording), halved when two keys score alike (:func:`extract.mapping.match.match_field`)."""
+    from extract.mapping.match import AMBIGUITY_MARGIN, AMBIGUOUS_QUALITY, MATCH_MIN, similarity
+
+    # of the same length, two labels differ by substitutions, which the slips above cover: 效益指标 is no
+    # 绩效指标; similarity is for a label a word longer or shorter (a qualifier, another city's wording)
+    scores = sorted(((max((similarity(key, k) for v in variants if len(k := label_key(v)) != len(key)),
+                          default=0.0), name) for name, variants in items), key=lambda t: -t[0])
+    if not scores or scores[0][0] < MATCH_MIN:
+        return None
+    best, name = scores[0]
+    if len(scores) > 1 and scores[1][0] >= best - AMBIGUITY_MARGIN:
+        best *= AMBIGUOUS_QUALITY
+    return LabelMatch(name, round(best, 4))
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
