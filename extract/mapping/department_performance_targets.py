@@ -65,9 +65,40 @@ def _belongs(rows: list[Row]) -> bool:
                for r in rows)
 
 
-def split_instances(rows: list[Row]) -> list[tuple[Row | None, list[Row]]]:
-    """(the row before it in reading order, the rows of the instance) for each form instance."""
-    starts = [i for i, r in enumerate(rows) if is_start(r)]
+def _dept_text(row: Row) -> str:
+    return re.sub(r"\s+", "", row.cells[1].text) if len(row.cells) > 1 else ""
+
+
+def _title_year(rows: list[Row], i: int, lines_by_page: dict[int, list[Line]] | None) -> str | None:
+    found = _find_title(_title_candidates(rows[i], rows[i - 1] if i else None, lines_by_page or {}))
+    m = YEAR_RE.search(found[0].text) if found else None
+    return m.group(1) if m else None
+
+
+def _repeated(rows: list[Row], prev: int, i: int, lines_by_page: dict[int, list[Line]] | None) -> bool:
+    """The 部门名称 row at ``i`` repeats the one at ``prev`` on a later page (a header row printed again on
+    each page, a browser's running title above it): the same department, the first row of its table, and
+    no title of another year above it."""
+    a, b = rows[prev], rows[i]
+    if b.table is a.table or b.page <= a.page or _dept_text(a) != _dept_text(b) or not _dept_text(a):
+        return False
+    if b.index != min(r.index for r in rows if r.table is b.table):
+        return False
+    year_b = _title_year(rows, i, lines_by_page)
+    return year_b is None or year_b == _title_year(rows, prev, lines_by_page)
+
+
+def split_instances(rows: list[Row], lines_by_page: dict[int, list[Line]] | None = None
+                    ) -> list[tuple[Row | None, list[Row]]]:
+    """(the row before it in reading order, the rows of the instance) for each form instance; a 部门名称
+    row repeated at the top of a page continues its instance (and is no row of it)."""
+    starts: list[int] = []
+    for i, r in enumerate(rows):
+        if is_start(r) and not (starts and _repeated(rows, starts[-1], i, lines_by_page)):
+            starts.append(i)
+    repeats = {i for i, r in enumerate(rows) if is_start(r) and i not in starts}
+    rows = [r for i, r in enumerate(rows) if i not in repeats]
+    starts = [s - sum(k < s for k in repeats) for s in starts]
     out = []
     for n, s in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(rows)
