@@ -252,8 +252,8 @@ def read_rows(rows: list[Row], default_unit: str | None = None) -> FormState:
     state = FormState(default_unit=default_unit)
     section: str | None = None
     for row in rows:
-        if not row.cells:
-            continue
+        if not any(c.row == row.index for c in row.cells):
+            continue  # every cell merged down from the row above: a row cut by a page break, nothing new
         section, start_col = _row_section(row, section, state)
         state.pages.update(c.page for c in row.cells if c.row == row.index)
         if section is None:
