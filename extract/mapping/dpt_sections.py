@@ -53,10 +53,10 @@ def _value_cell(row: Row, pos: int) -> Cell | None:
 
 
 def _record_units(row: Row, result: KvResult) -> None:
+    """A cell stating a unit that labels no value (预算金额(万元), 预算数（万元）) heads the values under it."""
     for cell in row.cells:
         unit = label_unit(cell.text)
-        m = match_label(cell.text, KV_GROUPS)
-        if unit and m and m.key == "amount_header":
+        if unit and match_label(cell.text, KV_FIELDS) is None:
             for col in range(cell.col, cell.col + cell.col_span):
                 result.units[(row.table.id, col)] = unit
 

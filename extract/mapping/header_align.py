@@ -33,6 +33,8 @@ POSITION_QUALITY = 0.6
 TYPE_ROWS = 6
 # A header cell merged down over more rows than this is a section label beside the list, no column.
 MAX_HEADER_ROWS = 2
+# A row none of whose labels is strong is a header only when every one of at least this many cells is weak.
+MIN_ALL_WEAK = 3
 # 序号 values: integers this short.
 SEQ_CHARS = 3
 
@@ -93,7 +95,7 @@ def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table,
     scores = [_label_scores(c.text, cols) for c in filled]
     strong = sum(max(s) >= MATCH_MIN for s in scores)
     weak = sum(max(s) >= WEAK_MATCH for s in scores)
-    if strong == 0 or weak < HEADER_LABEL_SHARE * len(filled):
+    if weak < HEADER_LABEL_SHARE * len(filled) or (strong == 0 and weak < max(MIN_ALL_WEAK, len(filled))):
         return None
     under = [_values_under(table, c, last_row) for c in filled]
     n, m = len(filled), len(cols)
