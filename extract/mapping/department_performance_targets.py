@@ -220,6 +220,8 @@ def _row_section(row: Row, current: str | None, state: FormState) -> tuple[str |
         m = match_label(own[0].text, SECTIONS)
         if m is not None and m.key != "department":
             key, first = m.key, own[0]
+    if key is None and current is not None and first.row == row.index:
+        key = _next_section_by_place(first.text, current, state)
     if key == "department":
         return "department", first.col
     header = indicator_header(row, state.indicators.header)
@@ -230,6 +232,28 @@ def _row_section(row: Row, current: str | None, state: FormState) -> tuple[str |
         state.section_units.setdefault(key, label_unit(first.text))
         return key, first.col + first.col_span
     return current, first.col
+
+
+SECTION_ORDER = tuple(SECTIONS)
+# A section label is short; a longer first cell is a value.
+MAX_SECTION_CHARS = 10
+
+
+def _next_section_by_place(text: str, current: str, state: FormState) -> str | None:
+    """A first-column label no list names (年度总体目标), read as the section it resembles most, even weakly,
+    among those the form declares after the current one and not seen yet: sections come in their order."""
+    from extract.mapping.header_align import WEAK_MATCH
+    from extract.mapping.labels import label_key
+    from extract.mapping.match import similarity
+
+    key = label_key(text)
+    if not key or len(key) > MAX_SECTION_CHARS or any(ch.isdigit() for ch in key) or current not in SECTION_ORDER:
+        return None
+    if current in ("key_tasks", "other_tasks") and current in state.task_headers:
+        return None  # under a task header the first column holds the tasks themselves
+    later = [s for s in SECTION_ORDER[SECTION_ORDER.index(current) + 1:] if s not in state.sections]
+    scored = sorted(((max(similarity(key, label_key(v)) for v in SECTIONS[s]), s) for s in later), reverse=True)
+    return scored[0][1] if scored and scored[0][0] >= WEAK_MATCH else None
 
 
 def _read_tasks(section: str, row: Row, start_col: int, state: FormState) -> None:

@@ -71,6 +71,10 @@ def read_kv_row(row: Row, start: int, result: KvResult, section_unit: str | None
     cells = row.cells
     for pos in range(start, len(cells)):
         m = match_label(cells[pos].text, KV_FIELDS)
+        if m is not None and m.quality < 1.0 and m.key in result.fields:
+            # a weak match to a field read already: the label may be a neighbour's (主管部门名称 is as near
+            # 部门名称 as 主管部门); the fields not read yet decide
+            m = match_label(cells[pos].text, {k: v for k, v in KV_FIELDS.items() if k not in result.fields})
         if m is None or (m.key in result.fields and result.fields[m.key].source is not None):
             continue
         group = match_label(cells[pos].text, KV_GROUPS)
