@@ -74,6 +74,31 @@ class IndicatorState:
     level1: Field[str] | None = None
     level2: Field[str] | None = None
     items: list[Indicator] = field(default_factory=list)
+    # level -> (table id, items) under a blank merged level cell whose label is printed on the next page
+    pending: dict[str, tuple[str, list[int]]] = field(default_factory=dict)
+
+
+def _opens_unlabelled_group(cell: Cell | None, row: Row) -> bool:
+    """A blank level cell merged down from this row: a new group whose label the page break moved into the
+    part of the cell on the next page (its text is centred in the whole merged cell)."""
+    return cell is not None and cell.row == row.index and cell.row_span > 1 and is_blank(cell.text)
+
+
+def _track_levels(row: Row, cells: dict[str, Cell | None], state: IndicatorState) -> None:
+    """Before the row's levels are read: a group opened blank waits for its label; a label printed in the
+    next table's first rows (the merged cell's continuation) is given back to that group's items."""
+    for key in ("level1", "level2"):
+        cell = cells.get(key)
+        pend = state.pending.get(key)
+        if pend is not None and cell is not None and not is_blank(cell.text):
+            table_id, items = state.pending.pop(key)
+            if row.table.id != table_id and row.index == min(c.row for c in row.table.cells):
+                fld = text_field(row.table, cell, FILL_DOWN_QUALITY)
+                for n in items:
+                    state.items[n] = state.items[n].model_copy(update={key: fld})
+        if _opens_unlabelled_group(cell, row):
+            state.pending[key] = (row.table.id, [])
+            setattr(state, key, None)
 
 
 def _level(row: Row, header: IndicatorHeader, key: str, cell: Cell | None, last: Field[str] | None) -> Field[str]:
@@ -179,6 +204,7 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
     if _foreign_row(cells):
         state.header = None  # the indicator grid ended; what follows belongs to another table
         return
+    _track_levels(row, cells, state)
     state.level1 = _level(row, header, "level1", cells.get("level1"), state.level1)
     state.level2 = _level(row, header, "level2", cells.get("level2"), state.level2)
     level3 = text_field(table, cells.get("level3"), header.quality.get("level3", 1.0))
@@ -198,6 +224,10 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
         level1=state.level1, level2=state.level2, level3=level3, explanation=explanation,
         annual_target=annual, period_target=period, **_targets(row, header, cells),
     )
+    for key, (_, waiting) in state.pending.items():
+        waiting.append(len(state.items))
+        if getattr(item, key).value is None:  # its label is not known yet: no confident blank
+            item = item.model_copy(update={key: getattr(item, key).model_copy(update={"confidence": 0.0})})
     state.items.append(_doubt_shared_cells(item, cells))
 
 
