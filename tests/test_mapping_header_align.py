@@ -1,0 +1,44 @@
+"""Task and indicator headers of the department form read by similarity, place and value type; a header
+row of weak labels is never read as data; an optional column a header may hide is no confident blank."""
+from __future__ import annotations
+
+from extract.mapping import map_documents
+from extract.types import Table
+from tests.test_mapping_variants import _cells
+
+FORM = "department_performance_targets"
+
+
+def _tasks(header: list[str], row: list[str]) -> list[dict]:
+    xs = [0, 100, 200, 300, 400, 500, 600][: len(header) + 2]
+    cells = _cells(1, [
+        [(0, 100, "部门名称"), (100, xs[-1], "某某局")],
+        [(0, 100, "年度重点工作任务")] + [(xs[i + 1], xs[i + 2], h) for i, h in enumerate(header)],
+        [(0, 100, "")] + [(xs[i + 1], xs[i + 2], v) for i, v in enumerate(row)],
+    ])
+    (doc,) = map_documents([Table(id="t1", pages=(1,), n_rows=3, n_cols=len(header) + 1, cells=cells)], {1: []},
+                           form=FORM)
+    return doc.data["key_tasks"]
+
+
+def test_header_of_weak_labels_is_read_by_place_and_type_and_never_as_data():
+    (task,) = _tasks(["任务名称", "实施安排", "安排资金(元)", "预期成效"], ["甲任务", "做甲事", "1000.00", "甲成效"])
+    assert task["name"]["value"] == "甲任务" and task["name"]["confidence"] == 1.0
+    assert task["content"]["value"] == "做甲事" and task["content"]["confidence"] <= 0.6  # told by its place
+    assert task["amount"]["value"] == "1000.00"
+    assert task["expected_outcome"]["value"] == "甲成效" and task["expected_outcome"]["confidence"] <= 0.6
+
+
+def test_money_column_is_told_by_its_amounts():
+    # 经费 names no column; the amounts under it make it the money column, the text after it the outcome
+    (task,) = _tasks(["任务名称", "主要实施内容", "经费", "预期成效"], ["甲任务", "做甲事", "2,000.00", "甲成效"])
+    assert task["amount"]["value"] == "2000.00" and task["expected_outcome"]["value"] == "甲成效"
+
+
+def test_optional_column_a_header_may_hide_is_no_confident_blank():
+    (task,) = _tasks(["任务名称", "负责科室", "主要实施内容", "拟投入的资金(元)"], ["甲任务", "办公室", "做甲事", "5.00"])
+    assert task["content"]["value"] == "做甲事"
+    assert task["expected_outcome"]["value"] is None and task["expected_outcome"]["confidence"] == 0.0
+    # every header cell accounted for: the form has no such column, its blank is sure
+    (task,) = _tasks(["任务名称", "主要实施内容", "拟投入的资金(元)"], ["甲任务", "做甲事", "5.00"])
+    assert task["expected_outcome"]["value"] is None and task["expected_outcome"]["confidence"] >= 0.9
