@@ -15,7 +15,7 @@ from extract.mapping.dpt_indicators import (
     IndicatorState, indicator_header, looks_like_indicator_row, read_indicator_row,
 )
 from extract.mapping.dpt_sections import (
-    KvResult, TaskHeader, TaskList, number_tasks, read_goals, read_kv_row, read_task_row, task_header,
+    KvResult, TaskHeader, TaskList, fill_by_position, number_tasks, read_goals, read_kv_row, read_task_row, task_header,
 )
 from extract.mapping.decl_load import load_form
 from extract.mapping.labels import DEPARTMENT_FORM, SECTIONS, is_note, label_unit, match_label
@@ -69,23 +69,17 @@ def _dept_text(row: Row) -> str:
     return re.sub(r"\s+", "", row.cells[1].text) if len(row.cells) > 1 else ""
 
 
-def _title_year(rows: list[Row], i: int, lines_by_page: dict[int, list[Line]] | None) -> str | None:
-    found = _find_title(_title_candidates(rows[i], rows[i - 1] if i else None, lines_by_page or {}))
-    m = YEAR_RE.search(found[0].text) if found else None
-    return m.group(1) if m else None
-
-
 def _repeated(rows: list[Row], prev: int, i: int, lines_by_page: dict[int, list[Line]] | None) -> bool:
     """The 部门名称 row at ``i`` repeats the one at ``prev`` on a later page (a header row printed again on
-    each page, a browser's running title above it): the same department, the first row of its table, and
-    no title of another year above it."""
+    each page): the same department, the first row of its table, and no title above it but a running
+    header (a line printed on the first page too, as a browser prints the document's title on each page)."""
     a, b = rows[prev], rows[i]
     if b.table is a.table or b.page <= a.page or _dept_text(a) != _dept_text(b) or not _dept_text(a):
         return False
     if b.index != min(r.index for r in rows if r.table is b.table):
         return False
-    year_b = _title_year(rows, i, lines_by_page)
-    return year_b is None or year_b == _title_year(rows, prev, lines_by_page)
+    found = _find_title(_title_candidates(b, rows[i - 1], lines_by_page or {}))
+    return found is None or found[0].text in {ln.text for ln in (lines_by_page or {}).get(a.page, [])}
 
 
 def split_instances(rows: list[Row], lines_by_page: dict[int, list[Line]] | None = None
@@ -298,6 +292,7 @@ def read_rows(rows: list[Row], default_unit: str | None = None) -> FormState:
 
 
 def build_model(state: FormState, title: dict[str, Field]) -> DepartmentPerformanceTargets:
+    fill_by_position(state.kv)
     kv = state.kv.fields
     budget = Budget(**{k: v for k, v in kv.items() if k in Budget.model_fields})
     top = {k: v for k, v in kv.items() if k in DepartmentPerformanceTargets.model_fields}
