@@ -42,3 +42,37 @@ def test_optional_column_a_header_may_hide_is_no_confident_blank():
     # every header cell accounted for: the form has no such column, its blank is sure
     (task,) = _tasks(["任务名称", "主要实施内容", "拟投入的资金(元)"], ["甲任务", "做甲事", "5.00"])
     assert task["expected_outcome"]["value"] is None and task["expected_outcome"]["confidence"] >= 0.9
+
+
+def test_grid_label_worded_past_recognition_is_told_by_its_place():
+    cells = _cells(1, [
+        [(0, 100, "部门名称"), (100, 400, "某某局")],
+        [(0, 100, "预算情况"), (100, 200, "基本支出"), (200, 300, "10.00"), (300, 400, "")],
+        [(0, 100, ""), (100, 200, "项目支出"), (200, 300, "20.00"), (300, 400, "")],
+        [(0, 100, ""), (100, 200, "财政拨款"), (200, 300, "25.00"), (300, 400, "")],
+        [(0, 100, ""), (100, 200, "自筹经费"), (200, 300, "5.00"), (300, 400, "")],
+    ])
+    (doc,) = map_documents([Table(id="t1", pages=(1,), n_rows=5, n_cols=4, cells=cells)], {1: []}, form=FORM)
+    other, fiscal = doc.data["budget"]["other_funds"], doc.data["budget"]["fiscal_appropriation"]
+    assert other["raw"] == "5.00"  # between 财政拨款 and the end (the optional blocks left out), by its place
+    assert other["confidence"] < fiscal["confidence"]
+
+
+def _form_rows(dept: str, y0: float) -> list[list[tuple[float, float, str]]]:
+    return [[(0, 100, "部门名称"), (100, 300, dept)],
+            [(0, 100, "年度重点工作任务"), (100, 200, "名称"), (200, 300, "主要实施内容")],
+            [(0, 100, ""), (100, 200, f"任务{y0:.0f}"), (200, 300, "做某事")]]
+
+
+def test_department_row_printed_again_on_the_next_page_continues_the_form_unless_a_title_says_otherwise():
+    from extract.types import TextSpan
+
+    t1 = Table(id="t1", pages=(1,), n_rows=3, n_cols=3, cells=_cells(1, _form_rows("某某局", 1)))
+    t2 = Table(id="t2", pages=(2,), n_rows=3, n_cols=3, cells=_cells(2, _form_rows("某某局", 2)))
+    running = "某市部门整体预算绩效目标表"
+    header = lambda page: TextSpan(text=running, bbox=(50.0, 20.0, 300.0, 34.0))  # noqa: E731
+    docs = map_documents([t1, t2], {1: [header(1)], 2: [header(2)]}, form=FORM)
+    assert len(docs) == 1 and [t["name"]["value"] for t in docs[0].data["key_tasks"]] == ["任务1", "任务2"]
+    title2 = TextSpan(text="某市部门整体预算绩效目标表（2025年）", bbox=(50.0, 40.0, 300.0, 54.0))
+    docs = map_documents([t1, t2], {1: [header(1)], 2: [header(2), title2]}, form=FORM)
+    assert len(docs) == 2

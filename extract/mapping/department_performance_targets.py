@@ -251,7 +251,10 @@ def _next_section_by_place(text: str, current: str, state: FormState) -> str | N
 
 
 def _read_tasks(section: str, row: Row, start_col: int, state: FormState) -> None:
+    read = state.task_headers.get(section)
     header = task_header(row, start_col)
+    if header is not None and read is not None and read.table_id == row.table.id and header.strong < len(header.roles):
+        header = None  # under this table's header, only the header repeated is one: short texts (内容) are data
     if header is not None and header.unit is None and state.default_unit is not None:
         header = replace(header, unit=state.default_unit)
     if header is not None:

@@ -12,7 +12,8 @@ from extract.mapping.fields import (
     INFERRED_QUALITY, SHARED_CELL_QUALITY, clamp, count_field, money_field, source_of, text_field,
 )
 from extract.mapping.header_align import POSITION_QUALITY, align_header, is_amount
-from extract.mapping.labels import KV_FIELDS, KV_GROUPS, SECTIONS, TASK_DECLS, label_unit, match_label
+from extract.mapping.decl_load import load_form
+from extract.mapping.labels import DEPARTMENT_FORM, KV_FIELDS, KV_GROUPS, SECTIONS, TASK_DECLS, label_unit, match_label
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
 from extract.types import Cell, Table
 from models.budget import Task
@@ -20,6 +21,7 @@ from models.fields import Field, Money, Source
 
 # A label is short; a longer text between two grid fields is a value (as position.MAX_LABEL_CHARS).
 MAX_POSITION_LABEL = 12
+DECL = load_form(DEPARTMENT_FORM)
 COUNT_KEYS = ("staff_count", "subordinate_units")
 TEXT_KEYS = ("department", "competent_department")
 MONEY_KEYS = ("basic_expenditure", "project_expenditure", "fiscal_appropriation", "other_funds",
@@ -121,9 +123,14 @@ def fill_by_position(result: KvResult) -> None:
         start = where.get(id(result.cells[keys[lo]][1]), -1) if lo >= 0 else -1
         end = where.get(id(result.cells[keys[hi]][0]), len(seq)) if hi < len(keys) else len(seq)
         pairs = _free_pairs([x for n, x in enumerate(seq) if start < n < end and id(x[0].cells[x[1]]) not in claimed])
-        if len(pairs) == len(missing):
+        if len(pairs) != len(missing):  # the optional fields (a block some cities leave out) not printed
+            missing = [k for k in missing if k not in OPTIONAL_GRID]
+        if pairs and len(pairs) == len(missing):
             for key, (row, pos, unit) in zip(missing, pairs):
                 _take(row, key, row.cells[pos], row.cells[pos + 1], POSITION_QUALITY, result, unit)
+
+
+OPTIONAL_GRID = frozenset(f.key.split(".")[-1] for f in DECL.grid_fields() if f.optional)
 
 
 def _free_pairs(seq: list[tuple[Row, int, str | None]]) -> list[tuple[Row, int, str | None]]:
@@ -183,6 +190,7 @@ class TaskHeader:
     unit: str | None
     spans: XSpans = ()  # header cells' x ranges, to read a continuation on the next page
     unexplained: int = 0  # filled header cells that took no column: an optional column may be among them
+    strong: int = 0  # header cells whose label names a column
 
 
 def task_header(row: Row, start_col: int) -> TaskHeader | None:
@@ -196,7 +204,7 @@ def task_header(row: Row, start_col: int) -> TaskHeader | None:
     amount = found.roles.get("amount")
     return TaskHeader(row.table.id, row.table.n_cols, roles, found.quality,
                       label_unit(amount.text) if amount is not None else None, header_spans(found.roles),
-                      found.unexplained)
+                      found.unexplained, found.strong)
 
 
 def _task_by_header(row: Row, header: TaskHeader, cells: dict[str, Cell | None] | None = None,
