@@ -76,3 +76,22 @@ def test_department_row_printed_again_on_the_next_page_continues_the_form_unless
     title2 = TextSpan(text="某市部门整体预算绩效目标表（2025年）", bbox=(50.0, 40.0, 300.0, 54.0))
     docs = map_documents([t1, t2], {1: [header(1)], 2: [header(2), title2]}, form=FORM)
     assert len(docs) == 2
+
+
+def test_form_found_under_its_title_though_its_anchor_is_worded_otherwise_and_levels_abbreviated():
+    from extract.types import TextSpan
+
+    cells = _cells(1, [
+        [(0, 100, "预算部门"), (100, 400, "某某局")],
+        [(0, 100, "财政供养人员数"), (100, 400, "12")],
+        [(0, 100, "一级"), (100, 200, "二级"), (200, 300, "三级"), (300, 400, "年度指标值")],
+        [(0, 100, "产出指标"), (100, 200, "数量指标"), (200, 300, "培训次数"), (300, 400, "≥3次")],
+    ])
+    table = Table(id="t1", pages=(1,), n_rows=4, n_cols=4, cells=cells)
+    title = TextSpan(text="某市部门整体预算绩效目标表", bbox=(50.0, 40.0, 300.0, 54.0))
+    (doc,) = map_documents([table], {1: [title]})
+    assert doc.data["department"]["value"] == "某某局" and doc.data["department"]["confidence"] <= 0.6
+    (ind,) = doc.data["indicators"]
+    assert [ind[k]["value"] for k in ("level1", "level2", "level3", "annual_target")] == [
+        "产出指标", "数量指标", "培训次数", "≥3次"]
+    assert map_documents([table], {1: []}) == []  # no title: a weak anchor alone starts no form

@@ -49,6 +49,28 @@ def is_start(row: Row) -> bool:
     return first is not None and first.row == row.index and first_label(row) == "department"
 
 
+def _titled_start(rows: list[Row], i: int, lines_by_page: dict[int, list[Line]] | None) -> bool:
+    """The first row of a table under the form's title whose first label resembles 部门名称 even weakly
+    (预算部门, 填报单位): the form starts there though its anchor is worded past recognition."""
+    from extract.mapping.header_align import WEAK_MATCH
+    from extract.mapping.labels import label_key
+    from extract.mapping.match import similarity
+
+    row = rows[i]
+    first = row.cells[0] if len(row.cells) > 1 else None
+    key = label_key(first.text) if first is not None else ""
+    if (first is None or first.row != row.index or row.index != min(c.row for c in row.table.cells)
+            or not key or len(key) > MAX_ANCHOR_CHARS or _is_foreign(row) or lines_by_page is None):
+        return False
+    if max(similarity(key, label_key(v)) for v in SECTIONS["department"]) < WEAK_MATCH:
+        return False
+    return _find_title(_title_candidates(row, rows[i - 1] if i else None, lines_by_page)) is not None
+
+
+# A label is short; a longer first cell is a value.
+MAX_ANCHOR_CHARS = 10
+
+
 def _is_foreign(row: Row) -> bool:
     text = re.sub(r"\s+", "", row.cells[0].text) if row.cells else ""
     filled = [c for c in row.cells if c.text.strip()]
@@ -86,11 +108,12 @@ def split_instances(rows: list[Row], lines_by_page: dict[int, list[Line]] | None
                     ) -> list[tuple[Row | None, list[Row]]]:
     """(the row before it in reading order, the rows of the instance) for each form instance; a 部门名称
     row repeated at the top of a page continues its instance (and is no row of it)."""
+    candidates = [i for i, r in enumerate(rows) if is_start(r) or _titled_start(rows, i, lines_by_page)]
     starts: list[int] = []
-    for i, r in enumerate(rows):
-        if is_start(r) and not (starts and _repeated(rows, starts[-1], i, lines_by_page)):
+    for i in candidates:
+        if not (starts and _repeated(rows, starts[-1], i, lines_by_page)):
             starts.append(i)
-    repeats = {i for i, r in enumerate(rows) if is_start(r) and i not in starts}
+    repeats = set(candidates) - set(starts)
     rows = [r for i, r in enumerate(rows) if i not in repeats]
     starts = [s - sum(k < s for k in repeats) for s in starts]
     out = []
@@ -276,6 +299,8 @@ def read_rows(rows: list[Row], default_unit: str | None = None) -> FormState:
         if not any(c.row == row.index for c in row.cells):
             continue  # every cell merged down from the row above: a row cut by a page break, nothing new
         section, start_col = _row_section(row, section, state)
+        if section is None and row is rows[0]:
+            section, start_col = "department", row.cells[0].col  # an anchor worded otherwise: told by place
         state.pages.update(c.page for c in row.cells if c.row == row.index)
         if section is None:
             continue

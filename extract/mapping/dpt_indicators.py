@@ -39,7 +39,10 @@ class IndicatorHeader:
 def indicator_header(row: Row, previous: IndicatorHeader | None = None) -> IndicatorHeader | None:
     """An indicator header row (at least two of 一级/二级/三级指标), or the second row of a two-row header."""
     found = align_header(row.cells, INDICATOR_DECLS, row.table, row.index)
-    if found is not None and found.strong >= 2 and sum(k in found.roles for k in _LEVEL_KEYS) >= 2:
+    # two levels named, even weakly (一级, 二级 for 一级指标, 二级指标); under this table's header, only a
+    # header as strong as a repeated one: an indicator row's 效益指标 is as near 一级指标
+    fresh = previous is None or previous.table_id != row.table.id
+    if found is not None and sum(k in found.labelled for k in _LEVEL_KEYS) >= 2 and (found.strong >= 2 or fresh):
         return IndicatorHeader(row.table.n_cols, row.table.id, {k: c.col for k, c in found.roles.items()},
                                found.quality, header_spans(found.roles), found.unexplained)
     roles: dict[str, int] = {}

@@ -47,6 +47,7 @@ class Aligned:
     quality: dict[str, float]
     strong: int  # cells whose label names a column
     unexplained: int  # filled cells that took no column
+    labelled: frozenset[str] = frozenset()  # columns whose header cell reads as their label, even weakly
 
 
 def _label_scores(text: str, cols: Sequence[FieldDecl]) -> list[float]:
@@ -119,12 +120,15 @@ def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table,
             best[i][j] = max(best[i - 1][j], best[i][j - 1], take)
     roles: dict[str, Cell] = {}
     quality: dict[str, float] = {}
+    labelled = set()
     i, j = n, m
     while i > 0 and j > 0:
         g = gain(i - 1, j - 1)
         if g is not None and abs(best[i][j] - (best[i - 1][j - 1] + g)) < 1e-9:
             roles[cols[j - 1].key] = filled[i - 1]
             quality[cols[j - 1].key] = _quality(scores[i - 1], j - 1, cols)
+            if scores[i - 1][j - 1] >= WEAK_MATCH:
+                labelled.add(cols[j - 1].key)
             i, j = i - 1, j - 1
         elif abs(best[i][j] - best[i - 1][j]) < 1e-9:
             i -= 1
@@ -133,7 +137,7 @@ def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table,
     roles = dict(sorted(roles.items(), key=lambda kv: [c.key for c in cols].index(kv[0])))
     taken = {id(c) for c in roles.values()}
     return Aligned(roles, quality, strong,
-                   sum(id(c) not in taken and c.row_span <= MAX_HEADER_ROWS for c in filled))
+                   sum(id(c) not in taken and c.row_span <= MAX_HEADER_ROWS for c in filled), frozenset(labelled))
 
 
 def _quality(scores: list[float], j: int, cols: Sequence[FieldDecl]) -> float:
