@@ -103,7 +103,9 @@ def test_columns_the_form_does_not_print_are_confidently_empty():
 def test_missing_required_label_is_not_a_confident_blank():
     doc = _map(_replace(seed_lines(DONGGUAN), "财政供养人员数", "某某某某某某某"))
     staff = doc.data["staff_count"]
-    assert staff["source"] is None and staff["confidence"] < 0.5
+    # told by its place between 资金主管部门 and 下属二级单位数: read, but no surer than a place says
+    assert staff["value"] == _map(seed_lines(DONGGUAN)).data["staff_count"]["value"]
+    assert staff["confidence"] <= 0.6
 
 
 def test_rows_of_another_table_run_into_the_indicator_grid_end_it():

@@ -383,7 +383,13 @@ def test_a_task_whose_name_and_content_are_one_cell_is_doubtful():
     ])
     (doc,) = map_documents([Table(id="t1", pages=(1,), n_rows=4, n_cols=5, cells=cells)], {1: []},
                            form="department_performance_targets")
-    a, b = doc.data["key_tasks"]
+    # '绩效指' is now matched by similarity as the 绩效指标 section label (alone behind a blank cell): it opens
+    # that section and makes no task; a cell spanning 名称 and 内容 that names nothing is still doubtful
+    (a,) = doc.data["key_tasks"]
     assert a["name"]["confidence"] >= 0.9 and a["content"]["confidence"] >= 0.9
-    assert b["name"]["value"] == b["content"]["value"] == "绩效指"
+    cells = tuple(c.model_copy(update={"text": "某项其他工作"}) if c.text == "绩效指" else c for c in cells)
+    (doc,) = map_documents([Table(id="t1", pages=(1,), n_rows=4, n_cols=5, cells=cells)], {1: []},
+                           form="department_performance_targets")
+    a, b = doc.data["key_tasks"]
+    assert b["name"]["value"] == b["content"]["value"] == "某项其他工作"
     assert b["name"]["confidence"] <= 0.5 and b["content"]["confidence"] <= 0.5

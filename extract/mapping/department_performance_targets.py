@@ -15,7 +15,7 @@ from extract.mapping.dpt_indicators import (
     IndicatorState, indicator_header, looks_like_indicator_row, read_indicator_row,
 )
 from extract.mapping.dpt_sections import (
-    KvResult, TaskHeader, TaskList, number_tasks, read_goals, read_kv_row, read_task_row, task_header,
+    KvResult, TaskHeader, TaskList, fill_by_position, number_tasks, read_goals, read_kv_row, read_task_row, task_header,
 )
 from extract.mapping.decl_load import load_form
 from extract.mapping.labels import DEPARTMENT_FORM, SECTIONS, is_note, label_unit, match_label
@@ -49,6 +49,28 @@ def is_start(row: Row) -> bool:
     return first is not None and first.row == row.index and first_label(row) == "department"
 
 
+def _titled_start(rows: list[Row], i: int, lines_by_page: dict[int, list[Line]] | None) -> bool:
+    """The first row of a table under the form's title whose first label resembles 部门名称 even weakly
+    (预算部门, 填报单位): the form starts there though its anchor is worded past recognition."""
+    from extract.mapping.header_align import WEAK_MATCH
+    from extract.mapping.labels import label_key
+    from extract.mapping.match import similarity
+
+    row = rows[i]
+    first = row.cells[0] if len(row.cells) > 1 else None
+    key = label_key(first.text) if first is not None else ""
+    if (first is None or first.row != row.index or row.index != min(c.row for c in row.table.cells)
+            or not key or len(key) > MAX_ANCHOR_CHARS or _is_foreign(row) or lines_by_page is None):
+        return False
+    if max(similarity(key, label_key(v)) for v in SECTIONS["department"]) < WEAK_MATCH:
+        return False
+    return _find_title(_title_candidates(row, rows[i - 1] if i else None, lines_by_page)) is not None
+
+
+# A label is short; a longer first cell is a value.
+MAX_ANCHOR_CHARS = 10
+
+
 def _is_foreign(row: Row) -> bool:
     text = re.sub(r"\s+", "", row.cells[0].text) if row.cells else ""
     filled = [c for c in row.cells if c.text.strip()]
@@ -65,9 +87,35 @@ def _belongs(rows: list[Row]) -> bool:
                for r in rows)
 
 
-def split_instances(rows: list[Row]) -> list[tuple[Row | None, list[Row]]]:
-    """(the row before it in reading order, the rows of the instance) for each form instance."""
-    starts = [i for i, r in enumerate(rows) if is_start(r)]
+def _dept_text(row: Row) -> str:
+    return re.sub(r"\s+", "", row.cells[1].text) if len(row.cells) > 1 else ""
+
+
+def _repeated(rows: list[Row], prev: int, i: int, lines_by_page: dict[int, list[Line]] | None) -> bool:
+    """The 部门名称 row at ``i`` repeats the one at ``prev`` on a later page (a header row printed again on
+    each page): the same department, the first row of its table, and no title above it but a running
+    header (a line printed on the first page too, as a browser prints the document's title on each page)."""
+    a, b = rows[prev], rows[i]
+    if b.table is a.table or b.page <= a.page or _dept_text(a) != _dept_text(b) or not _dept_text(a):
+        return False
+    if b.index != min(r.index for r in rows if r.table is b.table):
+        return False
+    found = _find_title(_title_candidates(b, rows[i - 1], lines_by_page or {}))
+    return found is None or found[0].text in {ln.text for ln in (lines_by_page or {}).get(a.page, [])}
+
+
+def split_instances(rows: list[Row], lines_by_page: dict[int, list[Line]] | None = None
+                    ) -> list[tuple[Row | None, list[Row]]]:
+    """(the row before it in reading order, the rows of the instance) for each form instance; a 部门名称
+    row repeated at the top of a page continues its instance (and is no row of it)."""
+    candidates = [i for i, r in enumerate(rows) if is_start(r) or _titled_start(rows, i, lines_by_page)]
+    starts: list[int] = []
+    for i in candidates:
+        if not (starts and _repeated(rows, starts[-1], i, lines_by_page)):
+            starts.append(i)
+    repeats = set(candidates) - set(starts)
+    rows = [r for i, r in enumerate(rows) if i not in repeats]
+    starts = [s - sum(k < s for k in repeats) for s in starts]
     out = []
     for n, s in enumerate(starts):
         end = starts[n + 1] if n + 1 < len(starts) else len(rows)
@@ -189,6 +237,8 @@ def _row_section(row: Row, current: str | None, state: FormState) -> tuple[str |
         m = match_label(own[0].text, SECTIONS)
         if m is not None and m.key != "department":
             key, first = m.key, own[0]
+    if key is None and current is not None and first.row == row.index:
+        key = _next_section_by_place(first.text, current, state)
     if key == "department":
         return "department", first.col
     header = indicator_header(row, state.indicators.header)
@@ -201,8 +251,33 @@ def _row_section(row: Row, current: str | None, state: FormState) -> tuple[str |
     return current, first.col
 
 
+SECTION_ORDER = tuple(SECTIONS)
+# A section label is short; a longer first cell is a value.
+MAX_SECTION_CHARS = 10
+
+
+def _next_section_by_place(text: str, current: str, state: FormState) -> str | None:
+    """A first-column label no list names (年度总体目标), read as the section it resembles most, even weakly,
+    among those the form declares after the current one and not seen yet: sections come in their order."""
+    from extract.mapping.header_align import WEAK_MATCH
+    from extract.mapping.labels import label_key
+    from extract.mapping.match import similarity
+
+    key = label_key(text)
+    if not key or len(key) > MAX_SECTION_CHARS or any(ch.isdigit() for ch in key) or current not in SECTION_ORDER:
+        return None
+    if current in ("key_tasks", "other_tasks") and current in state.task_headers:
+        return None  # under a task header the first column holds the tasks themselves
+    later = [s for s in SECTION_ORDER[SECTION_ORDER.index(current) + 1:] if s not in state.sections]
+    scored = sorted(((max(similarity(key, label_key(v)) for v in SECTIONS[s]), s) for s in later), reverse=True)
+    return scored[0][1] if scored and scored[0][0] >= WEAK_MATCH else None
+
+
 def _read_tasks(section: str, row: Row, start_col: int, state: FormState) -> None:
+    read = state.task_headers.get(section)
     header = task_header(row, start_col)
+    if header is not None and read is not None and read.table_id == row.table.id and header.strong < len(header.roles):
+        header = None  # under this table's header, only the header repeated is one: short texts (内容) are data
     if header is not None and header.unit is None and state.default_unit is not None:
         header = replace(header, unit=state.default_unit)
     if header is not None:
@@ -221,9 +296,11 @@ def read_rows(rows: list[Row], default_unit: str | None = None) -> FormState:
     state = FormState(default_unit=default_unit)
     section: str | None = None
     for row in rows:
-        if not row.cells:
-            continue
+        if not any(c.row == row.index for c in row.cells):
+            continue  # every cell merged down from the row above: a row cut by a page break, nothing new
         section, start_col = _row_section(row, section, state)
+        if section is None and row is rows[0]:
+            section, start_col = "department", row.cells[0].col  # an anchor worded otherwise: told by place
         state.pages.update(c.page for c in row.cells if c.row == row.index)
         if section is None:
             continue
@@ -243,6 +320,7 @@ def read_rows(rows: list[Row], default_unit: str | None = None) -> FormState:
 
 
 def build_model(state: FormState, title: dict[str, Field]) -> DepartmentPerformanceTargets:
+    fill_by_position(state.kv)
     kv = state.kv.fields
     budget = Budget(**{k: v for k, v in kv.items() if k in Budget.model_fields})
     top = {k: v for k, v in kv.items() if k in DepartmentPerformanceTargets.model_fields}

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from extract.mapping.coerce import is_blank, normalise_comparator, parse_target
 from extract.mapping.fields import SHARED_CELL_QUALITY, text_field, value_field
-from extract.mapping.labels import INDICATOR_COLUMNS, match_label
+from extract.mapping.header_align import align_header
+from extract.mapping.labels import INDICATOR_COLUMNS, INDICATOR_DECLS, match_label
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
 from extract.types import Cell
 from models.budget import Indicator
@@ -32,10 +33,18 @@ class IndicatorHeader:
     roles: dict[str, int]  # role -> column
     quality: dict[str, float]
     spans: XSpans = ()  # header cells' x ranges, to read a continuation with another grid
+    unexplained: int = 0  # filled header cells that took no column
 
 
 def indicator_header(row: Row, previous: IndicatorHeader | None = None) -> IndicatorHeader | None:
     """An indicator header row (at least two of 一级/二级/三级指标), or the second row of a two-row header."""
+    found = align_header(row.cells, INDICATOR_DECLS, row.table, row.index)
+    # two levels named, even weakly (一级, 二级 for 一级指标, 二级指标); under this table's header, only a
+    # header as strong as a repeated one: an indicator row's 效益指标 is as near 一级指标
+    fresh = previous is None or previous.table_id != row.table.id
+    if found is not None and sum(k in found.labelled for k in _LEVEL_KEYS) >= 2 and (found.strong >= 2 or fresh):
+        return IndicatorHeader(row.table.n_cols, row.table.id, {k: c.col for k, c in found.roles.items()},
+                               found.quality, header_spans(found.roles), found.unexplained)
     roles: dict[str, int] = {}
     quality: dict[str, float] = {}
     by_role: dict[str, Cell] = {}
@@ -45,9 +54,6 @@ def indicator_header(row: Row, previous: IndicatorHeader | None = None) -> Indic
             roles[m.key] = cell.col
             quality[m.key] = m.quality
             by_role[m.key] = cell
-    levels = sum(k in roles for k in _LEVEL_KEYS)
-    if levels >= 2:
-        return IndicatorHeader(row.table.n_cols, row.table.id, roles, quality, header_spans(by_role))
     target_keys = {"period_target", "annual_target"}
     if previous and previous.table_id == row.table.id and roles and set(roles) <= target_keys | {"unit"}:
         if all(not is_blank(c.text) and match_label(c.text, INDICATOR_COLUMNS) for c in row.cells
@@ -71,6 +77,31 @@ class IndicatorState:
     level1: Field[str] | None = None
     level2: Field[str] | None = None
     items: list[Indicator] = field(default_factory=list)
+    # level -> (table id, items) under a blank merged level cell whose label is printed on the next page
+    pending: dict[str, tuple[str, list[int]]] = field(default_factory=dict)
+
+
+def _opens_unlabelled_group(cell: Cell | None, row: Row) -> bool:
+    """A blank level cell merged down from this row: a new group whose label the page break moved into the
+    part of the cell on the next page (its text is centred in the whole merged cell)."""
+    return cell is not None and cell.row == row.index and cell.row_span > 1 and is_blank(cell.text)
+
+
+def _track_levels(row: Row, cells: dict[str, Cell | None], state: IndicatorState) -> None:
+    """Before the row's levels are read: a group opened blank waits for its label; a label printed in the
+    next table's first rows (the merged cell's continuation) is given back to that group's items."""
+    for key in ("level1", "level2"):
+        cell = cells.get(key)
+        pend = state.pending.get(key)
+        if pend is not None and cell is not None and not is_blank(cell.text):
+            table_id, items = state.pending.pop(key)
+            if row.table.id != table_id and row.index == min(c.row for c in row.table.cells):
+                fld = text_field(row.table, cell, FILL_DOWN_QUALITY)
+                for n in items:
+                    state.items[n] = state.items[n].model_copy(update={key: fld})
+        if _opens_unlabelled_group(cell, row):
+            state.pending[key] = (row.table.id, [])
+            setattr(state, key, None)
 
 
 def _level(row: Row, header: IndicatorHeader, key: str, cell: Cell | None, last: Field[str] | None) -> Field[str]:
@@ -176,6 +207,7 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
     if _foreign_row(cells):
         state.header = None  # the indicator grid ended; what follows belongs to another table
         return
+    _track_levels(row, cells, state)
     state.level1 = _level(row, header, "level1", cells.get("level1"), state.level1)
     state.level2 = _level(row, header, "level2", cells.get("level2"), state.level2)
     level3 = text_field(table, cells.get("level3"), header.quality.get("level3", 1.0))
@@ -185,11 +217,20 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
         return
     if "period_target" in header.roles and "annual_target" not in header.roles:
         annual, period = period, Field[str]()  # one value column, whatever its label says
+    explanation = text_field(table, cells.get("explanation"), header.quality.get("explanation", 1.0))
+    if header.unexplained:  # a header cell no label or place told may be the optional column
+        from extract.mapping.dpt_sections import absent_field
+
+        explanation = explanation if "explanation" in header.roles else absent_field(row)
+        period = period if len({"period_target", "annual_target"} & set(header.roles)) == 2 else absent_field(row)
     item = Indicator(
-        level1=state.level1, level2=state.level2, level3=level3,
-        explanation=text_field(table, cells.get("explanation"), header.quality.get("explanation", 1.0)),
+        level1=state.level1, level2=state.level2, level3=level3, explanation=explanation,
         annual_target=annual, period_target=period, **_targets(row, header, cells),
     )
+    for key, (_, waiting) in state.pending.items():
+        waiting.append(len(state.items))
+        if getattr(item, key).value is None:  # its label is not known yet: no confident blank
+            item = item.model_copy(update={key: getattr(item, key).model_copy(update={"confidence": 0.0})})
     state.items.append(_doubt_shared_cells(item, cells))
 
 

@@ -11,15 +11,18 @@ from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_val
 from extract.mapping.fields import (
     INFERRED_QUALITY, SHARED_CELL_QUALITY, clamp, count_field, money_field, source_of, text_field,
 )
-from extract.mapping.labels import (
-    KV_FIELDS, KV_GROUPS, SECTIONS, TASK_COLUMNS, label_unit, match_label,
-)
+from extract.mapping.header_align import POSITION_QUALITY, align_header, is_amount
+from extract.mapping.decl_load import load_form
+from extract.mapping.labels import DEPARTMENT_FORM, KV_FIELDS, KV_GROUPS, SECTIONS, TASK_DECLS, label_unit, match_label
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
 from extract.mapping.units import column_units
 from extract.types import Cell, Table
 from models.budget import Task
-from models.fields import Field, Money
+from models.fields import Field, Money, Source
 
+# A label is short; a longer text between two grid fields is a value (as position.MAX_LABEL_CHARS).
+MAX_POSITION_LABEL = 12
+DECL = load_form(DEPARTMENT_FORM)
 COUNT_KEYS = ("staff_count", "subordinate_units")
 TEXT_KEYS = ("department", "competent_department")
 MONEY_KEYS = ("basic_expenditure", "project_expenditure", "fiscal_appropriation", "other_funds",
@@ -37,6 +40,8 @@ def is_label(text: str) -> bool:
 class KvResult:
     fields: dict[str, Field] = field(default_factory=dict)
     units: dict[tuple[str, int], str] = field(default_factory=dict)  # (table id, column) -> 万元|元
+    cells: dict[str, tuple[Cell, Cell]] = field(default_factory=dict)  # key -> (label, value) cells
+    rows: list[tuple[Row, int, str | None]] = field(default_factory=list)  # grid rows, first column, unit
 
 
 def _value_cell(row: Row, pos: int) -> Cell | None:
@@ -71,25 +76,80 @@ def _money_unit(table: Table, label: Cell, value: Cell, units: dict, section_uni
 def read_kv_row(row: Row, start: int, result: KvResult, section_unit: str | None = None) -> None:
     """Read every ``label -> value`` pair of ``row.cells[start:]`` into ``result``."""
     _record_units(row, result)
+    result.rows.append((row, start, section_unit))
     cells = row.cells
     for pos in range(start, len(cells)):
         m = match_label(cells[pos].text, KV_FIELDS)
+        if m is not None and m.quality < 1.0 and m.key in result.fields:
+            # a weak match to a field read already: the label may be a neighbour's (主管部门名称 is as near
+            # 部门名称 as 主管部门); the fields not read yet decide
+            m = match_label(cells[pos].text, {k: v for k, v in KV_FIELDS.items() if k not in result.fields})
         if m is None or (m.key in result.fields and result.fields[m.key].source is not None):
             continue
         group = match_label(cells[pos].text, KV_GROUPS)
         if group is not None and group.quality >= m.quality:
             continue  # 事业发展性支出 heads a block; it is not 其他事业发展性支出 misread
-        value = _value_cell(row, pos)
-        table = row.table
-        if value is None:
-            result.fields[m.key] = Money() if m.key in MONEY_KEYS else Field()
-        elif m.key in MONEY_KEYS:
-            unit = _money_unit(table, cells[pos], value, result.units, section_unit)
-            result.fields[m.key] = money_field(table, value, unit, m.quality)
-        elif m.key in COUNT_KEYS:
-            result.fields[m.key] = count_field(table, value, m.quality)
-        else:
-            result.fields[m.key] = text_field(table, value, m.quality)
+        _take(row, m.key, cells[pos], _value_cell(row, pos), m.quality, result, section_unit)
+
+
+def _take(row: Row, key: str, label: Cell, value: Cell | None, quality: float, result: KvResult,
+          section_unit: str | None) -> None:
+    table = row.table
+    if value is None:
+        result.fields[key] = Money() if key in MONEY_KEYS else Field()
+        return
+    result.cells[key] = (label, value)
+    if key in MONEY_KEYS:
+        unit = _money_unit(table, label, value, result.units, section_unit)
+        result.fields[key] = money_field(table, value, unit, quality)
+    elif key in COUNT_KEYS:
+        result.fields[key] = count_field(table, value, quality)
+    else:
+        result.fields[key] = text_field(table, value, quality)
+
+
+def fill_by_position(result: KvResult) -> None:
+    """Grid fields worded past recognition (其他收入 for 其他资金), told by their place: each run of declared
+    fields not found, between two found ones, takes the label -> value pairs left between those two fields'
+    cells in reading order, when the counts agree (as :mod:`extract.mapping.position` for declared forms)."""
+    keys = list(KV_FIELDS)
+    seq = [(row, pos, unit) for row, start, unit in result.rows for pos in range(start, len(row.cells))
+           if row.cells[pos].row == row.index and not is_blank(row.cells[pos].text)]
+    where = {id(row.cells[pos]): n for n, (row, pos, _) in enumerate(seq)}
+    claimed = {id(c) for pair in result.cells.values() for c in pair}
+    found = [n for n, k in enumerate(keys) if k in result.cells]
+    for lo, hi in zip([-1] + found, found + [len(keys)]):
+        missing = [k for k in keys[lo + 1:hi] if result.fields.get(k, Field()).source is None]
+        if not missing:
+            continue
+        start = where.get(id(result.cells[keys[lo]][1]), -1) if lo >= 0 else -1
+        end = where.get(id(result.cells[keys[hi]][0]), len(seq)) if hi < len(keys) else len(seq)
+        pairs = _free_pairs([x for n, x in enumerate(seq) if start < n < end and id(x[0].cells[x[1]]) not in claimed])
+        if len(pairs) != len(missing):  # the optional fields (a block some cities leave out) not printed
+            missing = [k for k in missing if k not in OPTIONAL_GRID]
+        if pairs and len(pairs) == len(missing):
+            for key, (row, pos, unit) in zip(missing, pairs):
+                _take(row, key, row.cells[pos], row.cells[pos + 1], POSITION_QUALITY, result, unit)
+
+
+OPTIONAL_GRID = frozenset(f.key.split(".")[-1] for f in DECL.grid_fields() if f.optional)
+
+
+def _free_pairs(seq: list[tuple[Row, int, str | None]]) -> list[tuple[Row, int, str | None]]:
+    """Unclaimed label -> value pairs: a short label-like cell no vocabulary names, a filled cell right of it."""
+    out = []
+    for row, pos, unit in seq:
+        cell = row.cells[pos]
+        right = row.cells[pos + 1] if pos + 1 < len(row.cells) else None
+        text = cell.text.strip()
+        if (len(text) > MAX_POSITION_LABEL or is_amount(text) or label_unit(text) or is_label(text)
+                or cell.row != row.index or right is None or is_blank(right.text) or is_label(right.text)
+                or label_unit(right.text) or cell.row_span > right.row_span):
+            continue
+        if out and out[-1][0] is row and out[-1][1] + 1 == pos:
+            continue  # the value of the pair before
+        out.append((row, pos, unit))
+    return out
 
 
 # ------------------------------------------------------------------ goals
@@ -131,27 +191,22 @@ class TaskHeader:
     quality: dict[str, float]
     unit: str | None
     spans: XSpans = ()  # header cells' x ranges, to read a continuation on the next page
+    unexplained: int = 0  # filled header cells that took no column: an optional column may be among them
+    strong: int = 0  # header cells whose label names a column
 
 
 def task_header(row: Row, start_col: int) -> TaskHeader | None:
-    """A task header row (名称 + 主要实施内容/拟投入的资金 ...), or None."""
-    roles: dict[int, str] = {}
-    quality: dict[str, float] = {}
-    by_role: dict[str, Cell] = {}
-    unit = None
-    for cell in row.cells:
-        if cell.col < start_col:
-            continue
-        m = match_label(cell.text, TASK_COLUMNS)
-        if m and m.key not in quality:
-            roles[cell.col] = m.key
-            quality[m.key] = m.quality
-            by_role[m.key] = cell
-            if m.key == "amount":
-                unit = label_unit(cell.text)
-    if len(quality) < 2 or "name" not in quality:
+    """A task header row (名称 + 主要实施内容/拟投入的资金 ...), or None; its columns aligned by label,
+    place and the type of the values under them (:mod:`~extract.mapping.header_align`)."""
+    cells = [c for c in row.cells if c.col >= start_col and c.row == row.index]
+    found = align_header(cells, TASK_DECLS, row.table, row.index)
+    if found is None or "name" not in found.roles or len(found.roles) < 2:
         return None
-    return TaskHeader(row.table.id, row.table.n_cols, roles, quality, unit, header_spans(by_role))
+    roles = {cell.col: key for key, cell in found.roles.items()}
+    amount = found.roles.get("amount")
+    return TaskHeader(row.table.id, row.table.n_cols, roles, found.quality,
+                      label_unit(amount.text) if amount is not None else None, header_spans(found.roles),
+                      found.unexplained, found.strong)
 
 
 def _task_by_header(row: Row, header: TaskHeader, cells: dict[str, Cell | None] | None = None,
@@ -162,13 +217,21 @@ def _task_by_header(row: Row, header: TaskHeader, cells: dict[str, Cell | None] 
     if all(c is None or is_blank(c.text) for c in cells.values()):
         return None
     q = {k: v * factor for k, v in header.quality.items()}
+    outcome = text_field(table, cells.get("expected_outcome"), q.get("expected_outcome", factor))
     return Task(
         seq=count_field(table, cells.get("seq"), q.get("seq", factor)),
         name=text_field(table, cells.get("name"), q.get("name", factor)),
         content=text_field(table, cells.get("content"), q.get("content", factor)),
         amount=money_field(table, cells.get("amount"), header.unit, q.get("amount", factor)),
-        expected_outcome=text_field(table, cells.get("expected_outcome"), q.get("expected_outcome", factor)),
+        expected_outcome=outcome if "expected_outcome" in header.roles.values() or not header.unexplained
+        else absent_field(row),
     )
+
+
+def absent_field(row: Row) -> Field[str]:
+    """An optional column the header may print under a label no match or place told: its value is not
+    known to be blank, so it is no confident blank (its source names the row it is missing from)."""
+    return Field[str](confidence=0.0, source=Source(table=row.table.id, page=row.page))
 
 
 def _task_inferred(row: Row, start_col: int, unit: str | None) -> Task | None:

@@ -77,7 +77,7 @@ def _paths(model: Any, prefix: str = "") -> list[str]:
 def find_department_performance_targets(rows: list[Row], lines: dict[int, list[Line]],
                                         auto: bool) -> list[FormDocument]:
     docs = []
-    for prev_row, inst in dpt.split_instances(rows):
+    for prev_row, inst in dpt.split_instances(rows, lines):
         if not inst:
             continue
         title, unit = dpt.read_title(inst[0], prev_row, lines)

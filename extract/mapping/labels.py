@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from extract.mapping.units import header_unit
 from extract.text import normalize_label
+
+if TYPE_CHECKING:
+    from extract.mapping.decl import FieldDecl
 
 # Fuzzy matching allows one edit (substitution, insertion, deletion) per FUZZY_CHARS_PER_EDIT characters
 # of the synonym, at least one: 部门名祢 -> 部门名称 (4 characters, 1 edit) and 财政供养人贝数 -> 财政供养人员数
@@ -45,6 +48,8 @@ def _vocabularies(path: Path) -> dict[str, Vocabulary]:
         "kv_groups": {k: tuple(v) for k, v in cast(dict[str, tuple[str, ...]], voc["groups"]).items()},
         "task_columns": {c.key: c.labels for c in rows["key_tasks"].printed},
         "indicator_columns": {c.key: c.labels for c in rows["indicators"].printed},
+        "task_decls": rows["key_tasks"].printed,  # type: ignore[dict-item]
+        "indicator_decls": rows["indicators"].printed,  # type: ignore[dict-item]
     }
 
 
@@ -54,6 +59,8 @@ KV_FIELDS: Vocabulary = _VOCAB["kv_fields"]
 KV_GROUPS: Vocabulary = _VOCAB["kv_groups"]  # labels that group or head values but are no value themselves
 TASK_COLUMNS: Vocabulary = _VOCAB["task_columns"]
 INDICATOR_COLUMNS: Vocabulary = _VOCAB["indicator_columns"]
+TASK_DECLS = cast("tuple[FieldDecl, ...]", _VOCAB.pop("task_decls"))  # the same columns as declared (label, type, order)
+INDICATOR_DECLS = cast("tuple[FieldDecl, ...]", _VOCAB.pop("indicator_decls"))
 
 
 class LabelMatch(NamedTuple):
@@ -94,8 +101,10 @@ def _match(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMat
     for variant, name in variants:
         if key == variant:
             return LabelMatch(name, 1.0)
-    if len(key) < FUZZY_MIN_LENGTH or len(key) > 24:
+    if len(key) > 24:
         return None
+    if len(key) < FUZZY_MIN_LENGTH:
+        return _similar(key, items)
     best: LabelMatch | None = None
     for variant, name in variants:
         n = len(variant)
@@ -106,7 +115,24 @@ def _match(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMat
         quality = round(1 - d / n, 4)
         if d <= allowed and (best is None or quality > best.quality):
             best = LabelMatch(name, quality)
-    return best
+    return best or _similar(key, items)
+
+
+def _similar(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMatch | None:
+    """Past one slip per four characters: the shared matcher's similarity (a qualifier in front, another
+    city's wording), halved when two keys score alike (:func:`extract.mapping.match.match_field`)."""
+    from extract.mapping.match import AMBIGUITY_MARGIN, AMBIGUOUS_QUALITY, MATCH_MIN, similarity
+
+    # of the same length, two labels differ by substitutions, which the slips above cover: 效益指标 is no
+    # 绩效指标; similarity is for a label a word longer or shorter (a qualifier, another city's wording)
+    scores = sorted(((max((similarity(key, k) for v in variants if len(k := label_key(v)) != len(key)),
+                          default=0.0), name) for name, variants in items), key=lambda t: -t[0])
+    if not scores or scores[0][0] < MATCH_MIN:
+        return None
+    best, name = scores[0]
+    if len(scores) > 1 and scores[1][0] >= best - AMBIGUITY_MARGIN:
+        best *= AMBIGUOUS_QUALITY
+    return LabelMatch(name, round(best, 4))
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

@@ -1,0 +1,97 @@
+"""Task and indicator headers of the department form read by similarity, place and value type; a header
+row of weak labels is never read as data; an optional column a header may hide is no confident blank."""
+from __future__ import annotations
+
+from extract.mapping import map_documents
+from extract.types import Table
+from tests.test_mapping_variants import _cells
+
+FORM = "department_performance_targets"
+
+
+def _tasks(header: list[str], row: list[str]) -> list[dict]:
+    xs = [0, 100, 200, 300, 400, 500, 600][: len(header) + 2]
+    cells = _cells(1, [
+        [(0, 100, "部门名称"), (100, xs[-1], "某某局")],
+        [(0, 100, "年度重点工作任务")] + [(xs[i + 1], xs[i + 2], h) for i, h in enumerate(header)],
+        [(0, 100, "")] + [(xs[i + 1], xs[i + 2], v) for i, v in enumerate(row)],
+    ])
+    (doc,) = map_documents([Table(id="t1", pages=(1,), n_rows=3, n_cols=len(header) + 1, cells=cells)], {1: []},
+                           form=FORM)
+    return doc.data["key_tasks"]
+
+
+def test_header_of_weak_labels_is_read_by_place_and_type_and_never_as_data():
+    (task,) = _tasks(["任务名称", "实施安排", "安排资金(元)", "预期成效"], ["甲任务", "做甲事", "1000.00", "甲成效"])
+    assert task["name"]["value"] == "甲任务" and task["name"]["confidence"] == 1.0
+    assert task["content"]["value"] == "做甲事" and task["content"]["confidence"] <= 0.6  # told by its place
+    assert task["amount"]["value"] == "1000.00"
+    assert task["expected_outcome"]["value"] == "甲成效" and task["expected_outcome"]["confidence"] <= 0.6
+
+
+def test_money_column_is_told_by_its_amounts():
+    # 经费 names no column; the amounts under it make it the money column, the text after it the outcome
+    (task,) = _tasks(["任务名称", "主要实施内容", "经费", "预期成效"], ["甲任务", "做甲事", "2,000.00", "甲成效"])
+    assert task["amount"]["value"] == "2000.00" and task["expected_outcome"]["value"] == "甲成效"
+
+
+def test_optional_column_a_header_may_hide_is_no_confident_blank():
+    (task,) = _tasks(["任务名称", "负责科室", "主要实施内容", "拟投入的资金(元)"], ["甲任务", "办公室", "做甲事", "5.00"])
+    assert task["content"]["value"] == "做甲事"
+    assert task["expected_outcome"]["value"] is None and task["expected_outcome"]["confidence"] == 0.0
+    # every header cell accounted for: the form has no such column, its blank is sure
+    (task,) = _tasks(["任务名称", "主要实施内容", "拟投入的资金(元)"], ["甲任务", "做甲事", "5.00"])
+    assert task["expected_outcome"]["value"] is None and task["expected_outcome"]["confidence"] >= 0.9
+
+
+def test_grid_label_worded_past_recognition_is_told_by_its_place():
+    cells = _cells(1, [
+        [(0, 100, "部门名称"), (100, 400, "某某局")],
+        [(0, 100, "预算情况"), (100, 200, "基本支出"), (200, 300, "10.00"), (300, 400, "")],
+        [(0, 100, ""), (100, 200, "项目支出"), (200, 300, "20.00"), (300, 400, "")],
+        [(0, 100, ""), (100, 200, "财政拨款"), (200, 300, "25.00"), (300, 400, "")],
+        [(0, 100, ""), (100, 200, "自筹经费"), (200, 300, "5.00"), (300, 400, "")],
+    ])
+    (doc,) = map_documents([Table(id="t1", pages=(1,), n_rows=5, n_cols=4, cells=cells)], {1: []}, form=FORM)
+    other, fiscal = doc.data["budget"]["other_funds"], doc.data["budget"]["fiscal_appropriation"]
+    assert other["raw"] == "5.00"  # between 财政拨款 and the end (the optional blocks left out), by its place
+    assert other["confidence"] < fiscal["confidence"]
+
+
+def _form_rows(dept: str, y0: float) -> list[list[tuple[float, float, str]]]:
+    return [[(0, 100, "部门名称"), (100, 300, dept)],
+            [(0, 100, "年度重点工作任务"), (100, 200, "名称"), (200, 300, "主要实施内容")],
+            [(0, 100, ""), (100, 200, f"任务{y0:.0f}"), (200, 300, "做某事")]]
+
+
+def test_department_row_printed_again_on_the_next_page_continues_the_form_unless_a_title_says_otherwise():
+    from extract.types import TextSpan
+
+    t1 = Table(id="t1", pages=(1,), n_rows=3, n_cols=3, cells=_cells(1, _form_rows("某某局", 1)))
+    t2 = Table(id="t2", pages=(2,), n_rows=3, n_cols=3, cells=_cells(2, _form_rows("某某局", 2)))
+    running = "某市部门整体预算绩效目标表"
+    header = lambda page: TextSpan(text=running, bbox=(50.0, 20.0, 300.0, 34.0))  # noqa: E731
+    docs = map_documents([t1, t2], {1: [header(1)], 2: [header(2)]}, form=FORM)
+    assert len(docs) == 1 and [t["name"]["value"] for t in docs[0].data["key_tasks"]] == ["任务1", "任务2"]
+    title2 = TextSpan(text="某市部门整体预算绩效目标表（2025年）", bbox=(50.0, 40.0, 300.0, 54.0))
+    docs = map_documents([t1, t2], {1: [header(1)], 2: [header(2), title2]}, form=FORM)
+    assert len(docs) == 2
+
+
+def test_form_found_under_its_title_though_its_anchor_is_worded_otherwise_and_levels_abbreviated():
+    from extract.types import TextSpan
+
+    cells = _cells(1, [
+        [(0, 100, "预算部门"), (100, 400, "某某局")],
+        [(0, 100, "财政供养人员数"), (100, 400, "12")],
+        [(0, 100, "一级"), (100, 200, "二级"), (200, 300, "三级"), (300, 400, "年度指标值")],
+        [(0, 100, "产出指标"), (100, 200, "数量指标"), (200, 300, "培训次数"), (300, 400, "≥3次")],
+    ])
+    table = Table(id="t1", pages=(1,), n_rows=4, n_cols=4, cells=cells)
+    title = TextSpan(text="某市部门整体预算绩效目标表", bbox=(50.0, 40.0, 300.0, 54.0))
+    (doc,) = map_documents([table], {1: [title]})
+    assert doc.data["department"]["value"] == "某某局" and doc.data["department"]["confidence"] <= 0.6
+    (ind,) = doc.data["indicators"]
+    assert [ind[k]["value"] for k in ("level1", "level2", "level3", "annual_target")] == [
+        "产出指标", "数量指标", "培训次数", "≥3次"]
+    assert map_documents([table], {1: []}) == []  # no title: a weak anchor alone starts no form
