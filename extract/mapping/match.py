@@ -73,13 +73,18 @@ def _may_reach(a: str, b: str, least: float) -> bool:
     return min(2.0 * sum(min(short.count(ch), long_.count(ch)) for ch in set(short)) / total, 0.99) >= least
 
 
+@lru_cache(maxsize=1024)
+def _keys_of(labels: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(label_key(v) for v in labels)
+
+
 @lru_cache(maxsize=16384)
 def _score(key: str, fields: tuple[FieldDecl, ...], least: float = 0.0) -> tuple[tuple[float, int], ...]:
     """(similarity, index) of every field that reaches ``least``, best first; among equals the first
     declared. A label that cannot reach ``least`` is not compared at all (see ``_may_reach``)."""
     out = []
     for i, f in enumerate(fields):
-        keys = [k for k in (label_key(v) for v in f.labels) if _may_reach(key, k, least)]
+        keys = [k for k in _keys_of(f.labels) if _may_reach(key, k, least)]
         best = max((similarity(key, k) for k in keys), default=0.0)
         if keys and best >= least:
             out.append((best, i))
