@@ -81,6 +81,9 @@ def loaded_modules(cmd: list[str], env: dict[str, str], tmp: Path) -> list[str]:
 
 def measure(repeat: int) -> dict[str, dict[str, object]]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    # an installed package has its bytecode compiled (pip does it); a checkout gets it on the warm-up run
+    # below, unless the environment forbids writing it: then every run would compile extract's sources
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         pdf = one_page_pdf(tmp / "one-page.pdf")

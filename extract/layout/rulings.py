@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 import pypdfium2.raw as pdfium_c
@@ -48,9 +47,9 @@ _Source = Literal["vector", "raster", "inferred"]
 _Handle = object
 
 
-@dataclass(frozen=True)
-class _Seg:
-    """An axis-aligned segment on the displayed page: position across, span along, thickness."""
+class _Seg(NamedTuple):
+    """An axis-aligned segment on the displayed page: position across, span along, thickness (a tuple:
+    tens of thousands are made per page of a spreadsheet printout, and a frozen dataclass costs 5x more)."""
 
     orientation: _Orientation
     pos: float
@@ -312,10 +311,11 @@ def _merge_group(segs: list[_Seg], gap: float, source: _Source) -> list[Ruling]:
 def _merged(run: list[_Seg], end: float, source: _Source) -> Ruling:
     lo = min(s.pos - s.thickness / 2 for s in run)
     hi = max(s.pos + s.thickness / 2 for s in run)
-    start = min(s.start for s in run)
+    start, end = float(min(s.start for s in run)), float(end)
     o = run[0].orientation
     bbox = (start, lo, end, hi) if o == "h" else (lo, start, hi, end)
-    return Ruling(orientation=o, bbox=bbox, source=source)
+    # floats of known orientation and source: what validation would give, without its cost
+    return Ruling.model_construct(orientation=o, bbox=bbox, source=source)
 
 
 def merge_rulings(rulings: list[Ruling], tol: float = 2.0, gap: float = GAP_BRIDGE) -> list[Ruling]:

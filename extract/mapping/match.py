@@ -57,13 +57,37 @@ def similarity(a: str, b: str) -> float:
     return min(ratio, 0.99)
 
 
+def _may_reach(a: str, b: str, least: float) -> bool:
+    """Whether ``similarity(a, b)`` can reach ``least``, told from cheap upper bounds of difflib's ratio
+    where they suffice: its ``real_quick_ratio`` (the lengths), then its ``quick_ratio`` (the characters the
+    two share as multisets). The exact ratio is what matching spent its time on; most pairs need none."""
+    if a == b or min(len(a), len(b)) <= EXACT_ONLY_CHARS:
+        return similarity(a, b) >= least
+    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
+    if short in long_ and len(long_) - len(short) <= MAX_QUALIFIER_CHARS \
+            and min(0.6 + 0.4 * len(short) / len(long_), 0.99) >= least:
+        return True
+    total = len(a) + len(b)
+    if min(2.0 * len(short) / total, 0.99) < least:
+        return False
+    return min(2.0 * sum(min(short.count(ch), long_.count(ch)) for ch in set(short)) / total, 0.99) >= least
+
+
+@lru_cache(maxsize=1024)
+def _keys_of(labels: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(label_key(v) for v in labels)
+
+
 @lru_cache(maxsize=16384)
-def _score(key: str, fields: tuple[FieldDecl, ...]) -> tuple[tuple[float, int], ...]:
-    """(similarity, index) of every field, best first; among equals the first declared."""
+def _score(key: str, fields: tuple[FieldDecl, ...], least: float = 0.0) -> tuple[tuple[float, int], ...]:
+    """(similarity, index) of every field that reaches ``least``, best first; among equals the first
+    declared. A label that cannot reach ``least`` is not compared at all (see ``_may_reach``)."""
     out = []
     for i, f in enumerate(fields):
-        best = max((similarity(key, label_key(v)) for v in f.labels), default=0.0)
-        out.append((best, i))
+        keys = [k for k in _keys_of(f.labels) if _may_reach(key, k, least)]
+        best = max((similarity(key, k) for k in keys), default=0.0)
+        if keys and best >= least:
+            out.append((best, i))
     return tuple(sorted(out, key=lambda t: (-t[0], t[1])))
 
 
@@ -72,10 +96,11 @@ def match_field(text: str, fields: Sequence[FieldDecl], floor: float = MATCH_MIN
     key = label_key(text)
     if not key or len(key) > MAX_LABEL_CHARS or not fields:
         return None
-    scores = _score(key, tuple(fields))
-    best, i = scores[0]
-    if best < floor:
+    # only a field within the ambiguity margin of the floor can be the match or its rival
+    scores = _score(key, tuple(fields), floor - AMBIGUITY_MARGIN)
+    if not scores or scores[0][0] < floor:
         return None
+    best, i = scores[0]
     quality = best
     # a rival is a field printed with other labels (the two sides' 项目 columns are no rivals)
     rivals = [s for s, j in scores[1:] if fields[j].labels != fields[i].labels]
