@@ -15,6 +15,7 @@ from extract.layout.model import LayoutModel
 from extract.layout.raster import find_raster_rulings
 from extract.layout.regions import combine_regions, rulings_to_regions
 from extract.ocr.base import OcrEngine, OcrLine
+from extract.ocr.cells import read_page_lines
 from extract.text import join_lines
 from extract.types import BBox, Cell, Frozen, PageInfo, Ruling, TableRegion, TextSpan
 
@@ -53,6 +54,8 @@ class ScannedPage(Frozen):
     skew: float = 0.0
     layout: list[tuple[str, tuple[float, float, float, float], float]] = Field(
         [], description="every CDLA layout box (class, bbox in points, score): text, figure, header, table ...")
+    cells_read: list[BBox] = Field([], description="ruled cells read from their own crops (points): no second "
+                                   "reading there, it would read the same crop again")
 
 
 def check_page_image(image, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -118,12 +121,13 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
         f = min(2.0, TARGET_TEXT_PX / text_px)
         grey, dpi = _resize(grey, f), dpi * f
         text_px *= f
-    lines = engine.recognize(grey, text_height=text_px)
+    rulings = find_raster_rulings(grey, dpi)
+    lines, cells = read_page_lines(grey, rulings, dpi, engine, text_px)
     rotation = clean.rotation
     if reads_better_turned(grey, lines, engine):
         grey, rotation = rotate_quarter(grey, 180), (rotation + 180) % 360
-        lines = engine.recognize(grey, text_height=text_px)
-    rulings = find_raster_rulings(grey, dpi)  # once, on the page as it finally stands
+        rulings = find_raster_rulings(grey, dpi)
+        lines, cells = read_page_lines(grey, rulings, dpi, engine, text_px)
     scale = 72.0 / dpi
     rulings = drop_rulings_inside_text(rulings, lines, scale)
     spans = lines_to_spans(lines, rulings, scale)
@@ -136,7 +140,8 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
         "kind": "scanned", "width": round(w * scale, 2), "height": round(h * scale, 2),
         "rotation": (page_info.rotation + rotation) % 360, "skew": round(float(clean.skew), 4)})
     return ScannedPage(info=info, spans=spans, rulings=rulings, regions=combine_regions(model, ruled),
-                       image=page_rgb, dpi=dpi, skew=clean.skew, layout=boxes)
+                       image=page_rgb, dpi=dpi, skew=clean.skew, layout=boxes,
+                       cells_read=[tuple(round(v * scale, 2) for v in c) for c in cells])
 
 
 def drop_rulings_inside_text(rulings: list[Ruling], lines: list[OcrLine], scale: float) -> list[Ruling]:

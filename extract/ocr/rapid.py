@@ -68,6 +68,9 @@ class RapidOcrEngine:
     def recognize(self, image: np.ndarray, text_height: float | None = None) -> list[OcrLine]:
         self._recognizer()
         self._set_det_side(image.shape[:2], text_height)
+        return self._read(image)
+
+    def _read(self, image: np.ndarray) -> list[OcrLine]:
         res = self._ocr(_as_bgr(image), return_word_box=True, return_single_char_box=True)
         if res.boxes is None or res.txts is None or len(res.txts) == 0:
             return []
@@ -92,6 +95,43 @@ class RapidOcrEngine:
             h, w = im.shape[:2]
             lines.append(OcrLine(text=text, bbox=(0.0, 0.0, float(w), float(h)), score=_unit(score)))
         return lines
+
+    def recognize_boxes(self, image: np.ndarray, boxes) -> list[OcrLine]:
+        """Read each pixel box (x0, y0, x1, y1) of image as one text line, all in one batch: OcrLines in pixels
+        of image, with the character boxes and scores RapidOCR derives from the recogniser's time steps."""
+        if not boxes:
+            return []
+        from rapidocr.ch_ppocr_rec import TextRecInput
+
+        rec = self._recognizer()
+        bgr = _as_bgr(image)
+        crops = [np.ascontiguousarray(bgr[b[1]:b[3], b[0]:b[2]]) for b in boxes]
+        out = rec(TextRecInput(img=crops, return_word_box=True))
+        quads = np.array([[[b[0], b[1]], [b[2], b[1]], [b[2], b[3]], [b[0], b[3]]] for b in boxes], dtype=np.float32)
+        words = [None] * len(boxes)
+        if out.word_results and len(out.word_results) == len(boxes) and all(out.word_results):
+            try:
+                got = self._ocr.cal_rec_boxes(crops, quads, out, True).word_results
+                words = list(got) if len(got) == len(boxes) else words
+            except Exception:  # pragma: no cover - character boxes are a refinement; the text stands
+                pass
+        lines = []
+        for b, text, score, word in zip(boxes, out.txts or (), out.scores, words):
+            quad = tuple((float(x), float(y)) for x, y in ((b[0], b[1]), (b[2], b[1]), (b[2], b[3]), (b[0], b[3])))
+            cboxes, cscores = _char_boxes(text, word)
+            lines.append(OcrLine(text=text, bbox=tuple(float(v) for v in b), score=_unit(score), quad=quad,
+                                 char_boxes=cboxes, char_scores=cscores))
+        return lines
+
+    def recognize_region(self, image: np.ndarray, text_height: float | None = None) -> list[OcrLine]:
+        """recognize() for parts of a page pasted onto a canvas: the detector reads it at the page's own
+        detection scale (text DET_TEXT_PX high), never enlarged to RapidOCR's short-side floor."""
+        self._recognizer()
+        det = self._ocr._load_det_model()
+        cap = min(1.0, MAX_SIDE / max(image.shape[:2]))
+        f = 1.0 if not text_height or text_height <= 0 else min(1.0, DET_TEXT_PX / (text_height * cap))
+        det.limit_type, det.limit_side_len = "max", max(32, int(max(image.shape[:2]) * cap * f))
+        return self._read(image)
 
     def _set_det_side(self, shape: tuple[int, int], text_height: float | None) -> None:
         """Detection resolution for this image: RapidOCR's own (short side brought up to DET_SHORT_SIDE), or,
