@@ -6,6 +6,8 @@ a text layer that is garbled in some cells).
 """
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import cv2
 import numpy as np
 from pydantic import Field
@@ -36,6 +38,9 @@ HOLE_PENALTY = 0.7
 # along at least TEXT_RULING_SHARE of its length is that line's strokes, not a ruling.
 TEXT_BAND_MARGIN = 0.2
 TEXT_RULING_SHARE = 0.7
+
+
+_POOL = ThreadPoolExecutor(1, thread_name_prefix="layout")
 
 
 class ScanInputError(ValueError):
@@ -121,6 +126,9 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
         f = min(2.0, TARGET_TEXT_PX / text_px)
         grey, dpi = _resize(grey, f), dpi * f
         text_px *= f
+    page_rgb = np.repeat(grey[:, :, None], 3, axis=2)
+    # the layout model reads the page while the recogniser reads its cells (onnxruntime lets go of the GIL)
+    boxes_soon = _POOL.submit(layout.find_layout, page_rgb, dpi) if layout is not None else None
     rulings = find_raster_rulings(grey, dpi)
     lines, cells = read_page_lines(grey, rulings, dpi, engine, text_px)
     rotation = clean.rotation
@@ -128,12 +136,15 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
         grey, rotation = rotate_quarter(grey, 180), (rotation + 180) % 360
         rulings = find_raster_rulings(grey, dpi)
         lines, cells = read_page_lines(grey, rulings, dpi, engine, text_px)
+        if boxes_soon is not None:
+            boxes_soon.result()
+        page_rgb = np.repeat(grey[:, :, None], 3, axis=2)
+        boxes_soon = _POOL.submit(layout.find_layout, page_rgb, dpi) if layout is not None else None
     scale = 72.0 / dpi
     rulings = drop_rulings_inside_text(rulings, lines, scale)
     spans = lines_to_spans(lines, rulings, scale)
-    page_rgb = np.repeat(grey[:, :, None], 3, axis=2)
     ruled = rulings_to_regions(rulings, page_info.page)
-    boxes = layout.find_layout(page_rgb, dpi) if layout is not None else []
+    boxes = boxes_soon.result() if boxes_soon is not None else []
     model = layout.find_tables(page_rgb, dpi, page_info.page, boxes) if layout is not None else []
     h, w = grey.shape[:2]
     info = page_info.model_copy(update={
