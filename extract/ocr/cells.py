@@ -209,7 +209,26 @@ def leftover(grey: np.ndarray, rulings, cells, dpi: float, text_px: float | None
         parts.append((max(0, x0 + int(xs[0]) - margin), max(0, y0 + int(ys[0]) - margin),
                       min(w, x0 + int(xs[-1]) + 1 + margin), min(h, y0 + int(ys[-1]) + 1 + margin)))
         parts[-1] = tuple(int(v) for v in parts[-1])
-    return rest, sorted(parts, key=lambda b: (b[1], b[0]))
+    return rest, _merge_overlapping(parts)
+
+
+def _merge_overlapping(parts: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
+    """Parts whose boxes overlap become one (else the ink they share would be read twice)."""
+    parts = list(parts)
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(parts)):
+            for j in range(i + 1, len(parts)):
+                a, b = parts[i], parts[j]
+                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
+                    parts[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    del parts[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return sorted(parts, key=lambda b: (b[1], b[0]))
 
 
 def read_parts(rest: np.ndarray, parts, engine: OcrEngine, text_px: float | None, dpi: float) -> list[OcrLine]:
@@ -217,29 +236,24 @@ def read_parts(rest: np.ndarray, parts, engine: OcrEngine, text_px: float | None
     if not parts:
         return []
     gap = int(PART_GAP_PT * dpi / 72.0)
+    # one part per row of the canvas: parts side by side would be read as one line across both
     width = max(p[2] - p[0] for p in parts) + 2 * gap
-    # shelves: parts left to right (tallest first) in rows as wide as the widest part
-    placed, x, y, shelf = [], gap, gap, 0
-    for p in sorted(parts, key=lambda p: -(p[3] - p[1])):
-        pw, ph = p[2] - p[0], p[3] - p[1]
-        if x + pw + gap > width:
-            x, y, shelf = gap, y + shelf + gap, 0
-        placed.append((p, x, y))
-        x, shelf = x + pw + gap, max(shelf, ph)
-    canvas = np.full((y + shelf + gap, width), 255, np.uint8)
-    for (x0, y0, x1, y1), cx, cy in placed:
-        canvas[cy:cy + y1 - y0, cx:cx + x1 - x0] = rest[y0:y1, x0:x1]
+    height = sum(p[3] - p[1] for p in parts) + gap * (len(parts) + 1)
+    canvas = np.full((height, width), 255, np.uint8)
+    slots = []
+    y = gap
+    for x0, y0, x1, y1 in parts:
+        canvas[y:y + y1 - y0, gap:gap + x1 - x0] = rest[y0:y1, x0:x1]
+        slots.append((y, y + y1 - y0, x0 - gap, y0 - y))
+        y += y1 - y0 + gap
     reader = getattr(engine, "recognize_region", None)
     lines = reader(canvas, text_height=text_px) if reader else engine.recognize(canvas, text_height=text_px)
     out = []
     for ln in lines:
-        mx, my = (ln.bbox[0] + ln.bbox[2]) / 2, (ln.bbox[1] + ln.bbox[3]) / 2
-        slot = next(((p, cx, cy) for p, cx, cy in placed
-                     if cx <= mx < cx + p[2] - p[0] and cy <= my < cy + p[3] - p[1]), None)
-        if slot is None:
-            continue
-        p, cx, cy = slot
-        out.append(_shifted(ln, p[0] - cx, p[1] - cy))
+        cy = (ln.bbox[1] + ln.bbox[3]) / 2
+        slot = next((s for s in slots if s[0] - gap / 2 <= cy < s[1] + gap / 2), None)
+        if slot is not None:
+            out.append(_shifted(ln, slot[2], slot[3]))
     return out
 
 
