@@ -31,9 +31,9 @@ JOIN_GAP = 0.6  # a band lower than a line joins a neighbour this many text heig
 TALL_BAND = 1.9
 # A line read from its crop with a lower score is read again by the detector path (its own line finding).
 DOUBT_SCORE = 0.8
-# Leftover parts (ink outside the cells read): ink closer than this many text heights is one part; each part is padded by PART_PAD_PT and stacked onto the canvas with PART_GAP_PT of paper between.
+# Leftover parts (ink outside the cells read): bands of ink rows closer than this many text heights are one
+# part; each part is padded by PART_PAD_PT and stacked onto the canvas with PART_GAP_PT of paper between.
 PART_JOIN = 1.5
-PART_SCALE = 4
 PART_PAD_PT = 4.0
 PART_GAP_PT = 8.0
 MIN_PART_INK_PX = 30
@@ -187,48 +187,30 @@ def leftover(grey: np.ndarray, rulings, cells, dpi: float, text_px: float | None
         if cells and _touches_cell(box, cells, pad + 2):
             cv2.rectangle(rest, (box[0] - pad, box[1] - pad), (box[2] + pad, box[3] + pad), 255, thickness=-1)
     paper = float(np.percentile(rest, 90))
-    ink = (rest < paper - INK_OFFSET).astype(np.uint8)
-    # ink close together (within PART_JOIN text heights) is one part: components of the dilated ink, found on
-    # a copy PART_SCALE times smaller
-    h, w = grey.shape[:2]
-    k = PART_SCALE
-    small = cv2.resize(ink, (max(1, w // k), max(1, h // k)), interpolation=cv2.INTER_AREA) > 0
-    join = max(1, int(PART_JOIN * (text_px or 12.0 * px) / k))
-    grown = cv2.dilate(small.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_RECT, (2 * join + 1, join | 1)))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
-    margin = int(PART_PAD_PT * px)
+    ink = rest < paper - INK_OFFSET
+    rows = ink.sum(axis=1)
+    join = int(PART_JOIN * (text_px or 12.0 * px))
+    bands, start, last = [], None, None
+    for y in np.flatnonzero(rows > 1):
+        if start is None:
+            start = last = int(y)
+        elif y - last > join:
+            bands.append((start, last + 1))
+            start = last = int(y)
+        else:
+            last = int(y)
+    if start is not None:
+        bands.append((start, last + 1))
     parts = []
-    for x, y, bw, bh, _ in stats[1:n]:
-        x0, y0, x1, y1 = x * k, y * k, min(w, (x + bw) * k), min(h, (y + bh) * k)
-        sub = ink[y0:y1, x0:x1]
-        if int(sub.sum()) < MIN_PART_INK_PX or y1 - y0 < MIN_LINE_PT * px:
+    h, w = grey.shape[:2]
+    margin = int(PART_PAD_PT * px)
+    for y0, y1 in bands:
+        if rows[y0:y1].sum() < MIN_PART_INK_PX or y1 - y0 < MIN_LINE_PT * px:
             continue
-        ys, xs = np.flatnonzero(sub.any(axis=1)), np.flatnonzero(sub.any(axis=0))
-        if ys[-1] - ys[0] + 1 < MIN_LINE_PT * px:
-            continue
-        parts.append((max(0, x0 + int(xs[0]) - margin), max(0, y0 + int(ys[0]) - margin),
-                      min(w, x0 + int(xs[-1]) + 1 + margin), min(h, y0 + int(ys[-1]) + 1 + margin)))
-        parts[-1] = tuple(int(v) for v in parts[-1])
-    return rest, _merge_overlapping(parts)
-
-
-def _merge_overlapping(parts: list[tuple[int, int, int, int]]) -> list[tuple[int, int, int, int]]:
-    """Parts whose boxes overlap become one (else the ink they share would be read twice)."""
-    parts = list(parts)
-    merged = True
-    while merged:
-        merged = False
-        for i in range(len(parts)):
-            for j in range(i + 1, len(parts)):
-                a, b = parts[i], parts[j]
-                if a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]:
-                    parts[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
-                    del parts[j]
-                    merged = True
-                    break
-            if merged:
-                break
-    return sorted(parts, key=lambda b: (b[1], b[0]))
+        cols = np.flatnonzero(ink[y0:y1].any(axis=0))
+        parts.append((max(0, int(cols[0]) - margin), max(0, y0 - margin), min(w, int(cols[-1]) + 1 + margin),
+                      min(h, y1 + margin)))
+    return rest, parts
 
 
 def read_parts(rest: np.ndarray, parts, engine: OcrEngine, text_px: float | None, dpi: float) -> list[OcrLine]:

@@ -1,4 +1,5 @@
-"""Short text-line crops packed side by side into strips, so the recogniser reads several in one run.
+"""Short text-line crops packed side by side into strips, so the recogniser reads several in one run
+(used when extract.ocr.rapid.PACK_SHORT_LINES is on; off by default until measured on the scan sets).
 
 PP-OCR's recogniser pads every line to at least 320 x 48 pixels: a cell holding '12.5' costs as much as a
 line of 20 characters. A strip holds crops (each scaled to the recogniser's 48-pixel height) with a gap of

@@ -23,6 +23,10 @@ MAX_SIDE = 2000
 # 0.62 -> 0.58, PubTabNet TEDS 0.87 -> 0.85).
 DET_TEXT_PX = 16.0
 DET_SHORT_SIDE = 736
+# Short cell lines packed side by side into strips (extract.ocr.pack): 1.72 vs 2.55 s CPU on the speed page's
+# 79 cell crops with the same text, but on corpus-mild gen-0-0003 together with 2-D leftover parts a number
+# went missing and which of the two lost it is not settled yet: off until it is measured on its own.
+PACK_SHORT_LINES = False
 
 
 def _missing(exc: Exception) -> RuntimeError:
@@ -107,8 +111,8 @@ class RapidOcrEngine:
         grey = image if image.ndim == 2 else cv2_grey(image)
         crops = [np.ascontiguousarray(grey[b[1]:b[3], b[0]:b[2]]) for b in boxes]
         lines: list[OcrLine | None] = [None] * len(boxes)
-        strips, layout = pack.pack(crops)
-        single = pack.alone(crops)
+        strips, layout = pack.pack(crops) if PACK_SHORT_LINES else ([], [])
+        single = pack.alone(crops) if PACK_SHORT_LINES else list(range(len(crops)))
         read = self._read_crops(strips + [crops[i] for i in single])
         for segs, (text, _, chars) in zip(layout, read[:len(strips)]):
             got = pack.unpack(text, chars or (), segs) if chars else None
