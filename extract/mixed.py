@@ -70,12 +70,21 @@ def _disagree_kind(page_text: str, crop_text: str) -> int:
     return 1 if _comparable(page_text) == _comparable(crop_text) else 2
 
 
-def second_opinion(tables: Sequence[Table], page: int, image: np.ndarray, dpi: float, engine: OcrEngine) -> tuple[list[Table], int]:
+def _inside(bbox, boxes) -> bool:
+    cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
+
+
+def second_opinion(tables: Sequence[Table], page: int, image: np.ndarray, dpi: float, engine: OcrEngine,
+                   read_from_crops: Sequence = ()) -> tuple[list[Table], int]:
     """Re-read every non-empty cell of ``page`` from its own crop; lower the confidence where the two
-    readings differ. Returns the tables and how many cells disagreed."""
+    readings differ. Returns the tables and how many cells disagreed. A cell whose centre lies in one of
+    read_from_crops (boxes in points: cells the page reader already read from their crops) is not read
+    again: the same crop would give the same reading."""
     from extract.scan import ocr_cells
 
-    targets = [(i, c) for i, t in enumerate(tables) for c in t.cells if c.page == page and c.text.strip()]
+    targets = [(i, c) for i, t in enumerate(tables) for c in t.cells if c.page == page and c.text.strip()
+               and not _inside(c.bbox, read_from_crops)]
     if not targets:
         return list(tables), 0
     crops = ocr_cells(image, [c for _, c in targets], engine, dpi)

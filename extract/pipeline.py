@@ -132,7 +132,8 @@ def read_scanned_page(page: Any, options: ExtractOptions, engines: Engines) -> P
     scanned = read_scan(page.render(dpi), page.info, dpi, engines.ocr, engines.layout)
     tables, lines = tables_from_evidence(scanned.info, scanned.spans, scanned.rulings)
     tables, lines = layout_veto(tables, lines, scanned.spans, scanned.layout)
-    tables, _ = second_opinion(tables, page.info.page, scanned.image, scanned.dpi, engines.ocr)
+    tables, _ = second_opinion(tables, page.info.page, scanned.image, scanned.dpi, engines.ocr,
+                               scanned.cells_read)
     if options.debug_dir is not None:
         from extract.debug import draw_page
 
