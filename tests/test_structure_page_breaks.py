@@ -69,3 +69,74 @@ def test_label_text_drawn_off_the_page_is_not_read_and_does_not_split_the_table(
     label = t.cell_at(0, 0)
     assert (label.text, label.row_span) == ("重点任务", 8)
     assert [t.cell_at(r, 1).text for r in range(8)] == [f"任务{i}" for i in range(1, 9)]
+
+
+# --- stitching on lines_by_page, with constructed tables ------------------------------------------------
+
+from structure_drawing import draw_table, page, text_span  # noqa: E402
+
+from extract.structure.build import build_page_tables  # noqa: E402
+from extract.structure.stitch import stitch_tables  # noqa: E402
+
+T_COLS = [50.0, 150.0, 300.0, 450.0]
+
+
+def _rows(n: int, top: float, height: float = 20.0) -> list[float]:
+    return [top + height * i for i in range(n + 1)]
+
+
+def _tables(n: int, drawn):
+    return list(build_page_tables(page(n), drawn.spans, drawn.rulings, id_prefix=f"p{n}t").tables)
+
+
+def _data(first: int, count: int) -> dict:
+    return {(i, k): f"{first + i}-{k}" for i in range(count) for k in range(3)}
+
+
+def test_two_page_print_heads_and_print_titles_do_not_keep_a_continuation_apart():
+    """A browser prints its title, date, URL and page number on every page, a spreadsheet its print-title
+    rows; with two pages no line reaches the running-mark share, and each read as a heading between the
+    parts (html-flat-0-000, xlsx-cols-0-002)."""
+    body = {(r + 1, k): t for (r, k), t in _data(1, 4).items()}
+    p1 = draw_table(T_COLS, _rows(5, top=120), texts={(0, 0): "部门名称", (0, 1): "甲局", **body})
+    p2 = draw_table(T_COLS, _rows(3, top=120), texts=_data(5, 3))
+    parts = _tables(1, p1) + _tables(2, p2)
+
+    def heads(p):
+        return [text_span("部门整体支出绩效目标表", 200, 15), text_span("12/1/26, 11:53 PM", 24, 15),
+                text_span("东莞市部门整体支出绩效目标表", 200, 60), text_span("(2024年)", 270, 90),
+                text_span("file:///tmp/form.html", 24, 818), text_span(f"第 {p} 页，共 2 页", 270, 830)]
+    (t,) = stitch_tables(parts, lines_by_page={1: heads(1), 2: heads(2)})
+    assert (t.pages, t.n_rows) == ((1, 2), 8)
+    assert [t.cell_at(r, 0).text for r in range(8)] == ["部门名称"] + [f"{i}-0" for i in range(1, 8)]
+    # the same lines, but moved on page 2: a heading of the next part, not a page head
+    moved = {1: heads(1), 2: [text_span("东莞市部门整体支出绩效目标表", 200, 70)]}
+    assert len(stitch_tables(parts, lines_by_page=moved)) == 2
+
+
+def test_next_form_under_the_same_print_title_is_not_a_continuation():
+    """Two one-page forms of one template: the title repeated at the same place on both pages is not a
+    page head when the next part starts like the first table under it (another department's form)."""
+    def form(dept):
+        return draw_table(T_COLS, _rows(3, top=120), texts={(0, 0): "部门名称", (0, 1): dept, (1, 0): "x",
+                                                             (2, 0): "y"})
+    parts = _tables(1, form("甲局")) + _tables(2, form("乙局"))
+    lines = {p: [text_span("部门整体预算绩效目标表", 200, 60)] for p in (1, 2)}
+    assert [t.pages for t in stitch_tables(parts, lines_by_page=lines)] == [(1,), (2,)]
+
+
+def test_label_text_overflowing_the_table_edge_at_the_break_is_not_a_heading():
+    """LibreOffice draws a merged label cut by the break at its full height: on the next page part of its
+    text lands above the table, in the page head (xlsx-flat-0-003: '绩效指' + '标' over the label column)."""
+    p1 = draw_table(T_COLS, _rows(4, top=700), [(1, 0, 3, 1, "绩效指标")],
+                    texts={(0, 0): "其他", (0, 1): "-", (1, 1): "产出", (2, 1): "效益", (3, 1): "成本"})
+    p2 = draw_table(T_COLS, _rows(2, top=120), [(0, 0, 2, 1, "")], open_top={0},
+                    texts={(0, 1): "满意度", (1, 1): "可持续"})
+    parts = _tables(1, p1) + _tables(2, p2)
+    over = {1: [], 2: [text_span("绩效指", 55, 25), text_span("标", 60, 36)]}
+    (t,) = stitch_tables(parts, lines_by_page=over)
+    label = t.cell_at(5, 0)
+    assert (label.row, label.row_span, label.text) == (1, 5, "绩效指标")
+    # a line there that is not the label's text is a heading
+    other = {1: [], 2: [text_span("附表二", 55, 25)]}
+    assert len(stitch_tables(parts, lines_by_page=other)) == 2
