@@ -140,3 +140,30 @@ def test_label_text_overflowing_the_table_edge_at_the_break_is_not_a_heading():
     # a line there that is not the label's text is a heading
     other = {1: [], 2: [text_span("附表二", 55, 25)]}
     assert len(stitch_tables(parts, lines_by_page=other)) == 2
+
+
+def _open_bottom(drawn, y: float):
+    """The drawing without its bottom line at ``y``: a row the page break cut (the browser draws no border
+    there), its column lines running down to the page edge."""
+    drawn.rulings = [r for r in drawn.rulings if not (r.orientation == "h" and abs((r.bbox[1] + r.bbox[3]) / 2 - y) < 1)]
+    return drawn
+
+
+def test_row_cut_by_the_break_under_a_repeated_header_is_one_row():
+    """Chromium repeats the thead on the next page and goes on with the rest of the cut row: each cell's
+    text continues, the bottom border on the first page is not drawn. It was joined cell by cell into
+    two-row cells over an extra row (html-seed-dongguan-2024: task 6 read twice)."""
+    head = {(0, 0): "名称", (0, 1): "内容", (0, 2): "金额"}
+    rows1 = _rows(3, top=740)
+    p1 = _open_bottom(draw_table(T_COLS, rows1, texts={**head, (1, 0): "甲", (1, 1): "甲内容", (1, 2): "1.00",
+                                                         (2, 0): "重点领域隐患", (2, 1): "完成排查整治",
+                                                         (2, 2): "2.00"}), rows1[-1])
+    p2 = draw_table(T_COLS, _rows(3, top=60), texts={**head, (1, 0): "排查整治工作", (1, 1): "工作。",
+                                                      (2, 0): "乙", (2, 1): "乙内容", (2, 2): "3.00"})
+    parts = _tables(1, p1) + _tables(2, p2)
+    assert parts[0].open_bottom_cols == (0, 1, 2)
+    (t,) = stitch_tables(parts)
+    assert t.n_rows == 4
+    assert [t.cell_at(r, 0).text for r in range(4)] == ["名称", "甲", "重点领域隐患排查整治工作", "乙"]
+    assert [c.row_span for c in t.cells] == [1] * len(t.cells)
+    assert t.cell_at(2, 2).text == "2.00"

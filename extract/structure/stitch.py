@@ -19,8 +19,8 @@ Stitching then:
 - joins a cell cut by the break into ONE cell (combined row_span, page and bbox of its first part, text
   joined or, when printed on both sides, kept once): when the border between the parts is not drawn, or
   when the cut cell is a label (spanning several rows, or going on under a dropped header) printed on
-  one side or on both. When every cell of the next part's first row continues the row above, the two
-  rows are one row;
+  one side or on both. When every cell of the next part's first row continues the row above (also
+  under a dropped header: a browser repeats the thead over the rest of a cut row), the two rows are one row;
 - fills a position no part covers: a multi-row label just above goes on down over it, otherwise an
   empty cell; either way at confidence 0.5.
 
@@ -289,7 +289,7 @@ def _append(acc: list[_Entry], n_acc: int, part: list[_Entry], n_part: int) -> t
     first = [e for e in part if e.cell.row == 0]
     pairs = {id(b): last[(b.cell.col, b.cell.col_span)] for b in first
              if (b.cell.col, b.cell.col_span) in last and _joins(last[(b.cell.col, b.cell.col_span)], b)}
-    one_row = not k and len(pairs) == len(first) and all(b.top_open or pairs[id(b)].bottom_open for b in first)
+    one_row = len(pairs) == len(first) and all(b.top_open or pairs[id(b)].bottom_open for b in first)
     offset = n_acc - 1 if one_row else n_acc
     merged = {id(a) for a in pairs.values()}
     out = [e for e in acc if id(e) not in merged]
