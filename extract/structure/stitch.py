@@ -9,7 +9,10 @@ continues the last table on page n when (``stitch_tol`` apart at most):
 - the two rows meeting at the break have the same cells (blocks may split columns differently);
 - or, given ``lines_by_page``, they have the same outer edges.
 Given ``lines_by_page`` (page -> spans outside tables), text between the parts other than page numbers
-and running heads always keeps them apart (e.g. the title of the next department's form).
+and running heads always keeps them apart (e.g. the title of the next department's form). Not counted as
+text between: lines printed at the same place above (below) every table of both pages (a browser's page
+head, a spreadsheet's print-title rows), unless the next part starts like the first table under them on
+the previous page (a new form of the same title); and a cut label's text overflowing the table's edge.
 
 Stitching then:
 - puts all parts on the union of their column edges (a cell spanning a split column gets a col_span);
