@@ -77,6 +77,7 @@ def read_chars(textpage: Any, frame: PageFrame) -> list[CharBox]:
     rect = pdfium_c.FS_RECTF()
     get_box, map_error = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_HasUnicodeMapError
     to_display = frame.box
+    page_w, page_h = frame.size
     out: list[CharBox] = []
     blank = False
     prev_bottom, prev_left, turn = math.nan, math.nan, 0
@@ -103,6 +104,8 @@ def read_chars(textpage: Any, frame: PageFrame) -> list[CharBox]:
             size = pdfium_c.FPDFText_GetFontSize(raw, i) or 10.0
             bottom, top = bottom - 0.2 * size, bottom + 0.8 * size
         box = to_display(left, bottom, right, top)
+        if box[3] <= 0 or box[1] >= page_h or box[2] <= 0 or box[0] >= page_w:
+            continue  # wholly off the visible page: not printed (a merged cell's label cut by a page break)
         if box[2] - box[0] <= 0 and box[3] - box[1] <= 0:
             if out and not blank:  # ligature tail with an empty box: share the previous glyph's box
                 out.append(out[-1]._replace(ch=chr(cp), index=i, garbled=garbled, space_before=False))

@@ -144,6 +144,39 @@ def _trim_overhang(lines, crossing, snap_px: float, keep_px: float):
     return out
 
 
+SHARED_OVERHANG_LINES = 3  # lines whose trimmed ends line up: a table side whose border ruling was lost
+
+
+def _solid(ink: np.ndarray, b, lo: float, hi: float, min_coverage: float) -> bool:
+    """The part [lo, hi] of horizontal line box ``b`` is inked along ``min_coverage`` of its length."""
+    y0, y1 = int(b[1]), max(int(np.ceil(b[3])), int(b[1]) + 1)
+    x0, x1 = int(lo), max(int(np.ceil(hi)), int(lo) + 1)
+    cols = ink[y0:y1, x0:x1].any(axis=0)
+    return cols.size > 0 and float(cols.mean()) >= min_coverage
+
+
+def _shared_overhang(lines, trimmed, tol: float, ink: np.ndarray, min_coverage: float):
+    """Undo the trim where the cut-off ends of ``SHARED_OVERHANG_LINES`` lines or more line up (``tol``) and
+    the cut-off parts are solid lines: the row rulings of a table side whose border ruling was not found (a
+    thin grey line lost in binarisation), which the grid builder reads as an open side. Text strokes run on
+    from a ruling are gappy, however many rulings run into one line of text."""
+    out = list(trimmed)
+    for side in (0, 2):
+        cut = sorted((lines[i][side], i) for i in range(len(lines)) if abs(lines[i][side] - trimmed[i][side]) > tol
+                     and _solid(ink, lines[i], *sorted((lines[i][side], trimmed[i][side])), min_coverage))
+        run: list[tuple[float, int]] = []
+        for end, i in cut + [(float("inf"), -1)]:
+            if run and end - run[0][0] > tol:
+                if len(run) >= SHARED_OVERHANG_LINES:
+                    for _, j in run:
+                        b = list(out[j])
+                        b[side] = lines[j][side]
+                        out[j] = tuple(b)
+                run = []
+            run.append((end, i))
+    return out
+
+
 def _kept(lines, crossing, o: RasterRulingOptions, px: float, extent: int):
     """Rulings that touch a crossing one need min_coverage; a lone one must be long and nearly solid. Near the
     image's edges (extent: the image's size across the lines) a lone one is the paper's edge or a scanner's
@@ -185,15 +218,18 @@ def find_raster_rulings(grey: np.ndarray, dpi: float, options: RasterRulingOptio
     h = _join_collinear(h_pieces, align, gap, _transpose([b for b in v_pieces if b[5]]))
     v = _join_collinear(v_pieces, align, gap, _transpose([b for b in h_pieces if b[5]]))
     min_len, joined_thick = o.min_length_pt * px, thick + align
-    h = _with_coverage(_opened(binary, short), h, min_len, joined_thick)
-    v = _transpose(_with_coverage(_opened(binary_t, short), v, min_len, joined_thick))
+    h_ink, v_ink = _opened(binary, short), _opened(binary_t, short)
+    h = _with_coverage(h_ink, h, min_len, joined_thick)
+    v = _transpose(_with_coverage(v_ink, v, min_len, joined_thick))
     h = _snap_ends(h, v, snap)
     v = _transpose(_snap_ends(_transpose(v), _transpose(h), snap))
     h2 = _kept(h, v, o, px, binary.shape[0])
     v2 = _transpose(_kept(_transpose(v), _transpose(h), o, px, binary.shape[1]))
     keep = o.align_pt * px
-    h2 = _trim_overhang(h2, v2, snap, keep)
-    v2 = _transpose(_trim_overhang(_transpose(v2), _transpose(h2), snap, keep))
+    h2 = _shared_overhang(h2, _trim_overhang(h2, v2, snap, keep), align, h_ink, o.min_coverage)
+    v2t = _transpose(v2)
+    v2 = _transpose(_shared_overhang(v2t, _trim_overhang(v2t, _transpose(h2), snap, keep), align, v_ink,
+                                     o.min_coverage))
     scale = 72.0 / dpi
     rulings = [Ruling(orientation="h", bbox=_scaled(b, scale), source="raster") for b in sorted(h2, key=lambda b: b[1])]
     rulings += [Ruling(orientation="v", bbox=_scaled(b, scale), source="raster") for b in sorted(v2, key=lambda b: b[0])]

@@ -5,7 +5,8 @@
 - ``assign_text(cells, spans) -> list[Cell]``: each span is cut wherever it crosses a cell's left/right
   edge on its own line, and each piece goes to the cell holding its centre (a piece with character boxes
   that still straddles a row edge, a run the text layer merged across lines, is regrouped per character
-  by each character's centre). A cell's pieces are read as
+  by each character's centre); an amount that overflows its cell (a cut would leave a piece that is no
+  number, ``9,674,500.`` + ``00``) stays whole, in the cell holding most of it. A cell's pieces are read as
   lines top to bottom, left to right, joined with ``extract.text.join_lines``. Cell confidence is the
   cell's own (edge clarity from ``find_merged_cells``) x the lowest span confidence x the share of its
   text area that lies inside the cell; an empty cell keeps its own confidence.
@@ -15,6 +16,7 @@ Cells are located through their edges with bisect, so the cost is O((cells + spa
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -23,6 +25,9 @@ from extract.text import join_lines
 from extract.types import BBox, Cell, TextSpan
 
 _EDGE_MARGIN = 0.5  # pt: a cut this close to a span's end leaves nothing on one side
+# An amount with a decimal point or thousands separators: one token however it crosses a ruling
+_AMOUNT = re.compile(r"[-+]?(\d{1,3}(,\d{3})+(\.\d+)?|\d+\.\d+)")
+_WHOLE_NUMBER = re.compile(r"[-+]?(0|[1-9]\d{0,2}(,\d{3})+|[1-9]\d*)(\.\d+)?")
 
 
 def _char_weight(ch: str) -> float:
@@ -109,6 +114,12 @@ def _centre(b: BBox) -> tuple[float, float]:
     return (b[0] + b[2]) / 2, (b[1] + b[3]) / 2
 
 
+def overflows_cell(text: str, pieces: Sequence[str]) -> bool:
+    """``text`` is one amount and cutting it into ``pieces`` leaves a piece that is no number of its own
+    (``9,674,500.`` + ``00``): a number that overflows its cell's border, not two cells' texts."""
+    return len(pieces) > 1 and bool(_AMOUNT.fullmatch(text)) and not all(_WHOLE_NUMBER.fullmatch(p) for p in pieces)
+
+
 def route_spans(cells: Sequence[Cell], spans: Sequence[TextSpan]) -> tuple[list[list[TextSpan]], list[TextSpan]]:
     """Pieces of spans per cell (same order as ``cells``), and the spans lying outside every cell."""
     per_cell: list[list[TextSpan]] = [[] for _ in cells]
@@ -118,7 +129,12 @@ def route_spans(cells: Sequence[Cell], spans: Sequence[TextSpan]) -> tuple[list[
     loc = _CellLocator(cells)
     for span in spans:
         _, yc = _centre(span.bbox)
-        for cut in split_span(span, loc.cuts(yc, span.bbox[0], span.bbox[2])):
+        cuts = split_span(span, loc.cuts(yc, span.bbox[0], span.bbox[2]))
+        if overflows_cell(span.text, [c.text for c in cuts]):  # the whole amount where most of it lies
+            n = loc.cell_at(*_centre(max(cuts, key=lambda c: len(c.text)).bbox))
+            (outside if n is None else per_cell[n]).append(span)
+            continue
+        for cut in cuts:
             for n, piece in _by_char_cells(cut, loc):
                 (outside if n is None else per_cell[n]).append(piece)
     return per_cell, outside

@@ -9,7 +9,10 @@ continues the last table on page n when (``stitch_tol`` apart at most):
 - the two rows meeting at the break have the same cells (blocks may split columns differently);
 - or, given ``lines_by_page``, they have the same outer edges.
 Given ``lines_by_page`` (page -> spans outside tables), text between the parts other than page numbers
-and running heads always keeps them apart (e.g. the title of the next department's form).
+and running heads always keeps them apart (e.g. the title of the next department's form). Not counted as
+text between: lines printed at the same place above (below) every table of both pages (a browser's page
+head, a spreadsheet's print-title rows), unless the next part starts like the first table under them on
+the previous page (a new form of the same title); and a cut label's text overflowing the table's edge.
 
 Stitching then:
 - puts all parts on the union of their column edges (a cell spanning a split column gets a col_span);
@@ -19,8 +22,8 @@ Stitching then:
 - joins a cell cut by the break into ONE cell (combined row_span, page and bbox of its first part, text
   joined or, when printed on both sides, kept once): when the border between the parts is not drawn, or
   when the cut cell is a label (spanning several rows, or going on under a dropped header) printed on
-  one side or on both. When every cell of the next part's first row continues the row above, the two
-  rows are one row;
+  one side or on both. When every cell of the next part's first row continues the row above (also
+  under a dropped header: a browser repeats the thead over the rest of a cut row), the two rows are one row;
 - fills a position no part covers: a multi-row label just above goes on down over it, otherwise an
   empty cell; either way at confidence 0.5.
 
@@ -87,7 +90,7 @@ def _same_row_edges(a: list[float], b: list[float], tol: float) -> bool:
     return len(small) >= 4 and _same_columns(small, big, tol)
 
 
-_PAGE_MARK = re.compile(r"^[\s\-—–第页共/|.·0-9PpageIVXivx]{1,16}$")
+_PAGE_MARK = re.compile(r"^[\s\-—–第页共/|.,，·0-9PpageIVXivx]{1,16}$")
 _RUNNING_SHARE = 0.6  # a line on at least this share of the pages (3 at least) is a running head or foot
 
 Lines = Mapping[int, Sequence[TextSpan]]
@@ -109,20 +112,66 @@ def _is_content(span: TextSpan, running: set[str]) -> bool:
     return bool(text) and not _PAGE_MARK.match(text) and _norm(text) not in running
 
 
-def _nothing_between(prev: Table, nxt: Table, lines: Lines, running: set[str]) -> bool:
+def _same_place(span: TextSpan, others: Sequence[TextSpan], tol: float = 2.0) -> bool:
+    """The same text at the same place (``tol`` points) among ``others``."""
+    text = _norm(span.text)
+    return any(_norm(o.text) == text and abs(o.bbox[0] - span.bbox[0]) <= tol and abs(o.bbox[1] - span.bbox[1]) <= tol
+               for o in others)
+
+
+def _label_overflow(span: TextSpan, part: Table, row: int) -> bool:
+    """``span`` lies over the column of a cell of ``part`` covering ``row`` and is part of its text: a merged
+    label cut by the page break, drawn by the office suite at its full height so that it overflows the
+    table's edge on the other page (LibreOffice)."""
+    text = _norm(span.text)
+    xc = (span.bbox[0] + span.bbox[2]) / 2
+    return bool(text) and any(c.row <= row < c.row + c.row_span and c.bbox[0] <= xc <= c.bbox[2]
+                              and text in _norm(c.text) for c in part.cells)
+
+
+def _first_cell(t: Table) -> str:
+    return next((_norm(c.text) for c in sorted(t.cells, key=lambda c: (c.row, c.col)) if c.text.strip()), "")
+
+
+def _page_heads(page: int, other: int, tables: Sequence[Table], lines: Lines, above: bool) -> list[TextSpan]:
+    """Lines of ``page`` printed at the same place on page ``other``, above (or below) every table on both
+    pages: a page head (foot) of a browser or an office suite, or print-title rows of a spreadsheet."""
+    def outside(s: TextSpan, p: int) -> bool:
+        boxes = [t.bbox for t in tables if t.bbox and p in t.pages]
+        return all(s.bbox[3] <= b[1] if above else s.bbox[1] >= b[3] for b in boxes)
+
+    theirs = [s for s in lines.get(other, ()) if outside(s, other)]
+    return [s for s in lines.get(page, ()) if outside(s, page) and _same_place(s, theirs)]
+
+
+def _nothing_between(prev: Table, nxt: Table, lines: Lines, running: set[str],
+                     tables: Sequence[Table] = ()) -> bool:
     below = prev.bbox[3] if prev.bbox else 0.0
     above = nxt.bbox[1] if nxt.bbox else 0.0
-    after = any(_is_content(s, running) and s.bbox[1] >= below for s in lines.get(prev.pages[-1], ()))
-    before = any(_is_content(s, running) and s.bbox[3] <= above for s in lines.get(nxt.pages[0], ()))
+    p, n = prev.pages[-1], nxt.pages[0]
+    feet = {id(s) for s in _page_heads(p, n, tables, lines, above=False)}
+    heads = {id(s) for s in _page_heads(n, p, tables, lines, above=True)}
+    if heads:  # lines repeated over the top of both pages: a new form of the same title starts alike
+        first_on_p = min((t for t in tables if p in t.pages and t.pages[0] == p and t.bbox),
+                         key=lambda t: t.bbox[1], default=None)  # type: ignore[index]
+        if first_on_p is not None and first_on_p is not nxt and _first_cell(first_on_p) == _first_cell(nxt) \
+                and _row_texts(_entries(first_on_p, _col_edges(first_on_p, 4.0)), 0) \
+                != _row_texts(_entries(nxt, _col_edges(nxt, 4.0)), 0):
+            heads = set()
+    after = any(_is_content(s, running) and s.bbox[1] >= below and id(s) not in feet
+                and not _label_overflow(s, nxt, 0) for s in lines.get(p, ()))
+    before = any(_is_content(s, running) and s.bbox[3] <= above and id(s) not in heads
+                 and not _label_overflow(s, prev, prev.n_rows - 1) for s in lines.get(n, ()))
     return not after and not before
 
 
-def _continues(prev: Table, nxt: Table, tol: float, lines: Lines | None, running: set[str]) -> bool:
+def _continues(prev: Table, nxt: Table, tol: float, lines: Lines | None, running: set[str],
+               tables: Sequence[Table] = ()) -> bool:
     """Nothing but page marks between the parts (when the lines outside tables are known), and: the same
     columns, the same cells in the two rows meeting at the break, or (lines known) the same outer edges."""
     if nxt.pages[0] != prev.pages[-1] + 1 or not prev.cells or not nxt.cells:
         return False
-    if lines is not None and not _nothing_between(prev, nxt, lines, running):
+    if lines is not None and not _nothing_between(prev, nxt, lines, running, tables):
         return False
     a, b = _col_edges(prev, tol), _col_edges(nxt, tol)
     if _same_columns(a, b, tol):
@@ -243,7 +292,7 @@ def _append(acc: list[_Entry], n_acc: int, part: list[_Entry], n_part: int) -> t
     first = [e for e in part if e.cell.row == 0]
     pairs = {id(b): last[(b.cell.col, b.cell.col_span)] for b in first
              if (b.cell.col, b.cell.col_span) in last and _joins(last[(b.cell.col, b.cell.col_span)], b)}
-    one_row = not k and len(pairs) == len(first) and all(b.top_open or pairs[id(b)].bottom_open for b in first)
+    one_row = len(pairs) == len(first) and all(b.top_open or pairs[id(b)].bottom_open for b in first)
     offset = n_acc - 1 if one_row else n_acc
     merged = {id(a) for a in pairs.values()}
     out = [e for e in acc if id(e) not in merged]
@@ -314,7 +363,7 @@ def stitch_tables(tables: Sequence[Table], options: StructureOptions | None = No
     ordered = sorted(enumerate(tables), key=lambda it: (it[1].pages[0], (it[1].bbox or (0, 0))[1], it[0]))
     chains: list[list[Table]] = []
     for _, t in ordered:
-        if chains and _continues(chains[-1][-1], t, opts.stitch_tol, lines_by_page, running):
+        if chains and _continues(chains[-1][-1], t, opts.stitch_tol, lines_by_page, running, tables):
             chains[-1].append(t)
         else:
             chains.append([t])

@@ -112,7 +112,11 @@ def _continues(prev: list[Placed], cur: list[Placed], stub_width: float) -> bool
         # values centred on a two-line label: label line, then values with an empty stub
         return cur_stub is None and prev_stub_only and not any(p.seg.numeric for p in prev)
     if cur_stub is None:
-        return True
+        # a blank stub is no continuation by itself: a line filling, in two cells at least, every column
+        # the row above filled right of its stub is a row of its own (else every line under a blank stub
+        # joined one row)
+        filled = {k for p in prev if p.c0 > 0 for k in range(p.c0, p.c1 + 1)}
+        return not (len(cur) >= 2 and filled <= {k for p in cur for k in range(p.c0, p.c1 + 1)})
     if len(cur) > 1:
         return False
     text = cur_stub.seg.text
