@@ -126,8 +126,8 @@ def _mild(n: int, plain, engines) -> None:
         path = folder / f"p{k}.png"
         Image.fromarray(rgb).save(path, dpi=(200, 200))
         bgr = np.ascontiguousarray(rgb[:, :, ::-1])
-        for name, fn in (("RapidOCR alone", lambda: plain(bgr)),
-                         ("extract_file", lambda: extract_file(path, ExtractOptions(), engines))):
+        for name, fn in (("RapidOCR alone", lambda bgr=bgr: plain(bgr)),
+                         ("extract_file", lambda path=path: extract_file(path, ExtractOptions(), engines))):
             start, c0 = time.perf_counter(), time.process_time()
             fn()
             sums[name][0] += time.perf_counter() - start

@@ -262,7 +262,7 @@ def _line_at(box, text: str, score: float, piece) -> OcrLine:
     boxes = scores = None
     if piece is not None and len(piece) == len(text):
         out: list[BBox] = []
-        for k, (ch, _, b) in enumerate(piece):
+        for _ch, _, b in piece:
             if b is None:  # a space: a gap box at the previous character's right edge
                 prev = out[-1] if out else (x0, y0, x0, y1)
                 out.append((prev[2], prev[1], prev[2], prev[3]))
