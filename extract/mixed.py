@@ -9,7 +9,7 @@ from extract.ocr.base import OcrEngine
 import numpy as np
 
 from extract.text import looks_garbled
-from extract.types import Cell, Table, evidence_of_spans
+from extract.types import BBox, Cell, Table, evidence_of_spans
 
 # OCR'd text replacing a broken text layer is less sure than either clean source on its own.
 MIXED_FACTOR = 0.95
@@ -70,13 +70,13 @@ def _disagree_kind(page_text: str, crop_text: str) -> int:
     return 1 if _comparable(page_text) == _comparable(crop_text) else 2
 
 
-def _inside(bbox, boxes) -> bool:
+def _inside(bbox: BBox, boxes: Sequence[BBox]) -> bool:
     cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
     return any(b[0] <= cx <= b[2] and b[1] <= cy <= b[3] for b in boxes)
 
 
 def second_opinion(tables: Sequence[Table], page: int, image: np.ndarray, dpi: float, engine: OcrEngine,
-                   read_from_crops: Sequence = ()) -> tuple[list[Table], int]:
+                   read_from_crops: Sequence[BBox] = ()) -> tuple[list[Table], int]:
     """Re-read every non-empty cell of ``page`` from its own crop; lower the confidence where the two
     readings differ. Returns the tables and how many cells disagreed. A cell whose centre lies in one of
     read_from_crops (boxes in points: cells the page reader already read from their crops) is not read

@@ -10,10 +10,15 @@ detector, which then looks only at those parts, stacked onto one small canvas.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 import cv2
 import numpy as np
 
 from extract.ocr.base import OcrEngine, OcrLine
+from extract.types import BBox, Ruling
+
+PixelBox = tuple[int, int, int, int]  # (x0, y0, x1, y1) in page pixels
 
 RULE_PAD_PT = 0.8  # a ruling is drawn this much wider on each side into the mask (its anti-aliased edge)
 MIN_CELL_PT = 6.0  # a closed area narrower or lower than this is a gap between double rulings, not a cell
@@ -39,7 +44,7 @@ PART_GAP_PT = 8.0
 MIN_PART_INK_PX = 30
 
 
-def closed_cells(shape: tuple[int, int], rulings, dpi: float) -> list[tuple[int, int, int, int]]:
+def closed_cells(shape: tuple[int, int], rulings: Sequence[Ruling], dpi: float) -> list[PixelBox]:
     """Pixel boxes (x0, y0, x1, y1) of the areas the rulings (PDF points) close off, page edge excluded."""
     h, w = shape
     px = dpi / 72.0
@@ -50,7 +55,7 @@ def closed_cells(shape: tuple[int, int], rulings, dpi: float) -> list[tuple[int,
         cv2.rectangle(mask, (x0 - pad, y0 - pad), (x1 + pad, y1 + pad), 0, thickness=-1)
     n, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=4)
     lo, hi = MIN_CELL_PT * px, MAX_CELL_H_PT * px
-    out = []
+    out: list[PixelBox] = []
     for x, y, bw, bh, area in stats[1:n]:
         if x == 0 or y == 0 or x + bw >= w or y + bh >= h:
             continue  # the paper around the tables
@@ -95,8 +100,8 @@ def _join_short(bands: list[list[int]], short: float, gap: float) -> list[list[i
     return bands
 
 
-def line_bands(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, text_px: float | None = None,
-               inset_pt: float = CELL_INSET_PT) -> tuple[list[tuple[int, int, int, int]], bool]:
+def line_bands(grey: np.ndarray, box: PixelBox, dpi: float, text_px: float | None = None,
+               inset_pt: float = CELL_INSET_PT) -> tuple[list[PixelBox], bool]:
     """Pixel boxes of the text lines inside one cell (ink rows split at blank rows) and whether the cell's
     ink runs into its inset edge (text cut by a ruling or crossing it: the cell is left to the detector)."""
     px = dpi / 72.0
@@ -111,7 +116,7 @@ def line_bands(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, tex
     line = MIN_LINE_PT * px
     bands = [b for b in _bands(rows) if rows[b[0]:b[1]].sum() >= MIN_INK_PX // 3]  # specks gone first
     bands = _join_short(bands, line, JOIN_GAP * (text_px or 10.0 * px))
-    boxes: list[tuple[int, int, int, int]] = []
+    boxes: list[PixelBox] = []
     edge = False
     for start, r in bands:
         if rows[start:r].sum() < MIN_INK_PX:
@@ -130,13 +135,13 @@ def line_bands(grey: np.ndarray, box: tuple[int, int, int, int], dpi: float, tex
     return boxes, edge
 
 
-def read_cells(grey: np.ndarray, rulings, dpi: float, engine: OcrEngine, text_px: float | None
-               ) -> tuple[list[OcrLine], list[tuple[int, int, int, int]]]:
+def read_cells(grey: np.ndarray, rulings: Sequence[Ruling], dpi: float, engine: OcrEngine, text_px: float | None
+               ) -> tuple[list[OcrLine], list[PixelBox]]:
     """OcrLines (page pixels) of the closed cells read from their crops, and the cells so read (pixels).
 
     A cell is left out (for the detector) when its ink touches its edge, a band is taller than a line, or a
     line reads doubtfully."""
-    plan = []
+    plan: list[tuple[PixelBox, list[PixelBox]]] = []
     for box in closed_cells(grey.shape[:2], rulings, dpi):
         bands, edge = line_bands(grey, box, dpi, text_px)
         if edge:
@@ -148,7 +153,7 @@ def read_cells(grey: np.ndarray, rulings, dpi: float, engine: OcrEngine, text_px
     boxes = [b for _, bands in plan for b in bands]
     read = _read_boxes(engine, grey, boxes, crops)
     lines: list[OcrLine] = []
-    done: list[tuple[int, int, int, int]] = []
+    done: list[PixelBox] = []
     it = iter(read)
     for box, bands in plan:
         got = [next(it) for _ in bands]
@@ -159,21 +164,23 @@ def read_cells(grey: np.ndarray, rulings, dpi: float, engine: OcrEngine, text_px
     return lines, done
 
 
-def _read_boxes(engine, grey, boxes, crops) -> list[OcrLine]:
-    reader = getattr(engine, "recognize_boxes", None)
+def _read_boxes(engine: OcrEngine, grey: np.ndarray, boxes: list[PixelBox], crops: list[np.ndarray]
+                ) -> list[OcrLine]:
+    reader = getattr(engine, "recognize_boxes", None)  # optional, not part of the OcrEngine protocol
     if reader is not None:
-        return reader(grey, boxes)
+        got: list[OcrLine] = reader(grey, boxes)
+        return got
     out = engine.recognize_crops(crops)
     return [ln.model_copy(update={"bbox": tuple(float(v) for v in b)}) for ln, b in zip(out, boxes)]
 
 
-def _touches_cell(r_box, cells, tol: int) -> bool:
+def _touches_cell(r_box: tuple[int, ...], cells: Sequence[PixelBox], tol: int) -> bool:
     x0, y0, x1, y1 = r_box
     return any(c[0] - tol <= x1 and x0 <= c[2] + tol and c[1] - tol <= y1 and y0 <= c[3] + tol for c in cells)
 
 
-def leftover(grey: np.ndarray, rulings, cells, dpi: float, text_px: float | None
-             ) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+def leftover(grey: np.ndarray, rulings: Sequence[Ruling], cells: Sequence[PixelBox], dpi: float,
+             text_px: float | None) -> tuple[np.ndarray, list[PixelBox]]:
     """The page with the cells read (and the rulings around them) blanked, and pixel boxes of the ink left:
     bands of ink rows, each with its ink's x extent. Rulings that bound no cell read stay: one found in a
     line of large text is that text's strokes."""
@@ -190,18 +197,20 @@ def leftover(grey: np.ndarray, rulings, cells, dpi: float, text_px: float | None
     ink = rest < paper - INK_OFFSET
     rows = ink.sum(axis=1)
     join = int(PART_JOIN * (text_px or 12.0 * px))
-    bands, start, last = [], None, None
+    bands: list[tuple[int, int]] = []
+    start: int | None = None
+    last: int | None = None  # set together with start
     for y in np.flatnonzero(rows > 1):
-        if start is None:
+        if start is None or last is None:
             start = last = int(y)
         elif y - last > join:
             bands.append((start, last + 1))
             start = last = int(y)
         else:
             last = int(y)
-    if start is not None:
+    if start is not None and last is not None:
         bands.append((start, last + 1))
-    parts = []
+    parts: list[PixelBox] = []
     h, w = grey.shape[:2]
     margin = int(PART_PAD_PT * px)
     for y0, y1 in bands:
@@ -213,7 +222,7 @@ def leftover(grey: np.ndarray, rulings, cells, dpi: float, text_px: float | None
     return rest, parts
 
 
-def read_parts(rest: np.ndarray, parts, engine: OcrEngine, text_px: float | None, dpi: float) -> list[OcrLine]:
+def read_parts(rest: np.ndarray, parts: Sequence[PixelBox], engine: OcrEngine, text_px: float | None, dpi: float) -> list[OcrLine]:
     """Detect and read the parts (pixel boxes of rest), stacked onto one white canvas; lines in page pixels."""
     if not parts:
         return []
@@ -222,15 +231,15 @@ def read_parts(rest: np.ndarray, parts, engine: OcrEngine, text_px: float | None
     width = max(p[2] - p[0] for p in parts) + 2 * gap
     height = sum(p[3] - p[1] for p in parts) + gap * (len(parts) + 1)
     canvas = np.full((height, width), 255, np.uint8)
-    slots = []
+    slots: list[tuple[int, int, int, int]] = []  # (canvas y0, canvas y1, dx, dy) per part
     y = gap
     for x0, y0, x1, y1 in parts:
         canvas[y:y + y1 - y0, gap:gap + x1 - x0] = rest[y0:y1, x0:x1]
         slots.append((y, y + y1 - y0, x0 - gap, y0 - y))
         y += y1 - y0 + gap
-    reader = getattr(engine, "recognize_region", None)
-    lines = reader(canvas, text_height=text_px) if reader else engine.recognize(canvas, text_height=text_px)
-    out = []
+    reader = getattr(engine, "recognize_region", None)  # optional, not part of the OcrEngine protocol
+    lines: list[OcrLine] = reader(canvas, text_height=text_px) if reader else engine.recognize(canvas, text_height=text_px)
+    out: list[OcrLine] = []
     for ln in lines:
         cy = (ln.bbox[1] + ln.bbox[3]) / 2
         slot = next((s for s in slots if s[0] - gap / 2 <= cy < s[1] + gap / 2), None)
@@ -240,7 +249,7 @@ def read_parts(rest: np.ndarray, parts, engine: OcrEngine, text_px: float | None
 
 
 def _shifted(line: OcrLine, dx: float, dy: float) -> OcrLine:
-    def box(b):
+    def box(b: BBox) -> BBox:
         return (b[0] + dx, b[1] + dy, b[2] + dx, b[3] + dy)
 
     return line.model_copy(update={
@@ -249,8 +258,8 @@ def _shifted(line: OcrLine, dx: float, dy: float) -> OcrLine:
         "char_boxes": tuple(box(b) for b in line.char_boxes) if line.char_boxes else None})
 
 
-def read_page_lines(grey: np.ndarray, rulings, dpi: float, engine: OcrEngine, text_px: float | None
-                    ) -> tuple[list[OcrLine], list[tuple[int, int, int, int]]]:
+def read_page_lines(grey: np.ndarray, rulings: Sequence[Ruling], dpi: float, engine: OcrEngine, text_px: float | None
+                    ) -> tuple[list[OcrLine], list[PixelBox]]:
     """Every text line of the page (pixels), reading order, and the cells read from crops (pixels)."""
     cell_lines, cells = read_cells(grey, rulings, dpi, engine, text_px)
     rest, parts = leftover(grey, rulings, cells, dpi, text_px)

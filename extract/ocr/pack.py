@@ -9,6 +9,8 @@ is read again crop by crop.
 """
 from __future__ import annotations
 
+from typing import Any, Sequence
+
 import cv2
 import numpy as np
 
@@ -17,19 +19,25 @@ STRIP_W = 800  # strip width at that height (pixels): a few cells of one row
 GAP = 32  # paper between two crops (pixels at HEIGHT): four of the recogniser's time steps
 MIN_W = 320  # the recogniser's own minimum width: a crop this wide or wider is read alone
 
+Segment = tuple[int, int, int, float]  # (crop index, x0, x1 in the strip, scale)
+# [char, score, (x0, y0, x1, y1) in the crop's pixels, or None for a space]: a list, as rapid._line_at reads it
+Piece = list[Any]
 
-def pack(crops: list[np.ndarray]) -> tuple[list[np.ndarray], list[list[tuple[int, int, int, float]]]]:
+
+def pack(crops: list[np.ndarray]) -> tuple[list[np.ndarray], list[list[Segment]]]:
     """Strips (grey, HEIGHT high) and, per strip, its segments (crop index, x0, x1 in the strip, scale)."""
-    strips, layout = [], []
+    strips: list[np.ndarray] = []
+    layout: list[list[Segment]] = []
     row: list[tuple[int, np.ndarray, float]] = []
     width = GAP
 
-    def flush():
+    def flush() -> None:
         nonlocal row, width
         if not row:
             return
         strip = np.full((HEIGHT, width), 255, np.uint8)
-        segs, x = [], GAP
+        segs: list[Segment] = []
+        x = GAP
         for i, im, f in row:
             strip[:, x:x + im.shape[1]] = im
             segs.append((i, x, x + im.shape[1], f))
@@ -58,17 +66,19 @@ def alone(crops: list[np.ndarray]) -> list[int]:
     return [i for i, c in enumerate(crops) if round(c.shape[1] * HEIGHT / max(c.shape[0], 1)) >= MIN_W]
 
 
-def unpack(text: str, chars, segs) -> list[tuple[str, float, list]] | None:
+def unpack(text: str, chars: Sequence[Sequence[Any]], segs: Sequence[Segment]
+           ) -> list[tuple[str, float, list[Piece]]] | None:
     """Per segment: (text, mean character score, [(char, score, (x0, y0, x1, y1) in the crop's pixels)]).
 
     chars: RapidOCR's single-character results for the strip (char, score, quad in strip pixels), one per
-    non-space character of text. None when they do not align (the caller reads the crops singly)."""
+    non-space character of text; RapidOCR's word results are untyped, hence Any. None when they do not align
+    (the caller reads the crops singly)."""
     items = [c for c in chars if c[2] is not None]
     if "".join(str(c[0]) for c in items) != text.replace(" ", ""):
         return None
-    pieces: list[list] = [[] for _ in segs]  # per segment: [char, score, box] with spaces as None boxes
+    pieces: list[list[Piece]] = [[] for _ in segs]  # per segment: [char, score, box] with spaces as None boxes
     it = iter(items)
-    last = None
+    last: int | None = None
     for ch in text:
         if ch == " ":
             if last is not None:
@@ -85,7 +95,7 @@ def unpack(text: str, chars, segs) -> list[tuple[str, float, list]] | None:
         box = ((min(xs) - segs[k][1]) / f, min(ys) / f, (max(xs) - segs[k][1]) / f, max(ys) / f)
         pieces[k].append([str(c), float(sc), box])
         last = k
-    out = []
+    out: list[tuple[str, float, list[Piece]]] = []
     for piece in pieces:
         while piece and piece[-1][0] == " ":
             piece.pop()
