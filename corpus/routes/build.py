@@ -124,12 +124,13 @@ def build(out: Path, split: str, n: int, seed: int = 0) -> list[DocTruth]:
     return print_docs(out, docs, seed)
 
 
-def print_docs(out: Path, docs: list[tuple[RouteDoc, FormTruth]], seed: int = 0) -> list[DocTruth]:
-    """Author, print (all workbooks in one LibreOffice run) and write the truth of ``docs``."""
+def print_routes(out: Path, docs: list[RouteDoc], seed: int = 0) -> None:
+    """Author each document in its route and print it to ``out/<doc_id>.pdf`` (all workbooks in one
+    LibreOffice run); the sources stay under ``out/src``. Shared by every form's route generator."""
     src = out / "src"
     src.mkdir(parents=True, exist_ok=True)
     xlsx = []
-    for doc, _ in docs:
+    for doc in docs:
         rng = random.Random(f"{seed}:{doc.doc_id}:print")
         if doc.route == "xlsx":
             path = src / f"{doc.doc_id}.xlsx"
@@ -141,6 +142,11 @@ def print_docs(out: Path, docs: list[tuple[RouteDoc, FormTruth]], seed: int = 0)
             html_route.print_pdf(path, out / f"{doc.doc_id}.pdf", doc)
     if xlsx:
         xlsx_route.convert(xlsx, out)
+
+
+def print_docs(out: Path, docs: list[tuple[RouteDoc, FormTruth]], seed: int = 0) -> list[DocTruth]:
+    """Author, print (all workbooks in one LibreOffice run) and write the truth of ``docs``."""
+    print_routes(out, [doc for doc, _ in docs], seed)
     truths = []
     for doc, form in docs:
         truth = _truth(doc, form, out / f"{doc.doc_id}.pdf")

@@ -327,21 +327,9 @@ def build(out: Path, split: str, n: int, seed: int = 0, forms: list[str] | None 
 
 
 def print_docs(out: Path, docs: list[tuple[RouteDoc, Made]], seed: int = 0) -> list[dict]:
-    src = out / "src"
-    src.mkdir(parents=True, exist_ok=True)
-    xlsx = []
-    for doc, _ in docs:
-        rng = random.Random(f"{seed}:{doc.doc_id}:print")
-        if doc.route == "xlsx":
-            path = src / f"{doc.doc_id}.xlsx"
-            xlsx_route.write_xlsx(doc, path, rng)
-            xlsx.append(path)
-        else:
-            path = src / f"{doc.doc_id}.html"
-            html_route.write_html(doc, path, rng)
-            html_route.print_pdf(path, out / f"{doc.doc_id}.pdf", doc)
-    if xlsx:
-        xlsx_route.convert(xlsx, out)
+    from corpus.routes.build import print_routes
+
+    print_routes(out, [doc for doc, _ in docs], seed)
     truths = []
     for doc, made in docs:
         truth = _truth(doc, made.form, made.data, out / f"{doc.doc_id}.pdf")
