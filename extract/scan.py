@@ -7,6 +7,7 @@ a text layer that is garbled in some cells).
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from typing import Sequence
 
 import cv2
 import numpy as np
@@ -67,7 +68,7 @@ class ScannedPage(Frozen):
                                    "reading there, it would read the same crop again")
 
 
-def check_page_image(image, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+def check_page_image(image: object, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     """The image as RGB uint8, or ScanInputError saying what is wrong (shape checked before any pixel is read)."""
     if not isinstance(image, np.ndarray):
         raise ScanInputError(f"page image must be a numpy array, got {type(image).__name__}")
@@ -157,7 +158,8 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
                        cells_read=[tuple(round(v * scale, 2) for v in c) for c in cells])
 
 
-def _read_text(grey: np.ndarray, dpi: float, engine: OcrEngine, text_px: float | None):
+def _read_text(grey: np.ndarray, dpi: float, engine: OcrEngine, text_px: float | None
+               ) -> tuple[list[Ruling], list[OcrLine], list[tuple[int, int, int, int]]]:
     """(rulings, OCR lines in pixels, cells read from their crops in pixels) of the page as it stands."""
     rulings = find_raster_rulings(grey, dpi)
     if READ_CELL_CROPS:
@@ -183,13 +185,17 @@ def drop_rulings_inside_text(rulings: list[Ruling], lines: list[OcrLine], scale:
     return [r for r in rulings if r.orientation == "v" or not in_text(r)]
 
 
+def _scaled(b: Sequence[float], scale: float) -> BBox:
+    return (b[0] * scale, b[1] * scale, b[2] * scale, b[3] * scale)
+
+
 def lines_to_spans(lines: list[OcrLine], rulings: list[Ruling], scale: float) -> list[TextSpan]:
     """OCR lines as TextSpans in points, each cut where a vertical ruling crosses it (never two cells)."""
     verticals = [r.bbox for r in rulings if r.orientation == "v"]
     spans: list[TextSpan] = []
     for line in lines:
-        bbox = tuple(v * scale for v in line.bbox)
-        chars = (tuple(tuple(v * scale for v in c) for c in line.char_boxes) if line.char_boxes
+        bbox = _scaled(line.bbox, scale)
+        chars = (tuple(_scaled(c, scale) for c in line.char_boxes) if line.char_boxes
                  else _even_char_boxes(line.text, bbox))
         cy = (bbox[1] + bbox[3]) / 2
         cuts = sorted((v[0] + v[2]) / 2 for v in verticals
@@ -218,13 +224,13 @@ def line_confidence(line: OcrLine) -> float:
     return round(conf, 4)
 
 
-def _even_char_boxes(text: str, bbox) -> tuple[BBox, ...]:
+def _even_char_boxes(text: str, bbox: BBox) -> tuple[BBox, ...]:
     n = max(len(text), 1)
     step = (bbox[2] - bbox[0]) / n
     return tuple((bbox[0] + k * step, bbox[1], bbox[0] + (k + 1) * step, bbox[3]) for k in range(len(text)))
 
 
-def _split_line(text: str, chars, cuts: list[float], score: float, known: bool) -> list[TextSpan]:
+def _split_line(text: str, chars: Sequence[BBox], cuts: list[float], score: float, known: bool) -> list[TextSpan]:
     """Cut a line's characters at the x positions in cuts; a piece that cuts a character scores lower."""
     groups: list[list[int]] = [[] for _ in range(len(cuts) + 1)]
     penalty = [1.0] * len(groups)
@@ -295,7 +301,8 @@ def ocr_cells(image: np.ndarray, cells: list[Cell], engine: OcrEngine, dpi: floa
     """
     grey = to_grey(check_page_image(image))
     px = dpi / 72.0
-    plan = [cell_line_boxes(grey, tuple(v * px for v in c.bbox), dpi) for c in cells]
+    plan = [cell_line_boxes(grey, (c.bbox[0] * px, c.bbox[1] * px, c.bbox[2] * px, c.bbox[3] * px), dpi)
+            for c in cells]
     crops = [np.ascontiguousarray(grey[b[1]:b[3], b[0]:b[2]]) for boxes in plan for b in boxes]
     read = iter(engine.recognize_crops(crops))
     out = []

@@ -25,9 +25,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from extract.types import Check
+
+if TYPE_CHECKING:
+    from extract.mapping.decl import CheckDecl
 from models.budget import DepartmentPerformanceTargets, Task
 from models.fields import Money
 
@@ -42,12 +45,13 @@ CROSS_RULES = {"expenditure_equals_income", "level_split_equals_development", "t
 
 def _amounts(doc: DepartmentPerformanceTargets, names: list[str]) -> dict[str, Decimal] | None:
     """``budget.<name> -> amount`` when every one is present, else None."""
-    out = {}
+    out: dict[str, Decimal] = {}
     for name in names:
         money: Money = getattr(doc.budget, name)
-        if money.decimal() is None:
+        amount = money.decimal()
+        if amount is None:
             return None
-        out[f"budget.{name}"] = money.decimal()
+        out[f"budget.{name}"] = amount
     return out
 
 
@@ -83,7 +87,7 @@ def check_level_split(doc: DepartmentPerformanceTargets) -> list[Check]:
     dev = _present(doc, ["special_funds", "other_development_expenditure"])
     if split is None or not dev:
         return []
-    total_split, total_dev = sum(split.values()), sum(dev.values())
+    total_split, total_dev = sum(split.values(), Decimal(0)), sum(dev.values(), Decimal(0))
     spend = _present(doc, ["basic_expenditure", "project_expenditure"])
     grand = total_dev + sum(spend.values(), Decimal(0))
     passed = total_split in (total_dev, grand)
@@ -171,7 +175,7 @@ def run_checks(doc: DepartmentPerformanceTargets) -> list[Check]:
 
 
 @lru_cache(maxsize=1)
-def _declared_checks() -> tuple:
+def _declared_checks() -> tuple[CheckDecl, ...]:
     from extract.mapping.decl_load import load_form
     from extract.mapping.labels import DEPARTMENT_FORM
 
@@ -225,7 +229,7 @@ def apply_checks(data: dict[str, Any], checks: list[Check], cross: frozenset[str
         else:
             c += (1 - c) * PASS_RAISE
         leaf["confidence"] = round(c, 4)
-    return out
+    return dict(out)
 
 
 def _copy_tree(node: Any) -> Any:

@@ -8,6 +8,8 @@ the nearest title line above the 部门名称 row, and a ``(2024年)`` line betw
 """
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from dataclasses import dataclass, field, replace
 
@@ -149,7 +151,7 @@ def _instance_rows(rows: list[Row]) -> list[Row]:
 
 # ------------------------------------------------------------------ title, region, year
 
-def _line_field(line: Line, value: object) -> Field:
+def _line_field(line: Line, value: object) -> Field[Any]:
     return Field(value=value, raw=line.text, confidence=line.confidence, source=Source(page=line.page))
 
 
@@ -179,7 +181,7 @@ def _find_title(lines: list[Line]) -> tuple[Line, list[Line]] | None:
     return None
 
 
-def _year_after(lines: list[Line]) -> Field | None:
+def _year_after(lines: list[Line]) -> Field[Any] | None:
     for ln in lines:
         text = ln.text.strip()
         m = YEAR_LINE_RE.fullmatch(text) or (YEAR_RE.search(text) if len(text) <= YEAR_LINE_MAX else None)
@@ -189,7 +191,7 @@ def _year_after(lines: list[Line]) -> Field | None:
 
 
 def read_title(start: Row, prev_row: Row | None,
-               lines_by_page: dict[int, list[Line]]) -> tuple[dict[str, Field], str | None]:
+               lines_by_page: dict[int, list[Line]]) -> tuple[dict[str, Field[Any]], str | None]:
     """Title, region and year fields from the lines above the form; and a stated ``单位：万元``."""
     lines = _title_candidates(start, prev_row, lines_by_page)
     units = [u for ln in lines if (u := note_unit(ln.text))]
@@ -199,7 +201,7 @@ def read_title(start: Row, prev_row: Row | None,
     title, after = found
     text = re.sub(r"\s+", "", title.text) if re.search(r"[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", title.text) \
         else title.text.strip()
-    out: dict[str, Field] = {"title": _line_field(title, text)}
+    out: dict[str, Field[Any]] = {"title": _line_field(title, text)}
     region = REGION_RE.search(re.sub(r"^[\u4e00-\u9fff]{2,3}省|\d{4}\s*年度?", " ", text))
     if region:
         out["region"] = _line_field(title, region.group(1))
@@ -319,7 +321,7 @@ def read_rows(rows: list[Row], default_unit: str | None = None) -> FormState:
     return state
 
 
-def build_model(state: FormState, title: dict[str, Field]) -> DepartmentPerformanceTargets:
+def build_model(state: FormState, title: dict[str, Field[Any]]) -> DepartmentPerformanceTargets:
     fill_by_position(state.kv)
     kv = state.kv.fields
     budget = Budget(**{k: v for k, v in kv.items() if k in Budget.model_fields})
@@ -333,7 +335,7 @@ def build_model(state: FormState, title: dict[str, Field]) -> DepartmentPerforma
     )
 
 
-def is_this_form(state: FormState, title: dict[str, Field]) -> bool:
+def is_this_form(state: FormState, title: dict[str, Field[Any]]) -> bool:
     """Auto detection: a title naming the form, or enough of its sections besides 部门名称."""
     if "title" in title:
         return True

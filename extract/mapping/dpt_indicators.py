@@ -14,7 +14,7 @@ from extract.mapping.fields import SHARED_CELL_QUALITY, text_field, value_field
 from extract.mapping.header_align import align_header
 from extract.mapping.labels import INDICATOR_COLUMNS, INDICATOR_DECLS, match_label
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
-from extract.types import Cell
+from extract.types import Cell, Table
 from models.budget import Indicator
 from models.fields import Field
 
@@ -153,7 +153,7 @@ def _read_by_ocr(cell: Cell | None) -> bool:
     return cell is not None and cell.read_by_ocr  # serialized evidence: the same after a JSON round trip
 
 
-def _table_read_by_ocr(table) -> bool:
+def _table_read_by_ocr(table: Table) -> bool:
     return any(_read_by_ocr(c) for c in table.cells)
 
 
@@ -189,7 +189,7 @@ def _targets(row: Row, header: IndicatorHeader, cells: dict[str, Cell | None]) -
     }
 
 
-def _target_text(table, cell: Cell | None, quality: float) -> Field[str]:
+def _target_text(table: Table, cell: Cell | None, quality: float) -> Field[str]:
     """A target as printed; OCR'd, one that opens with what a faded ≥/≤ leaves is as doubtful as that symbol."""
     fld = text_field(table, cell, quality)
     if fld.value and _read_by_ocr(cell) and fld.value.lstrip()[:1] in OCR_STROKE_LOSS:

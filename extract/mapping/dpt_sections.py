@@ -5,6 +5,7 @@ values; the label/value grid reads "label cell, value cell to its right" and "la
 """
 from __future__ import annotations
 
+from typing import Any
 from dataclasses import dataclass, field
 
 from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_value, split_goals
@@ -38,7 +39,7 @@ def is_label(text: str) -> bool:
 
 @dataclass
 class KvResult:
-    fields: dict[str, Field] = field(default_factory=dict)
+    fields: dict[str, Field[Any]] = field(default_factory=dict)
     units: dict[tuple[str, int], str] = field(default_factory=dict)  # (table id, column) -> 万元|元
     cells: dict[str, tuple[Cell, Cell]] = field(default_factory=dict)  # key -> (label, value) cells
     rows: list[tuple[Row, int, str | None]] = field(default_factory=list)  # grid rows, first column, unit
@@ -69,7 +70,8 @@ def _record_units(row: Row, result: KvResult) -> None:
     result.units.update({(row.table.id, col): u for col, u in units.items()})
 
 
-def _money_unit(table: Table, label: Cell, value: Cell, units: dict, section_unit: str | None) -> str | None:
+def _money_unit(table: Table, label: Cell, value: Cell, units: dict[tuple[str, int], str],
+                section_unit: str | None) -> str | None:
     return units.get((table.id, value.col)) or label_unit(label.text) or section_unit
 
 
@@ -137,7 +139,7 @@ OPTIONAL_GRID = frozenset(f.key.split(".")[-1] for f in DECL.grid_fields() if f.
 
 def _free_pairs(seq: list[tuple[Row, int, str | None]]) -> list[tuple[Row, int, str | None]]:
     """Unclaimed label -> value pairs: a short label-like cell no vocabulary names, a filled cell right of it."""
-    out = []
+    out: list[tuple[Row, int, str | None]] = []
     for row, pos, unit in seq:
         cell = row.cells[pos]
         right = row.cells[pos + 1] if pos + 1 < len(row.cells) else None

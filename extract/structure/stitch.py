@@ -201,7 +201,7 @@ def _norm(text: str) -> str:
     return "".join(text.split())
 
 
-def _row_texts(entries: list[_Entry], row: int, skip: set[int] = frozenset()) -> dict[int, str]:
+def _row_texts(entries: list[_Entry], row: int, skip: set[int] | frozenset[int] = frozenset()) -> dict[int, str]:
     return {e.cell.col: _norm(e.cell.text) for e in entries
             if e.cell.row == row and e.cell.text.strip() and e.cell.col not in skip}
 
@@ -320,7 +320,7 @@ def _fill_holes(cells: list[Cell], n_rows: int, edges: list[float]) -> list[Cell
                 continue
             i = at.get((r - 1, k))
             above = cells[i] if i is not None else None
-            if above is not None and above.col_span == 1 and above.row_span > 1 and above.text.strip():
+            if i is not None and above is not None and above.col_span == 1 and above.row_span > 1 and above.text.strip():
                 cells[i] = above.model_copy(update={"row_span": above.row_span + 1,
                                                     "confidence": min(above.confidence, _HOLE_CONFIDENCE)})
             else:
