@@ -5,11 +5,17 @@ Input is the cleaned grey page (upright, level, seals removed); output is ``list
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import cv2
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from extract.types import Ruling
+from extract.types import BBox, Ruling
+
+# A line box in image pixels: (x0, y0, x1, y1, ...). Pieces carry (inked length, has a long piece) after
+# the corners, joined lines (share of length inked); _transpose and the end fixes keep whatever follows.
+Box = tuple[float, ...]
 
 
 class RasterRulingOptions(BaseModel):
@@ -48,7 +54,7 @@ def binarize(grey: np.ndarray, options: RasterRulingOptions) -> np.ndarray:
 
 
 def _horizontal_pieces(binary: np.ndarray, short_px: int, long_px: int, max_thick_px: float,
-                       glyph_px: float) -> list[tuple]:
+                       glyph_px: float) -> list[Box]:
     """Thin horizontal ink pieces: (x0, y0, x1, y1, inked length, is long).
 
     A long piece (a ruling's run) is kept as it is. A short one is kept only when the ink it belongs to is
@@ -59,7 +65,7 @@ def _horizontal_pieces(binary: np.ndarray, short_px: int, long_px: int, max_thic
     lines = _opened(binary, short_px)
     n, _, stats, _ = cv2.connectedComponentsWithStats(lines, connectivity=8)
     _, ink_labels, ink_stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
-    pieces = []
+    pieces: list[Box] = []
     for x, y, w, h, _area in stats[1:n]:
         if h > max_thick_px:
             continue
@@ -76,9 +82,9 @@ def _opened(binary: np.ndarray, short_px: int) -> np.ndarray:
     return cv2.morphologyEx(binary, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(short_px, 3), 1)))
 
 
-def _with_coverage(lines: np.ndarray, joined, min_len: float, max_thick: float) -> list[tuple]:
+def _with_coverage(lines: np.ndarray, joined: list[Box], min_len: float, max_thick: float) -> list[Box]:
     """(x0, y0, x1, y1, share of columns inked) for joined lines long and thin enough and holding a long piece."""
-    out = []
+    out: list[Box] = []
     for b in joined:
         x0, y0, x1, y1 = (int(v) for v in b[:4])
         if b[5] and x1 - x0 >= min_len and y1 - y0 <= max_thick:
@@ -86,20 +92,20 @@ def _with_coverage(lines: np.ndarray, joined, min_len: float, max_thick: float) 
     return out
 
 
-def _walled(lo: float, hi: float, cy: float, walls, tol: float) -> bool:
+def _walled(lo: float, hi: float, cy: float, walls: Sequence[Box], tol: float) -> bool:
     """Crossing lines at two or more places inside the gap (lo, hi): the end of one table, the start of the next."""
     at = sorted((w[0] + w[2]) / 2 for w in walls
                 if lo - tol < (w[0] + w[2]) / 2 < hi + tol and w[1] - tol <= cy <= w[3] + tol)
     return sum(b - a > tol for a, b in zip(at, at[1:])) >= 1
 
 
-def _join_collinear(pieces, align_px: float, gap_px: float, walls=()):
+def _join_collinear(pieces: list[Box], align_px: float, gap_px: float, walls: Sequence[Box] = ()) -> list[Box]:
     """Join pieces on one line (centres within align_px) whose gap is at most gap_px and not walled.
 
     Pieces are (x0, y0, x1, y1, inked length, has a long piece); the result sums the ink and ORs the flag.
     walls are the crossing (perpendicular) pieces, in the same frame.
     """
-    joined: list[tuple] = []
+    joined: list[Box] = []
     for p in sorted(pieces, key=lambda b: ((b[1] + b[3]) / 2, b[0])):
         cy = (p[1] + p[3]) / 2
         for k, q in enumerate(joined):
@@ -118,9 +124,9 @@ def _join_collinear(pieces, align_px: float, gap_px: float, walls=()):
     return joined if len(joined) == len(pieces) else _join_collinear(joined, align_px, gap_px, walls)
 
 
-def _snap_ends(lines, crossing, snap_px: float):
+def _snap_ends(lines: list[Box], crossing: list[Box], snap_px: float) -> list[Box]:
     """Extend each line's ends to a crossing ruling that lies just beyond them and spans the line."""
-    out = []
+    out: list[Box] = []
     for x0, y0, x1, y1, *rest in lines:
         cy = (y0 + y1) / 2
         xs = [(c[0] + c[2]) / 2 for c in crossing if c[1] - snap_px <= cy <= c[3] + snap_px]
@@ -130,10 +136,10 @@ def _snap_ends(lines, crossing, snap_px: float):
     return out
 
 
-def _trim_overhang(lines, crossing, snap_px: float, keep_px: float):
+def _trim_overhang(lines: list[Box], crossing: list[Box], snap_px: float, keep_px: float) -> list[Box]:
     """Cut a line back to its outermost crossings (with two or more): what lies beyond was joined from text
     strokes in line with it (a column ruling running on into the title above the table)."""
-    out = []
+    out: list[Box] = []
     for x0, y0, x1, y1, *rest in lines:
         cy = (y0 + y1) / 2
         xs = sorted((c[0] + c[2]) / 2 for c in crossing
@@ -147,7 +153,7 @@ def _trim_overhang(lines, crossing, snap_px: float, keep_px: float):
 SHARED_OVERHANG_LINES = 3  # lines whose trimmed ends line up: a table side whose border ruling was lost
 
 
-def _solid(ink: np.ndarray, b, lo: float, hi: float, min_coverage: float) -> bool:
+def _solid(ink: np.ndarray, b: Box, lo: float, hi: float, min_coverage: float) -> bool:
     """The part [lo, hi] of horizontal line box ``b`` is inked along ``min_coverage`` of its length."""
     y0, y1 = int(b[1]), max(int(np.ceil(b[3])), int(b[1]) + 1)
     x0, x1 = int(lo), max(int(np.ceil(hi)), int(lo) + 1)
@@ -155,7 +161,8 @@ def _solid(ink: np.ndarray, b, lo: float, hi: float, min_coverage: float) -> boo
     return cols.size > 0 and float(cols.mean()) >= min_coverage
 
 
-def _shared_overhang(lines, trimmed, tol: float, ink: np.ndarray, min_coverage: float):
+def _shared_overhang(lines: list[Box], trimmed: list[Box], tol: float, ink: np.ndarray,
+                     min_coverage: float) -> list[Box]:
     """Undo the trim where the cut-off ends of ``SHARED_OVERHANG_LINES`` lines or more line up (``tol``) and
     the cut-off parts are solid lines: the row rulings of a table side whose border ruling was not found (a
     thin grey line lost in binarisation), which the grid builder reads as an open side. Text strokes run on
@@ -163,7 +170,8 @@ def _shared_overhang(lines, trimmed, tol: float, ink: np.ndarray, min_coverage: 
     out = list(trimmed)
     for side in (0, 2):
         cut = sorted((lines[i][side], i) for i in range(len(lines)) if abs(lines[i][side] - trimmed[i][side]) > tol
-                     and _solid(ink, lines[i], *sorted((lines[i][side], trimmed[i][side])), min_coverage))
+                     and _solid(ink, lines[i], min(lines[i][side], trimmed[i][side]),
+                                max(lines[i][side], trimmed[i][side]), min_coverage))
         run: list[tuple[float, int]] = []
         for end, i in cut + [(float("inf"), -1)]:
             if run and end - run[0][0] > tol:
@@ -177,13 +185,13 @@ def _shared_overhang(lines, trimmed, tol: float, ink: np.ndarray, min_coverage: 
     return out
 
 
-def _kept(lines, crossing, o: RasterRulingOptions, px: float, extent: int):
+def _kept(lines: list[Box], crossing: list[Box], o: RasterRulingOptions, px: float, extent: int) -> list[Box]:
     """Rulings that touch a crossing one need min_coverage; a lone one must be long and nearly solid. Near the
     image's edges (extent: the image's size across the lines) a lone one is the paper's edge or a scanner's
     shadow, and one crossing is not enough either: a stray line runs into a shadow band as easily; a table's
     border there meets every row's ruling."""
     tol, edge = o.snap_pt * px, o.edge_pt * px
-    out = []
+    out: list[Box] = []
     for b in lines:
         at_edge = min(b[1], extent - b[3]) < edge
         touching = _touches(b, crossing, tol)
@@ -194,13 +202,13 @@ def _kept(lines, crossing, o: RasterRulingOptions, px: float, extent: int):
     return out
 
 
-def _touches(b, crossing, tol: float) -> int:
+def _touches(b: Box, crossing: list[Box], tol: float) -> int:
     """How many crossing lines b meets."""
     return sum(c[0] - tol <= b[2] and b[0] <= c[2] + tol and c[1] - tol <= b[3] and b[1] <= c[3] + tol
                for c in crossing)
 
 
-def _transpose(boxes):
+def _transpose(boxes: list[Box]) -> list[Box]:
     return [(b[1], b[0], b[3], b[2], *b[4:]) for b in boxes]
 
 
@@ -236,5 +244,5 @@ def find_raster_rulings(grey: np.ndarray, dpi: float, options: RasterRulingOptio
     return rulings
 
 
-def _scaled(b, s: float):
+def _scaled(b: Box, s: float) -> BBox:
     return (round(b[0] * s, 2), round(b[1] * s, 2), round(b[2] * s, 2), round(b[3] * s, 2))
