@@ -5,12 +5,24 @@ Load once per process and reuse: ``RapidOcrEngine()`` builds the sessions on fir
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
 from extract.ocr.base import OcrLine, Quad, quad_to_bbox
 from extract.types import BBox
+
+if TYPE_CHECKING:
+    from rapidocr.ch_ppocr_det import TextDetector
+    from rapidocr.ch_ppocr_rec import TextRecInput, TextRecognizer, TextRecOutput
+    from rapidocr.utils.output import RapidOCROutput
+
+# One character from RapidOCR's single-character results: (char, score, its quad in crop pixels or None).
+CharResult = tuple[str, float, Any]
+# A read crop's characters as _line_at takes them: [char, score, box in crop pixels | None for a space] each.
+CharPieces = list[list[Any]]
 
 # onnxruntime intra-op threads: 2 matches the 2-core CI machines; 0 lets onnxruntime pick.
 DEFAULT_THREADS = 2
@@ -57,8 +69,8 @@ class RapidOcrEngine:
         self._params = params
         self._ocr = RapidOCR(params=params)
         self._threads = max(1, threads)
-        self._rec = None
-        self._det = None
+        self._rec: TextRecognizer | _ParallelRecognizer | None = None
+        self._det: TextDetector | None = None
 
     # -- protocol -------------------------------------------------------------------------------
     def detect(self, image: np.ndarray) -> list[Quad]:
@@ -75,13 +87,17 @@ class RapidOcrEngine:
         return self._read(image)
 
     def _read(self, image: np.ndarray) -> list[OcrLine]:
-        res = self._ocr(_as_bgr(image), return_word_box=True, return_single_char_box=True)
+        # det + rec are both on (our params), so RapidOCR answers with its full-pipeline output
+        res = cast("RapidOCROutput", self._ocr(_as_bgr(image), return_word_box=True, return_single_char_box=True))
         if res.boxes is None or res.txts is None or len(res.txts) == 0:
             return []
-        words = res.word_results if len(res.word_results or ()) == len(res.txts) else [None] * len(res.txts)
+        # per line, RapidOCR's word_results hold one (char, score, quad) per character (its annotation says one)
+        words = cast("Sequence[Sequence[CharResult] | None]", res.word_results) if len(res.word_results or ()) == len(res.txts) else [None] * len(res.txts)
+        if res.scores is None:
+            raise TypeError("RapidOCR returned texts without scores")
         lines = []
         for box, text, score, word in zip(res.boxes, res.txts, res.scores, words):
-            quad = tuple((float(x), float(y)) for x, y in box)
+            quad = cast(Quad, tuple((float(x), float(y)) for x, y in box))
             boxes, char_scores = _char_boxes(text, word)
             lines.append(OcrLine(text=text, bbox=quad_to_bbox(quad), score=_unit(score), quad=quad,
                                  char_boxes=boxes, char_scores=char_scores))
@@ -100,7 +116,7 @@ class RapidOcrEngine:
             lines.append(OcrLine(text=text, bbox=(0.0, 0.0, float(w), float(h)), score=_unit(score)))
         return lines
 
-    def recognize_boxes(self, image: np.ndarray, boxes) -> list[OcrLine]:
+    def recognize_boxes(self, image: np.ndarray, boxes: Sequence[Sequence[int]]) -> list[OcrLine]:
         """Read each pixel box (x0, y0, x1, y1) of a grey image as one text line: OcrLines in pixels of image,
         with the character boxes and scores RapidOCR derives from the recogniser's time steps. Short lines
         are read packed side by side (see extract.ocr.pack); the rest one per run."""
@@ -114,6 +130,7 @@ class RapidOcrEngine:
         strips, layout = pack.pack(crops) if PACK_SHORT_LINES else ([], [])
         single = pack.alone(crops) if PACK_SHORT_LINES else list(range(len(crops)))
         read = self._read_crops(strips + [crops[i] for i in single])
+        piece: CharPieces | None
         for segs, (text, _, chars) in zip(layout, read[:len(strips)]):
             got = pack.unpack(text, chars or (), segs) if chars else None
             if got is None:
@@ -138,7 +155,7 @@ class RapidOcrEngine:
             lines[i] = _line_at(boxes[i], text, score, piece)
         return [ln for ln in lines if ln is not None]
 
-    def _read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float, tuple | None]]:
+    def _read_crops(self, crops: list[np.ndarray]) -> list[tuple[str, float, Sequence[CharResult] | None]]:
         """(text, score, single-character results in the crop's pixels or None) per grey crop."""
         if not crops:
             return []
@@ -147,12 +164,13 @@ class RapidOcrEngine:
         rec = self._recognizer()
         bgr = [_as_bgr(c) for c in crops]
         out = rec(TextRecInput(img=bgr, return_word_box=True))
-        chars: list = [None] * len(crops)
+        chars: list[Sequence[CharResult] | None] = [None] * len(crops)
         if out.word_results and len(out.word_results) == len(crops) and all(out.word_results):
             quads = np.array([[[0, 0], [c.shape[1], 0], [c.shape[1], c.shape[0]], [0, c.shape[0]]] for c in crops],
                              dtype=np.float32)
             try:
-                got = self._ocr.cal_rec_boxes(bgr, quads, out, True).word_results
+                # one tuple of (char, score, quad) per crop, whatever rapidocr's annotation says
+                got = cast("Sequence[Sequence[CharResult]]", self._ocr.cal_rec_boxes(bgr, quads, out, True).word_results)
                 chars = list(got) if len(got) == len(crops) else chars
             except Exception:  # pragma: no cover - character boxes are a refinement; the text stands
                 pass
@@ -162,7 +180,7 @@ class RapidOcrEngine:
         """recognize() for parts of a page pasted onto a canvas: the detector reads it at the page's own
         detection scale (text DET_TEXT_PX high), never enlarged to RapidOCR's short-side floor."""
         self._recognizer()
-        det = self._ocr._load_det_model()
+        det = self._det_model()
         cap = min(1.0, MAX_SIDE / max(image.shape[:2]))
         f = 1.0 if not text_height or text_height <= 0 else min(1.0, DET_TEXT_PX / (text_height * cap))
         det.limit_type, det.limit_side_len = "max", max(32, int(max(image.shape[:2]) * cap * f))
@@ -172,7 +190,7 @@ class RapidOcrEngine:
         """Detection resolution for this image: RapidOCR's own (short side brought up to DET_SHORT_SIDE), or,
         on a page whose text is larger than the detector needs, a copy shrunk until text is DET_TEXT_PX high
         or its short side reaches DET_SHORT_SIDE (small images and crops are never shrunk)."""
-        det = self._ocr._load_det_model()
+        det = self._det_model()
         det.limit_type, det.limit_side_len = "min", DET_SHORT_SIDE
         cap = min(1.0, MAX_SIDE / max(shape))  # RapidOCR first brings the page within MAX_SIDE
         short, long_ = min(shape) * cap, max(shape) * cap
@@ -183,7 +201,11 @@ class RapidOcrEngine:
             det.limit_type, det.limit_side_len = "max", int(long_ * f)
 
     # -- model access: the same sessions RapidOCR itself uses --------------------------------------
-    def _recognizer(self):
+    def _det_model(self) -> TextDetector:
+        """The detector RapidOCR's own pipeline calls (loaded on first use)."""
+        return cast("TextDetector", self._ocr._load_det_model())  # type: ignore[no-untyped-call]  # rapidocr leaves it unannotated
+
+    def _recognizer(self) -> TextRecognizer | _ParallelRecognizer:
         """The recogniser RapidOCR's own pipeline calls too: one single-threaded session per thread, each
         reading its share of the lines at once (text lines are small inputs, so one session on two threads
         leaves cores idle between its small kernels; measured 15% faster on a page's 83 lines)."""
@@ -194,12 +216,14 @@ class RapidOcrEngine:
             # the same whatever lines it is read with
             one = dict(self._params, **{"EngineConfig.onnxruntime.intra_op_num_threads": 1,
                                         "Rec.rec_batch_num": 1})
-            sessions = [RapidOCR(params=one)._load_rec_model() for _ in range(self._threads)]
+            sessions: list[TextRecognizer] = [
+                RapidOCR(params=one)._load_rec_model()  # type: ignore[no-untyped-call]  # rapidocr leaves it unannotated
+                for _ in range(self._threads)]
             self._rec = sessions[0] if len(sessions) == 1 else _ParallelRecognizer(sessions)
-            self._ocr.text_rec = self._rec  # RapidOCR loads lazily and keeps what is set here
+            self._ocr.text_rec = self._rec  # type: ignore[assignment]  # rapidocr types text_rec by its initial None; RapidOCR loads lazily and keeps what is set here
         return self._rec
 
-    def _detector(self):
+    def _detector(self) -> TextDetector:
         """A detector that reads the image at the size given (RapidOCR's own enlarges small images)."""
         if self._det is None:
             import copy
@@ -218,18 +242,20 @@ class _ParallelRecognizer:
     """Stands in for RapidOCR's TextRecognizer: the lines are dealt, widest first, to several sessions that
     run side by side (onnxruntime lets go of the GIL while it computes); results come back in input order."""
 
-    def __init__(self, sessions) -> None:
+    def __init__(self, sessions: list[TextRecognizer]) -> None:
         from concurrent.futures import ThreadPoolExecutor
 
         self.sessions = sessions
         self._pool = ThreadPoolExecutor(len(sessions), thread_name_prefix="rec")
 
-    def __getattr__(self, name):  # rec_batch_num, cfg, ... as the first session has them
+    def __getattr__(self, name: str) -> Any:  # rec_batch_num, cfg, ... as the first session has them
         return getattr(self.sessions[0], name)
 
-    def __call__(self, args):
+    def __call__(self, args: TextRecInput) -> TextRecOutput:
         from rapidocr.ch_ppocr_rec import TextRecInput, TextRecOutput
 
+        if args.img is None:
+            raise TypeError("TextRecInput.img is None")
         imgs = [args.img] if isinstance(args.img, np.ndarray) else list(args.img)
         k = min(len(self.sessions), len(imgs))
         if k <= 1:
@@ -240,12 +266,17 @@ class _ParallelRecognizer:
                                                         return_word_box=args.return_word_box))
                    for sess, share in zip(self.sessions, shares)]
         outs = [f.result() for f in futures]
-        txts, scores, words = [None] * len(imgs), [0.0] * len(imgs), [None] * len(imgs)
+        txts: list[str | None] = [None] * len(imgs)
+        scores = [0.0] * len(imgs)
+        words: list[Any] = [None] * len(imgs)
         for share, out in zip(shares, outs):
+            if out.txts is None:
+                raise TypeError("a recogniser session returned no texts")
             for j, i in enumerate(share):
                 txts[i], scores[i], words[i] = out.txts[j], out.scores[j], out.word_results[j]
-        return TextRecOutput(imgs, tuple(txts), scores, tuple(words), max(o.elapse or 0.0 for o in outs),
-                             viser=outs[0].viser)
+        # rapidocr annotates txts and word_results as 1-tuples (Tuple[str]); they hold one item per line
+        return TextRecOutput(imgs, cast("tuple[str]", tuple(txts)), scores, cast("Any", tuple(words)),
+                             max(o.elapse or 0.0 for o in outs), viser=outs[0].viser)
 
 
 def cv2_grey(image: np.ndarray) -> np.ndarray:
@@ -254,7 +285,7 @@ def cv2_grey(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image[:, :, :3], cv2.COLOR_RGB2GRAY)
 
 
-def _line_at(box, text: str, score: float, piece) -> OcrLine:
+def _line_at(box: Sequence[float], text: str, score: float, piece: CharPieces | None) -> OcrLine:
     """An OcrLine for a crop at box (page pixels): piece is [char, score, box in crop pixels | None for a
     space] per character of text, or None when the characters are not known."""
     x0, y0, x1, y1 = (float(v) for v in box)
@@ -280,12 +311,12 @@ def _as_bgr(image: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(image[:, :, 2::-1])
 
 
-def _unit(score) -> float:
+def _unit(score: float) -> float:
     s = float(score)
     return 0.0 if s != s else min(max(s, 0.0), 1.0)
 
 
-def _char_boxes(text: str, word) -> tuple[tuple[BBox, ...] | None, tuple[float, ...] | None]:
+def _char_boxes(text: str, word: Sequence[CharResult] | None) -> tuple[tuple[BBox, ...] | None, tuple[float, ...] | None]:
     """Align RapidOCR's single-character boxes and scores to the characters of text (a space gets a gap box)."""
     if not word:
         return None, None
