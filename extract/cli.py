@@ -161,8 +161,11 @@ def run(
         options = ExtractOptions(form=form, forms_dirs=tuple(str(d) for d in forms_dirs), pages=page_tuple, ocr=ocr,
                                  debug_dir=debug_dir, max_pages=max_pages, max_pixels=max_page_pixels,
                                  max_document_pixels=max_document_pixels, max_file_mb=max_file_mb)
+        # fork: one thread here, so the worker starts as a copy with the pipeline imported (half of a short
+        # run's time was a second interpreter importing it again); batch and the service keep spawn
         job = JobOptions(workers=1, timeout_s=timeout, memory_mb=memory_mb, extractor="extract.runfiles:extract_for_run",
-                         extract_options=options.model_dump(mode="json"))
+                         extract_options=options.model_dump(mode="json"),
+                         start_method="fork" if sys.platform.startswith("linux") else "spawn")
         check_out(out, len(inputs))
     except (ValueError, OutputError) as exc:
         raise typer.BadParameter(str(exc).splitlines()[0]) from exc
