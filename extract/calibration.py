@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from extract.review import iter_fields
 from extract.types import FormDocument, Result
 
 COEFFICIENTS = Path(__file__).with_name("calibration.json")
@@ -65,12 +66,12 @@ def calibrate_document(doc: FormDocument, result: Result, model: dict[str, Any],
     from extract.calibration_features import document_features, set_confidences
     from extract.mapping.checks import aggregate_confidence
 
-    from extract.completeness import _leaves, section_coverage, section_of
+    from extract.completeness import section_coverage, section_of
 
     feats = document_features(result, doc_index)
     covered = {s: c for (d, s), c in (coverage if coverage is not None else section_coverage(result)).items()
                 if d == doc_index}
-    mapped = {path: float(leaf["confidence"]) for path, leaf in _leaves(doc.data)}
+    mapped = {path: float(leaf["confidence"]) for path, leaf in iter_fields(doc.data)}
     new = {}
     for path, x in feats.items():
         p = predict(model, x)
@@ -106,7 +107,7 @@ the mean confidence of the fields of the gap's sections, and below 1 (rounding m
 
 def doubt_gapped_documents(result: Result) -> Result:
     from extract.calibration_features import calibrated_leaf
-    from extract.completeness import _leaves, gaps_of, section_of
+    from extract.completeness import gaps_of, section_of
 
     gaps = gaps_of(result)
     if not gaps:
@@ -116,7 +117,7 @@ def doubt_gapped_documents(result: Result) -> Result:
         sections = {s for g in gaps if g.document == i for s in g.fields}
         if not sections:
             continue
-        confs = [float(leaf["confidence"]) for path, leaf in _leaves(doc.data) if calibrated_leaf(leaf)
+        confs = [float(leaf["confidence"]) for path, leaf in iter_fields(doc.data) if calibrated_leaf(leaf)
                  and ("*" in sections or section_of(path) in sections)]
         ceiling = min(GAP_CEILING, sum(confs) / len(confs)) if confs else GAP_CEILING
         docs[i] = doc.model_copy(update={"confidence": round(min(doc.confidence, ceiling), 4)})

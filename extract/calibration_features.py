@@ -11,6 +11,7 @@ import math
 from functools import lru_cache
 from typing import Any, Sequence
 
+from extract.review import iter_fields
 from extract.types import Cell, Result
 
 from extract.calibration_gaps import GAP_FEATURES, KINDS  # noqa: E402
@@ -147,7 +148,7 @@ def _touch_keys(path: str) -> frozenset[str]:
 def document_features(result: Result, index: int) -> dict[str, dict[str, float]]:
     """path -> features for every calibrated leaf of ``result.documents[index]``."""
     from extract.calibration_gaps import cell_grid, label_of
-    from extract.completeness import _leaves, gaps_of, section_coverage, section_of
+    from extract.completeness import gaps_of, section_coverage, section_of
 
     doc = result.documents[index]
     tables = {t.id: t for t in result.tables}
@@ -158,7 +159,7 @@ def document_features(result: Result, index: int) -> dict[str, dict[str, float]]
     grids: dict[str, dict[tuple[int, int], Cell]] = {}
     out: dict[str, dict[str, float]] = {}
     shared = shared_sources(doc.data)
-    for path, leaf in _leaves(doc.data):
+    for path, leaf in iter_fields(doc.data):
         if not calibrated_leaf(leaf):
             continue
         src = leaf.get("source") or {}
@@ -196,11 +197,9 @@ def shared_sources(data: Any) -> dict[str, float]:
     read from cells holding several rows)."""
     import re
 
-    from extract.completeness import _leaves
-
     by_field: dict[str, dict[tuple[Any, ...], list[str]]] = {}
     rows: dict[str, set[str]] = {}
-    for path, leaf in _leaves(data):
+    for path, leaf in iter_fields(data):
         m = re.fullmatch(r"(.+?)\[(\d+)\]\.(.+)", path)
         src = leaf.get("source") or {}
         if m is None or not src.get("table") or not src.get("cells"):

@@ -26,13 +26,13 @@ page region; ``extract.calibration`` lowers the confidence of the fields of that
 """
 from __future__ import annotations
 
-from extract.completeness_base import (STAGE, Gap, _is_heading, _leaves, label_keys, section_of,  # noqa: F401
+from extract.completeness_base import (STAGE, Gap, _is_heading, label_keys, section_of,  # noqa: F401
                                        used_cells)
 from extract.completeness_lists import duplicate_rows, label_rows, merged_items, not_found, page_gaps, seq_gaps, sum_gaps
 from extract.completeness_tables import merge_rows, unmapped_tables, unread_columns, unread_rows
 from extract.types import Issue, Result
 
-__all__ = ["STAGE", "Gap", "_is_heading", "_leaves", "add_completeness", "find_gaps", "gaps_of", "label_keys", "section_coverage",
+__all__ = ["STAGE", "Gap", "_is_heading", "add_completeness", "find_gaps", "gaps_of", "label_keys", "section_coverage",
            "section_of", "used_cells"]
 
 

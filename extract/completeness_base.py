@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from extract.types import BBox, Cell, FormDocument, Issue, Result, Table
+from extract.review import is_field, iter_fields
 
 STAGE = "completeness"
 _TITLE_RE = re.compile(r"绩效目标表|目标申报表|收支总表|支出总表")
@@ -30,21 +31,6 @@ class Gap:
                      bbox=self.bbox, document=self.document, fields=(self.section, *self.also), kind=self.kind)
 
 
-def _is_field(node: Any) -> bool:
-    return isinstance(node, dict) and "value" in node and "confidence" in node
-
-
-def _leaves(node: Any, path: str = "") -> Iterator[tuple[str, dict[str, Any]]]:
-    if _is_field(node):
-        yield path, node
-    elif isinstance(node, dict):
-        for k, v in node.items():
-            yield from _leaves(v, f"{path}.{k}" if path else k)
-    elif isinstance(node, list):
-        for i, v in enumerate(node):
-            yield from _leaves(v, f"{path}[{i}]")
-
-
 def section_of(path: str) -> str:
     """The top-level key a field path belongs to: ``key_tasks[2].amount`` -> ``key_tasks``."""
     return re.split(r"[.\[]", path, maxsplit=1)[0]
@@ -60,7 +46,7 @@ def used_cells(result: Result) -> dict[tuple[str, int, int], tuple[int, str]]:
     """(table, row, col) of every field's source cell -> (document index, field path)."""
     out: dict[tuple[str, int, int], tuple[int, str]] = {}
     for i, doc in enumerate(result.documents):
-        for path, leaf in _leaves(doc.data):
+        for path, leaf in iter_fields(doc.data):
             for key in _sources(leaf):
                 out.setdefault(key, (i, path))
     return out
@@ -123,7 +109,7 @@ def _bbox_union(cells: list[Cell]) -> BBox | None:
 
 def _item_cells(item: dict[str, Any], tables: dict[str, Table]) -> list[Cell]:
     cells = []
-    for _, leaf in _leaves(item):
+    for _, leaf in iter_fields(item):
         for table, r, c in _sources(leaf):
             t = tables.get(table)
             cell = t.cell_at(r, c) if t is not None else None
@@ -148,6 +134,6 @@ def _field_name(path: str) -> str:
 def _blank_scalars(doc: FormDocument) -> tuple[str, ...]:
     """The form's top-level single fields left blank with no cell: what an unread label/value pair beside
     another such field most likely held."""
-    return tuple(k for k, v in doc.data.items() if _is_field(v) and v.get("value") is None and not v.get("source"))
+    return tuple(k for k, v in doc.data.items() if is_field(v) and v.get("value") is None and not v.get("source"))
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extract.completeness_base import (Gap, _bbox_union, _field_name, _is_field, _is_heading, _is_label,
-                                       _item_cells, _leaves, section_of)
+from extract.review import is_field, iter_fields
+from extract.completeness_base import (Gap, _bbox_union, _field_name, _is_heading, _is_label,
+                                       _item_cells, section_of)
 from extract.types import FormDocument, Table
 
 
@@ -15,7 +16,7 @@ def seq_gaps(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[Ga
     gaps = []
     last_seq = 0
     for key, rows in doc.data.items():
-        if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) and _is_field(r.get("seq"))
+        if not isinstance(rows, list) or not rows or not all(isinstance(r, dict) and is_field(r.get("seq"))
                                                              for r in rows):
             continue
         printed = [(i, r["seq"]["value"]) for i, r in enumerate(rows)
@@ -71,7 +72,7 @@ def sum_gaps(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[Ga
 def page_gaps(doc: FormDocument, index: int, used: dict[tuple[str, int, int], tuple[int, str]],
               tables: dict[str, Table]) -> list[Gap]:
     """Pages inside the form's span from which no field came."""
-    pages = {int((leaf.get("source") or {})["page"]) for _, leaf in _leaves(doc.data)
+    pages = {int((leaf.get("source") or {})["page"]) for _, leaf in iter_fields(doc.data)
              if (leaf.get("source") or {}).get("page") and (leaf.get("source") or {}).get("table")}
     if not pages:
         return []
@@ -85,7 +86,7 @@ def not_found(doc: FormDocument, index: int) -> list[Gap]:
     confidence 0.0 (a blank it knows nothing about; an unprinted one gets its own confidence). The queue
     has no cell to show for them, so each field name becomes one item (a list's rows grouped)."""
     missing: dict[str, int] = {}
-    for path, leaf in _leaves(doc.data):
+    for path, leaf in iter_fields(doc.data):
         if leaf.get("value") is None and not leaf.get("source") and not leaf.get("raw") and not leaf.get("confidence"):
             name = _field_name(path)
             missing[name] = missing.get(name, 0) + 1
@@ -108,7 +109,7 @@ def label_rows(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[
         for i, row in enumerate(rows):
             if not isinstance(row, dict):
                 continue
-            hits = [leaf["value"] for _, leaf in _leaves(row) if isinstance(leaf.get("value"), str)
+            hits = [leaf["value"] for _, leaf in iter_fields(row) if isinstance(leaf.get("value"), str)
                     and leaf.get("source") and _is_label(leaf["value"]) and not _is_heading(leaf["value"])]
             if hits:
                 cells = _item_cells(row, tables)
@@ -124,7 +125,7 @@ def label_rows(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[
 def _row_keys(item: dict[str, Any]) -> set[tuple[str, str, int, int, str]]:
     """(field, table, row, col, value) of every sourced leaf of a list row."""
     return {(name, str(leaf["source"]["table"]), int(r), int(c), str(leaf.get("value")))
-            for name, leaf in _leaves(item) if (leaf.get("source") or {}).get("table")
+            for name, leaf in iter_fields(item) if (leaf.get("source") or {}).get("table")
             for r, c in leaf["source"].get("cells") or ()}
 
 
@@ -165,7 +166,7 @@ def merged_items(doc: FormDocument, index: int, tables: dict[str, Table]) -> lis
         if not isinstance(rows, list):
             continue
         for i, row in enumerate(rows):
-            text = row.get("value") if _is_field(row) else None
+            text = row.get("value") if is_field(row) else None
             if not isinstance(text, str) or (start := _START_RE.match(text)) is None:
                 continue
             k = int(start.group(1))

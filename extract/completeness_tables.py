@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extract.completeness_base import (_TITLE_RE, Gap, _bbox_union, _blank_scalars, _is_field, _is_heading,
+from extract.review import is_field
+from extract.completeness_base import (_TITLE_RE, Gap, _bbox_union, _blank_scalars, _is_heading,
                                        _is_label, _is_note, _row_cells, label_keys, section_of)
 from extract.types import Cell, Result
 
@@ -51,7 +52,7 @@ def _header_blanks(result: Result, doc: int, section: str) -> tuple[str, ...]:
     """Content unread beside the form's single fields (its header block: 部门名称, 主管部门...) may be the
     value of one of them left blank with no cell (its label worded another way): those blanks."""
     document = result.documents[doc]
-    return _blank_scalars(document) if _is_field(document.data.get(section)) else ()
+    return _blank_scalars(document) if is_field(document.data.get(section)) else ()
 
 
 def empty_lists(result: Result) -> dict[int, list[str]]:
@@ -110,7 +111,7 @@ def unread_columns(result: Result, used: dict[tuple[str, int, int], tuple[int, s
             gaps.append(Gap("cells_unread", doc, section, cells[0].page, _bbox_union(cells),
                             f"{section}: 表格第{row + 1}行有{len(cells)}个单元格（“{snippet}”…）未读入任何字段",
                             f"{section}: {len(cells)} cells of table row {row + 1} ('{snippet}'...) went into no field",
-                            _blank_scalars(result.documents[doc]) if _is_field(result.documents[doc].data.get(section))
+                            _blank_scalars(result.documents[doc]) if is_field(result.documents[doc].data.get(section))
                             else (), len(cells)))
     return gaps
 

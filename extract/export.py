@@ -8,6 +8,7 @@ from typing import Any, Iterable
 
 from extract.names import atomic_path, atomic_write_text
 from extract.types import Result, Table
+from extract.review import iter_fields
 
 FORMATS = ("json", "csv", "xlsx", "html", "md")
 
@@ -110,16 +111,8 @@ def write_markdown(result: Result, path: Path, fill_merged: bool = False) -> Pat
     return path
 
 
-def flatten_form(data: Any, prefix: str = "") -> Iterable[tuple[str, dict[str, Any]]]:
-    """(path, Field dict) for every leaf Field of a form's data."""
-    if isinstance(data, dict) and "confidence" in data and "value" in data:
-        yield prefix, data
-    elif isinstance(data, dict):
-        for k, v in data.items():
-            yield from flatten_form(v, f"{prefix}.{k}" if prefix else k)
-    elif isinstance(data, list):
-        for i, v in enumerate(data):
-            yield from flatten_form(v, f"{prefix}[{i}]")
+# (path, Field dict) for every leaf Field of a form's data: the one walker, extract.review.iter_fields
+flatten_form = iter_fields
 
 
 def form_to_markdown(data: dict[str, Any], form: str | None = None, lang: str = "zh") -> str:
