@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 from decimal import Decimal
+from typing import Any
 
 from corpus.content import DEPTS, REGIONS
 from corpus.forms.common import Generated, Label, Split, amount, money_style, page_style, split_total, wording, yuan_str
@@ -26,6 +27,22 @@ LABELS = {
     "expenditure_carried": Label(("结转下年",), ("年末结转结余", "结转下年资金", "结转下年使用"), ("结转下年支出", "年末结转", "结转和结余")),
     "expenditure_total": Label(("支出总计",), ("支 出 总 计", "支出总计数", "全年支出总计"), ("支出总额", "支出总 计", "支出合计总计")),
 }
+
+
+def truth_data(title: str, year: int, inc_names: list[str], inc: list[Decimal], exp_names: list[str],
+               exp: list[Decimal], total: Decimal, cin: Decimal, cout: Decimal) -> dict[str, Any]:
+    """The form's truth: both sides' lines, the year's totals, carried-over amounts and grand totals (yuan)."""
+    return {
+        "title": title, "year": year,
+        "income": [{"income_item": a, "income_amount": yuan_str(v)} for a, v in zip(inc_names, inc)],
+        "expenditure": [{"expenditure_item": a, "expenditure_amount": yuan_str(v)} for a, v in zip(exp_names, exp)],
+        "income_year_total": {"income_amount": yuan_str(total - cin)},
+        "income_carried": {"income_amount": yuan_str(cin)},
+        "income_total": {"income_amount": yuan_str(total)},
+        "expenditure_year_total": {"expenditure_amount": yuan_str(total - cout)},
+        "expenditure_carried": {"expenditure_amount": yuan_str(cout)},
+        "expenditure_total": {"expenditure_amount": yuan_str(total)},
+    }
 
 
 def make(rng: random.Random, split: Split) -> Generated:
@@ -65,16 +82,6 @@ def make(rng: random.Random, split: Split) -> Generated:
     if not unit_in_header:
         blocks.append(Paragraph(f"单位：{money.unit}", 10.0, indent=False))
     blocks.append(TableBlock(sheet, rng.choice([9.5, 10.0, 10.5])))
-    data = {
-        "title": title, "year": year,
-        "income": [{"income_item": a, "income_amount": yuan_str(v)} for a, v in zip(inc_names, inc)],
-        "expenditure": [{"expenditure_item": a, "expenditure_amount": yuan_str(v)} for a, v in zip(exp_names, exp)],
-        "income_year_total": {"income_amount": yuan_str(total - cin)},
-        "income_carried": {"income_amount": yuan_str(cin)},
-        "income_total": {"income_amount": yuan_str(total)},
-        "expenditure_year_total": {"expenditure_amount": yuan_str(total - cout)},
-        "expenditure_carried": {"expenditure_amount": yuan_str(cout)},
-        "expenditure_total": {"expenditure_amount": yuan_str(total)},
-    }
+    data = truth_data(title, year, inc_names, inc, exp_names, exp, total, cin, cout)
     return Generated(FORM, blocks, data, page_style(rng),
                      {"split": split, "money": f"{money.unit}/{money.fmt}", "unit_in_header": unit_in_header})

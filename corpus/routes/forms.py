@@ -171,15 +171,7 @@ def make_income(rng: random.Random, split: str) -> Made:
         g.row([(0, 1, lab[a], "center"), (1, 2, m(va), "money"), (2, 3, lab[b], "center"), (3, 4, m(vb), "money")],
               {1: str(va), 3: str(vb)})
     title = rng.choice(INCOME_TITLES[split]).format(y=year, r=region, d=dept)
-    data = {"title": title, "year": year,
-            "income": [{"income_item": a, "income_amount": yuan_str(v)} for a, v in zip(inc_names, inc)],
-            "expenditure": [{"expenditure_item": a, "expenditure_amount": yuan_str(v)} for a, v in zip(exp_names, exp)],
-            "income_year_total": {"income_amount": yuan_str(total - cin)},
-            "income_carried": {"income_amount": yuan_str(cin)},
-            "income_total": {"income_amount": yuan_str(total)},
-            "expenditure_year_total": {"expenditure_amount": yuan_str(total - cout)},
-            "expenditure_carried": {"expenditure_amount": yuan_str(cout)},
-            "expenditure_total": {"expenditure_amount": yuan_str(total)}}
+    data = inc_content.truth_data(title, year, inc_names, inc, exp_names, exp, total, cin, cout)
     return Made(inc_content.FORM, [g], [title], note, data, [(16, 24), (10, 15), (18, 26), (10, 15)],
                 variants={"money": f"{unit}/{fmt}"})
 
