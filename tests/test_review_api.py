@@ -133,6 +133,10 @@ def test_four_eyes_and_bulk_accept(built, tmp_path):
                                       "version": basic["version"]})
         waiting = alice.item(BASIC, "mode=check")
         assert waiting["corrected_by"] == "alice"
+        # a claim alice's page sent when it showed the item, reaching the server after her decision, takes
+        # nothing: the item stays open to bob's check (CI once failed on this race in the browser test)
+        assert alice.post("/api/claim", {"item": basic["id"]})[0] == 200
+        assert alice.item(BASIC, "mode=check").get("claimed_by") is None
         assert alice.post("/api/verify", {"item": basic["id"], "version": waiting["version"]})[0] == 403
         status, out = bob.post("/api/verify", {"item": basic["id"], "version": waiting["version"]})
         assert status == 200 and alice.queue("mode=check") == []

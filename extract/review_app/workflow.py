@@ -56,8 +56,13 @@ def claim(con: sqlite3.Connection, item_id: str, reviewer: str) -> dict[str, Any
     """Take an item for ``reviewer``; 409 when someone else holds a live claim on it."""
     kind, rowid = parse_item_id(item_id)
     now = time.time()
-    if con.execute(f"SELECT 1 FROM {kind}s WHERE id = ?", (rowid,)).fetchone() is None:
+    row = con.execute(f"SELECT reviewed FROM {kind}s WHERE id = ?", (rowid,)).fetchone()
+    if row is None:
         raise ReviewError(404, f"no {kind} with id {item_id}")
+    if row[0]:
+        # decided already: a claim sent when the item was shown can reach the server after the decision that
+        # ended it; taking it then would lock the item against the second reviewer for CLAIM_SECONDS
+        return {"item": item_id, "reviewer": None, "until": None}
     with transaction(con):
         check_claim(con, kind, rowid, reviewer)
         con.execute("DELETE FROM review_claims WHERE reviewer = ?", (reviewer,))  # one item at a time

@@ -135,7 +135,9 @@ function show(i) {
 
 async function loadDetail(it) {
   const seq = ++state.itemSeq;
-  if ($("filter-mode").value === "todo") api("/api/claim", { item: it.id }).catch((err) => { if (seq === state.itemSeq) say(problem(err), "error"); });
+  // a decision waits for this claim (act), so the two reach the server in order
+  state.claiming = $("filter-mode").value !== "todo" ? null
+    : api("/api/claim", { item: it.id }).catch((err) => { if (seq === state.itemSeq) say(problem(err), "error"); });
   const full = await api(`/api/item/${it.id}`).catch(() => null);
   if (!full || seq !== state.itemSeq) return;
   $("history").tBodies[0].replaceChildren(...full.decisions.map((d) => {
@@ -189,6 +191,7 @@ function report(out, it, word) {
 
 async function act(path, body, it, word, keep) {
   try {
+    if (state.claiming) await state.claiming;
     const out = await api(path, body);
     if (word === "accepted" || word === "corrected") state.undo.push(it.id);
     await loadQueue(keep ?? state.index);
