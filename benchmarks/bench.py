@@ -35,12 +35,12 @@ def run_one(set_name: str, method_name: str, samples, limit: float) -> tuple[dic
     if run.missing:
         missing = {s.sample_id: s for s in runnable}
         run.runs += [SampleRun(missing[i], 0.0, Prediction(error="not reached"), 0) for i in run.missing]
-    figures, outcomes = _score(set_name, run, method.has_confidence)
+    figures, values = _score(set_name, run, method.has_confidence)
     notes = [n for n in (run.note, f"{len(run.missing)} documents not reached, scored as empty" if run.missing else "")
              if n]
     if len(runnable) < len(samples):
         notes.append(f"ran on {len(runnable)} of {len(samples)} documents (input kinds it takes)")
-    return {"figures": figures, "note": "; ".join(notes)}, outcomes
+    return {"figures": figures, "note": "; ".join(notes)}, values
 
 
 def teds_self_check() -> str:
@@ -68,12 +68,11 @@ def run_benchmark(set_names: list[str], method_names: list[str], quick: bool, li
         entry: dict[str, Any] = {"docs": len(samples), "samples": [s.sample_id for s in samples], "methods": {}}
         for method_name in method_names:
             t0 = time.perf_counter()
-            entry["methods"][method_name], outcomes = run_one(set_name, method_name, samples, limit)
+            entry["methods"][method_name], values = run_one(set_name, method_name, samples, limit)
             print(f"{set_name:13} {method_name:16} {time.perf_counter() - t0:6.1f}s "
                   f"{json.dumps(entry['methods'][method_name]['figures'])}", flush=True)
-            if method_name == "ours" and outcomes:
-                reliability[set_name] = reliability_bins([(o.confidence, not o.correct) for o in outcomes
-                                                          if o.confidence is not None])
+            if method_name == "ours" and values:
+                reliability[set_name] = reliability_bins(values)
         record["sets"][set_name] = entry
     record["reliability"] = reliability
     record["duration_s"] = time.perf_counter() - start

@@ -14,7 +14,8 @@ from benchmarks.sets import REPO, SETS
 COLUMNS = {
     "corpus": [("teds", "TEDS"), ("teds_struct", "TEDS-struct"), ("merged_cell_acc", "merged cells"),
                ("cell_cer", "cell CER ↓"), ("field_acc", "field acc"), ("fields_wrong", "wrong fields ↓"), ("review_catch_5", "caught@5%"),
-               ("review_catch_10", "caught@10%"), ("review_catch_20", "caught@20%"), ("auroc", "AUROC")],
+               ("review_catch_10", "caught@10%"), ("review_catch_20", "caught@20%"),
+               ("conf_errors", "errors incl. missing"), ("wrong_at_0.9", "wrong ≥0.9 ↓"), ("ece", "ECE ↓"), ("auroc", "AUROC")],
     "icdar2013": [("adj_f1", "adjacency F1"), ("adj_precision", "P"), ("adj_recall", "R"),
                   ("adj_micro_f1", "micro F1")],
     "ctdar2019": [("cell_f1", "cell F1@IoU0.6"), ("cell_precision", "P"), ("cell_recall", "R")],
@@ -56,7 +57,7 @@ def _fmt(value: Any, key: str) -> str:
         return "–"
     if key == "peak_rss_mib":
         return f"{value:.0f}"
-    if key in ("docs", "fields_wrong"):
+    if key in ("docs", "fields_wrong", "conf_errors", "wrong_at_0.9"):
         return str(value)
     if key == "sec_per_page":
         return f"{value:.2f}"

@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from benchmarks.metrics.align import align_rows
 from benchmarks.metrics.cells import Counts, cell_detection_counts, ink_box
 from benchmarks.metrics.cer import corpus_cer, normalize_text
-from benchmarks.metrics.confidence import REVIEW_SHARES, auroc, review_catch_rate
+from benchmarks.metrics.confidence import forecast_figures
 from benchmarks.metrics.fields import FieldOutcome, accuracy, field_outcomes, pair_documents
 from benchmarks.metrics.merged import merged_cell_hits
+from benchmarks.metrics.review import ReviewScore, score_review
 from benchmarks.metrics.teds import LAYOUT_NEUTRAL_IGNORE, cells_to_html, teds
 from benchmarks.runner import MethodSetRun
 from extract.types import Table
@@ -71,19 +72,27 @@ def _speed(run: MethodSetRun) -> Figures:
             "docs": len(run.runs), "failed_docs": len(run.missing) + sum(bool(r.prediction.error) for r in run.runs)}
 
 
-def confidence_figures(outcomes: Sequence[FieldOutcome]) -> Figures:
-    items = [(o.confidence, not o.correct) for o in outcomes if o.confidence is not None]
-    out: Figures = {f"review_catch_{round(s * 100)}": review_catch_rate(items, s) for s in REVIEW_SHARES}
-    out["auroc"] = auroc(items)
-    return out
+CONFIDENCE_KEYS = {"errors": "conf_errors", "caught_5": "review_catch_5", "caught_10": "review_catch_10",
+                   "caught_20": "review_catch_20", "wrong_at_0.9": "wrong_at_0.9", "ece": "ece", "auroc": "auroc"}
+"""The benchmark's names for ``metrics.confidence.forecast_figures`` (the calibration report's figures)."""
 
 
-def score_corpus(run: MethodSetRun, has_confidence: bool) -> tuple[Figures, list[FieldOutcome]]:
+def confidence_figures(review: ReviewScore) -> Figures:
+    """caught@5/10/20, wrong at >=0.9, ECE, AUROC exactly as ``benchmarks.calibrate report`` computes them
+    (``metrics.review``: absent values count, completeness items come first)."""
+    figures = forecast_figures(review.values, review.units)
+    return {ours: figures[key] for key, ours in CONFIDENCE_KEYS.items()}
+
+
+def score_corpus(run: MethodSetRun, has_confidence: bool) -> tuple[Figures, list[tuple[float, bool]]]:
+    """The set's figures and, for a method with confidence, its (confidence, wrong) per value as the
+    confidence figures count them (for the reliability plot)."""
     from benchmarks.sets.corpus import load_truth
 
     teds_full, teds_struct, cer_pairs = [], [], []
     hits = total = 0
     outcomes: list[FieldOutcome] = []
+    review = ReviewScore()
     for r in run.runs:
         truth = load_truth(r.sample)
         for tt in truth.tables:
@@ -98,6 +107,8 @@ def score_corpus(run: MethodSetRun, has_confidence: bool) -> tuple[Figures, list
         forms = [f.model_dump(mode="json") for f in truth.forms]
         for doc, form in pair_documents(list(r.prediction.documents), forms):
             outcomes.extend(field_outcomes(doc["data"] if doc else None, form["data"]))
+        if has_confidence:
+            review.extend(score_review(r.prediction.documents, r.prediction.issues, forms))
     figures: Figures = {
         "teds": _mean(teds_full), "teds_struct": _mean(teds_struct),
         "merged_cell_acc": hits / total if total else None, "cell_cer": corpus_cer(cer_pairs),
@@ -106,9 +117,9 @@ def score_corpus(run: MethodSetRun, has_confidence: bool) -> tuple[Figures, list
         "fields": len(outcomes), "fields_wrong": sum(not o.correct for o in outcomes),
     }
     if has_confidence:
-        figures.update(confidence_figures(outcomes))
+        figures.update(confidence_figures(review))
     figures.update(_speed(run))
-    return figures, outcomes
+    return figures, review.values
 
 
 def score_icdar(run: MethodSetRun) -> Figures:

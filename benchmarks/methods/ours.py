@@ -13,7 +13,7 @@ def predict(path: str) -> Prediction:
         messages = "; ".join(i.message for i in result.issues if i.severity == "error")
         error = f"{result.status}: {messages}"
     return Prediction(tables=list(result.tables), pages=list(result.pages), error=error,
-                      documents=[d.model_dump(mode="json") for d in result.documents])
+                      documents=[d.model_dump(mode="json") for d in result.documents], issues=list(result.issues))
 
 
 METHOD = Method("ours", frozenset({"pdf_text", "pdf_scan", "image"}), predict, has_confidence=True)
