@@ -15,7 +15,7 @@ from functools import lru_cache
 from extract.types import Cell, Issue, Table
 
 KINDS = ("seq_gap", "sum_short", "row_unread", "column_unread", "cells_unread", "label_row", "duplicate_row",
-         "merged_items", "not_found", "page_gap", "table_unmapped")
+         "merged_items", "shared_rows", "not_found", "page_gap", "table_unmapped")
 """Every kind of completeness item (``extract.completeness``), each a feature of its own: on the training
 split their sections' error rates differ tenfold (an unread footnote row beside a read table ~0.05, a
 header read as a row ~0.85), so one weight for all would over-doubt some and under-doubt others."""

@@ -16,6 +16,8 @@ rows, every ``seq``, every field's source cell) and the result's tables, not thr
   are out of step);
 - ``merged_items``: a numbered item whose text runs on into the next number (目标1：… 目标2，…);
 - ``label_row``: a list row holding one of the form's labels as a value (a header read as a row);
+- ``shared_rows``: list rows that took one source cell holding more than a short name (several printed
+  rows read as one tall cell: rows missing);
 - ``page_gap``: a page inside the form's page span from which no field came;
 - ``not_found``: a field the form prints whose label (or title line) was never found (the mapper's blank
   at confidence 0.0, which the value queue cannot show);
@@ -28,7 +30,8 @@ from __future__ import annotations
 
 from extract.completeness_base import (STAGE, Gap, _is_heading, label_keys, section_of,  # noqa: F401
                                        used_cells)
-from extract.completeness_lists import duplicate_rows, label_rows, merged_items, not_found, page_gaps, seq_gaps, sum_gaps
+from extract.completeness_lists import (duplicate_rows, label_rows, merged_items, not_found, page_gaps, seq_gaps,
+                                       shared_rows, sum_gaps)
 from extract.completeness_tables import merge_rows, unmapped_tables, unread_columns, unread_rows
 from extract.types import Issue, Result
 
@@ -43,7 +46,7 @@ def find_gaps(result: Result) -> list[Gap]:
     for i, doc in enumerate(result.documents):
         gaps += seq_gaps(doc, i, tables) + sum_gaps(doc, i, tables) + page_gaps(doc, i, used, tables)
         gaps += not_found(doc, i) + label_rows(doc, i, tables) + duplicate_rows(doc, i, tables)
-        gaps += merged_items(doc, i, tables)
+        gaps += merged_items(doc, i, tables) + shared_rows(doc, i, tables)
     gaps += merge_rows(unread_rows(result, used)) + unread_columns(result, used) + unmapped_tables(result, used)
     return gaps
 

@@ -84,7 +84,11 @@ def page_gaps(doc: FormDocument, index: int, used: dict[tuple[str, int, int], tu
 def not_found(doc: FormDocument, index: int) -> list[Gap]:
     """Fields the form prints whose label or line was never found: the mapper leaves them blank at
     confidence 0.0 (a blank it knows nothing about; an unprinted one gets its own confidence). The queue
-    has no cell to show for them, so each field name becomes one item (a list's rows grouped)."""
+    has no cell to show for them, so each field name becomes one item (a list's rows grouped).
+
+    A list column never found also names its list: the list's header was not read as the form prints it,
+    so whole rows of it may be missing or read into a neighbouring list (on the training split, a key-task
+    table whose 内容 and 金额 headers went unfound kept one of its six rows, the others read as goals)."""
     missing: dict[str, int] = {}
     for path, leaf in iter_fields(doc.data):
         if leaf.get("value") is None and not leaf.get("source") and not leaf.get("raw") and not leaf.get("confidence"):
@@ -94,8 +98,9 @@ def not_found(doc: FormDocument, index: int) -> list[Gap]:
     gaps = []
     for name, n in missing.items():
         rows_zh, rows_en = (f"（{n}行）", f" ({n} rows)") if "[]" in name else ("", "")
+        also = (section_of(name),) if "[]" in name else ()
         gaps.append(Gap("not_found", index, name, page, None, f"未找到字段 {name}{rows_zh}",
-                        f"{name} not found on the form{rows_en}"))
+                        f"{name} not found on the form{rows_en}", also=also))
     return gaps
 
 
@@ -177,4 +182,39 @@ def merged_items(doc: FormDocument, index: int, tables: dict[str, Table]) -> lis
             gaps.append(Gap("merged_items", index, key, page, _bbox_union([c for c in cells if c.page == page]),
                             f"{key}[{i}]: 第{k}项与第{k + 1}项读成一项，可能缺行",
                             f"{key}[{i}]: items {k} and {k + 1} read as one; rows missing?"))
+    return gaps
+
+
+SHARED_ROW_CHARS = 12
+"""A level's merged cell, taken by every row under it by design, holds one short name (产出指标,
+社会效益指标: <= 10 characters); a cell of more characters that several rows took is several printed rows
+read as one cell (``extract.calibration_features.SHARED_LONG_CHARS``, the same edge)."""
+
+
+def shared_rows(doc: FormDocument, index: int, tables: dict[str, Table]) -> list[Gap]:
+    """A list whose rows took one source cell holding more than a short name: on a scan, one tall OCR'd
+    cell holding several printed rows' texts, so those rows were read as fewer and the list is short of
+    rows no sequence number shows (training split, harsh scan: 16 indicator rows read as 15, the lost
+    one behind such cells, no other item pointing at it). One item per list."""
+    gaps = []
+    for key, rows in doc.data.items():
+        if not isinstance(rows, list):
+            continue
+        # keyed by the value too: numbered goals split from one cell share it with different texts
+        takers: dict[tuple[str, tuple[tuple[int, int], ...], str], set[int]] = {}
+        for i, row in enumerate(rows):
+            for _, leaf in iter_fields(row):
+                src = leaf.get("source") or {}
+                value = leaf.get("value")
+                if src.get("table") and src.get("cells") and isinstance(value, str) and len(value) > SHARED_ROW_CHARS:
+                    key_cells = tuple(tuple(rc) for rc in src["cells"])
+                    takers.setdefault((str(src["table"]), key_cells, value), set()).add(i)
+        shared = sorted({i for rs in takers.values() if len(rs) > 1 for i in rs})
+        if not shared:
+            continue
+        cells = [c for i in shared for c in _item_cells(rows[i], tables)]
+        page = cells[0].page if cells else None
+        gaps.append(Gap("shared_rows", index, key, page, _bbox_union([c for c in cells if c.page == page]),
+                        f"{key}: {len(shared)}行读自同一单元格（多行文字读成一格？），可能缺行",
+                        f"{key}: {len(shared)} rows read from one cell holding several rows' text; rows missing?"))
     return gaps

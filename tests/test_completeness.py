@@ -173,3 +173,39 @@ def test_numbered_goals_read_as_one_are_an_item(jieyang):
     assert len(gaps) == 1 and gaps[0].section == "overall_goals" and "items 1 and 2 read as one" in gaps[0].en
     # a task's content numbering its own points (1、… 2、…) is no merged row
     assert not [g for g in find_gaps(jieyang) if g.kind == "merged_items"]
+
+
+def test_a_list_column_never_found_names_its_list(jieyang):
+    """A list header not read as printed: whole rows may be missing, so the item points at the list, and a
+    reviewer scoring the lost rows finds them through it."""
+    from benchmarks.metrics.review import pointing_item
+
+    doc = jieyang.documents[0]
+    unfound = {"value": None, "confidence": 0.0, "raw": None, "source": None}
+    tasks = [{**t, "content": unfound} for t in doc.data["key_tasks"][:1]]  # 内容 unfound, rows 2.. lost
+    lost = add_completeness(_with_data(jieyang, {**doc.data, "key_tasks": tasks}))
+    items = [g for g in gaps_of(lost) if g.kind == "not_found"]
+    assert [g.fields for g in items] == [("key_tasks[].content", "key_tasks")]
+    assert pointing_item(gaps_of(lost), 0, "key_tasks[3].name", set()) is not None
+    # a scalar never found names only itself
+    year = add_completeness(_with_data(jieyang, {**doc.data, "year": unfound}))
+    assert [g.fields for g in gaps_of(year) if g.kind == "not_found"] == [("year",)]
+
+
+def test_rows_read_from_one_cell_holding_several_rows_are_an_item(jieyang):
+    doc = jieyang.documents[0]
+    assert not [g for g in find_gaps(jieyang) if g.kind == "shared_rows"]  # level names filled down: no item
+    inds = [dict(i) for i in doc.data["indicators"]]
+    tall = inds[1]["level3"]
+    merged = {**tall, "value": "".join(i["level3"]["value"] for i in inds[1:4])}  # three rows' texts, one cell
+    for i in (1, 2):
+        inds[i] = {**inds[i], "level3": merged}
+    lost = _with_data(jieyang, {**doc.data, "indicators": inds[:3] + inds[4:]})
+    gaps = [g for g in find_gaps(lost) if g.kind == "shared_rows"]
+    assert len(gaps) == 1 and gaps[0].section == "indicators" and "rows missing" in gaps[0].en
+    # numbered goals split from one cell share it with different texts: no item
+    goals = doc.data["overall_goals"]
+    src = goals[0]["source"]
+    split = [{**g, "value": f"目标{n + 1}：第{n + 1}项工作任务全面完成", "source": src} for n, g in enumerate(goals)]
+    assert not [g for g in find_gaps(_with_data(jieyang, {**doc.data, "overall_goals": split}))
+                if g.kind == "shared_rows"]
