@@ -5,18 +5,25 @@
     python -m benchmarks.calibrate report              # held-out figures -> benchmarks/results/confidence.{md,json,png}
     python -m benchmarks.calibrate all                 # the three in turn, from a clean checkout
 
+``CALIBRATION_BASELINE=FILE`` (report): also score another calibration's coefficients on the same documents
+(``git show REV:extract/calibration.json > FILE``: the calibration shipped before a refit) and add a table.
+
 ``collect`` caches each document's uncalibrated result under ``benchmarks/results/tmp/calibration/SET/``,
 stamped with a hash of the pipeline code before the stages after mapping: after a change to the mapper
 or the readers, the stale cache is collected again; a change to completeness or calibration needs only
 ``fit`` and ``report``. Missing corpus folders are generated first by the benchmark sets' generators.
 Time on 2 cores: a born-digital document 1-3 s, a scan 15-100 s (load-dependent); see the last line
-``collected N documents ... in S s``.
+``collected N documents ... in S s``. ``COLLECT_LIMIT=N`` takes the first N documents of each scanned set
+(born-digital sets are taken whole). Reproduced on the loaded 2-core machine (2026-12-02) with
+``COLLECT_LIMIT=5 python -m benchmarks.calibrate all``: collect ~35 min (30 scans, ~170 born-digital
+documents), fit ~1 min, report ~1 min; ``all`` prints each phase's time.
 
 Splits (generated corpus, ``corpus/generated/``, the folders of the benchmark's corpus sets):
 - training (``tr_*``): generator seed 0 with the two seed forms (``born_digital``, set corpus-born), its mild
   and harsh scans (``scan_mild``, ``scan_harsh``: corpus-mild, corpus-harsh), and the independent routes'
   (LibreOffice from XLSX, Chromium from HTML) *tune* wording split, born-digital and scanned mild and harsh
-  (``indep_<profile>/tune``: corpus-indep-*-tune);
+  (``indep_<profile>/tune``: corpus-indep-*-tune), and that wording split's born-digital documents drawn
+  with generator seed 1 (``tr_indep_born_s1``, generated under ``benchmarks/results/tmp/``: see ``SEEDED``);
 - held-out (``ho_born``, ``in_*``): generator seed 20261201 without the seed forms (``heldout_born``:
   corpus-heldout) and the independent routes' held-out wording split (``indep_<profile>/heldout``:
   corpus-indep-*-heldout); further folders by ``BENCH_ROUTES=name=DIR,...``.
@@ -156,7 +163,8 @@ def truth_hash(path: Path) -> str:
 
 def is_scan_set(name: str) -> bool:
     """A set of scans (15-100 s a document on 2 cores), not of born-digital PDFs."""
-    return not name.endswith("_born") and name in {**TRAIN, **HELDOUT}
+    rel = {**TRAIN, **HELDOUT}.get(name)
+    return rel is not None and "born" not in rel.split("/")[0]
 
 
 def collect_limit(name: str) -> int | None:
@@ -281,18 +289,23 @@ def report(names: list[str] | None = None) -> dict:
     from extract.calibration import load
 
     model = load()
+    baseline_path = os.environ.get("CALIBRATION_BASELINE")
+    baseline = json.loads(Path(baseline_path).read_text(encoding="utf-8")) if baseline_path else None
     names = names or [n for n in list(HELDOUT) + list(routes_sets()) if (CACHE / n).exists()]
-    record: dict = {"model": model, "sets": {}}
+    record: dict = {"model": model, "sets": {}, **({"baseline": baseline_path} if baseline else {})}
+    kinds = ("calibrated", "mapper", *(("baseline",) if baseline else ()))
     curves: dict = {}
     pooled: dict = {}
     for name in names:
-        per = {"calibrated": ([], []), "mapper": ([], [])}
+        per: dict = {k: ([], []) for k in kinds}
         silent = ok_silent = docs = 0
         for _, result, truth in cached(name):
             docs += 1
             cal = score_result(result, truth, model)
-            raw = score_result(result, truth, None)
-            for key, got in (("calibrated", cal), ("mapper", raw)):
+            scored = {"calibrated": cal, "mapper": score_result(result, truth, None)}
+            if baseline:
+                scored["baseline"] = score_result(result, truth, baseline)
+            for key, got in scored.items():
                 per[key][0].extend(got["values"])
                 per[key][1].extend(got["units"])
             silent += cal["silent_docs"] > 0
@@ -302,7 +315,7 @@ def report(names: list[str] | None = None) -> dict:
         curves[name] = per["calibrated"][0]
         group = "all born-digital" if name.endswith("_born") else "all scans"
         acc = pooled.setdefault(group, {"documents": 0, "silent_docs": 0, "silent_ok_docs": 0,
-                                        "calibrated": ([], []), "mapper": ([], [])})
+                                        **{k: ([], []) for k in kinds}})
         acc["documents"] += docs
         acc["silent_docs"] += silent
         acc["silent_ok_docs"] += ok_silent
@@ -311,7 +324,7 @@ def report(names: list[str] | None = None) -> dict:
             acc[k][1].extend(u)
     for group, acc in pooled.items():
         record["sets"][group] = {**{k: acc[k] for k in ("documents", "silent_docs", "silent_ok_docs")},
-                                 **{k: forecast_figures(*acc[k]) for k in ("calibrated", "mapper")}}
+                                 **{k: forecast_figures(*acc[k]) for k in kinds}}
     OUT.mkdir(parents=True, exist_ok=True)
     plot_reliability(curves, OUT / "confidence_reliability.png")
     (OUT / "confidence.json").write_text(json.dumps(record, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -336,6 +349,19 @@ def report(names: list[str] | None = None) -> dict:
             "Held-out sets: ho_born = corpus-heldout (generator seed 20261201, seed forms excluded), in_* = the "
             "independent routes' held-out wording split (corpus-indep-*-heldout); none was opened or fitted on. "
             "docs: the documents collected (COLLECT_LIMIT may cap scans). ""Reliability diagram: confidence_reliability.png.", ""]
+    if baseline:
+        lines += ["", f"Baseline: the coefficients of `{baseline_path}` (fitted on "
+                  f"{', '.join(baseline.get('fitted_on', {}).get('sets', []))}) on the same documents and code.", "",
+                  "| held-out set | errors | caught@5% | caught@10% | caught@20% | wrong ≥0.9 | ECE | "
+                  "baseline caught@5% | baseline caught@10% | baseline caught@20% | baseline wrong ≥0.9 | "
+                  "baseline ECE |", "|---" * 12 + "|"]
+        for name, e in record["sets"].items():
+            c, b = e["calibrated"], e["baseline"]
+            f = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
+            lines.append(f"| {name} | {c['errors']} | " + " | ".join(
+                [f(c[k]) for k in ("caught_5", "caught_10", "caught_20")] + [str(c["wrong_at_0.9"]), f(c["ece"])]
+                + [f(b[k]) for k in ("caught_5", "caught_10", "caught_20")] + [str(b["wrong_at_0.9"]), f(b["ece"])])
+                + " |")
     (OUT / "confidence.md").write_text("\n".join(head + lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return record
@@ -357,9 +383,11 @@ def main(argv: list[str] | None = None) -> int:
         report(rest or None)
         return 0
     if cmd == "all":
-        collect(list(TRAIN) + list(HELDOUT) + list(routes_sets()))
-        fit_and_write()
-        report()
+        for phase, run in (("collect", lambda: collect(list(TRAIN) + list(HELDOUT) + list(routes_sets()))),
+                           ("fit", fit_and_write), ("report", report)):
+            t0 = time.perf_counter()
+            run()
+            print(f"{phase}: {time.perf_counter() - t0:.0f}s", flush=True)
         return 0
     print(f"unknown command {cmd!r}")
     return 2
