@@ -113,6 +113,16 @@ def test_a_row_ruled_off_above_the_break_is_not_joined_with_an_unruled_next_part
     assert got[(2, 1)][2] == "成本指标" and got[(3, 1)][2] == "经济效益指标"
 
 
+def test_a_ruled_off_blank_part_above_the_break_joins_the_label_printed_below():
+    """This corpus's renderer rules off a merged cell's part above the break and prints its text below."""
+    head = {(0, 0): "二级指标", (0, 1): "三级指标", (0, 2): "指标值"}
+    p1 = draw_table(COLS, _rows(2, top=700), texts={**head, (1, 0): "", (1, 1): "长效机制建设", (1, 2): "逐步提高"})
+    p2 = draw_table(COLS, _rows(2), [(0, 0, 1, 1, "可持续影响指标")], open_top={0},
+                    texts={(0, 1): "服务水平持续提升", (0, 2): "有效提高", (1, 0): "满意度指标", (1, 1): "群众满意度"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert _by_pos(t)[(1, 0)] == (2, 1, "可持续影响指标", 1) and t.n_rows == 4
+
+
 def test_unrelated_tables_are_not_stitched():
     p1 = draw_table(COLS, _rows(3, top=600), texts=_data(1, 2, row0=0))
     p2 = draw_table([50.0, 250.0, 520.0], _rows(2), texts={(0, 0): "other", (0, 1): "table"})

@@ -202,11 +202,26 @@ def _entries(t: Table, edges: list[float]) -> list[_Entry]:
 def _open_between(above: _Entry, below: _Entry) -> bool:
     """No border between the two parts of a column: the cell above goes on below.
 
-    A part's top left open says little where the part above drew its cell's bottom: a browser paints no
+    A part's top left open is weak evidence against the bottom the part above drew: a browser paints no
     top border on a table's continuation after a page break, over a new row as over a cut one (Chromium:
-    产出指标 ended with its ruling on page 1, 效益指标 began unruled on page 2, and was read as one cell).
+    产出指标 ended with its ruling on page 1, 效益指标 began unruled on page 2 and was read as one cell;
+    a one-row 预算超支率 took the blank cells of the next page's first row). There the texts decide: a cut
+    cell prints its text on one side or the same on both, and a text above goes on blank below only
+    as a label (merged over rows); a renderer that rules off a merged cell's part above the break and
+    prints its text in the part below is still joined.
     """
-    return above.bottom_open or (below.top_open and not above.bottom_ruled)
+    if above.bottom_open:
+        return True
+    if not below.top_open:
+        return False
+    if not above.bottom_ruled:
+        return True
+    a, b = _norm(above.cell.text), _norm(below.cell.text)
+    if a and b:
+        return a == b
+    if a:
+        return above.cell.row_span > 1 or below.cell.row_span > 1
+    return True
 
 
 def _norm(text: str) -> str:
