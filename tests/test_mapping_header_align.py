@@ -141,3 +141,35 @@ def test_a_qualified_label_outbid_for_its_column_takes_the_free_one_by_place():
     assert [i["period_target"]["value"] for i in inds] == ["3000人次", "≥95%", "持续提升"]
     assert [i["annual_target"]["value"] for i in inds] == ["1000人次", "≥90%", "有效提高"]
     assert all(i["period_target"]["confidence"] <= 0.6 for i in inds)  # told by its place, not its label
+
+
+def test_a_column_told_by_place_is_a_required_one_before_an_optional_one():
+    """指标名称 is as near 三级指标 as 三级指标解释: a form with no explanation column still has its 三级指标."""
+    levels = [(1, 1, "一级指标"), (2, 1, "二级指标"), (3, 1, "指标名称"), (4, 1, "实施周期指标值"), (5, 1, "年度指标值")]
+    table = _grid([
+        [(0, 1, "部门名称"), (1, 1, "某某局")],
+        [(0, 3, "绩效指标")] + levels,
+        [(1, 1, "产出指标"), (2, 1, "数量指标"), (3, 1, "培训人次"), (4, 1, "3000人次"), (5, 1, "1000人次")],
+        [(1, 1, "效益指标"), (2, 1, "社会效益指标"), (3, 1, "服务水平"), (4, 1, "持续提升"), (5, 1, "有效提高")],
+    ])
+    (doc,) = map_documents([table], {1: []}, form=FORM)
+    inds = doc.data["indicators"]
+    assert [i["level3"]["value"] for i in inds] == ["培训人次", "服务水平"]
+    assert all(i["explanation"]["value"] is None for i in inds)
+
+
+def test_a_section_label_beside_the_task_columns_opens_the_next_section():
+    """Under the key tasks' header, a first-column label no list names (其他工作任务), left of every task
+    column, is the next section's label by its place, not a task."""
+    head = [(1, 1, "序号"), (2, 1, "名称"), (3, 1, "主要实施内容"), (4, 1, "拟投入的资金"), (5, 1, "期望达到的目标")]
+    table = _grid([
+        [(0, 1, "部门名称"), (1, 1, "某某局")],
+        [(0, 3, "年度重点工作任务")] + head,
+        [(1, 1, "1"), (2, 1, "甲任务"), (3, 1, "做甲事"), (4, 1, "10.00"), (5, 1, "甲成效")],
+        [(1, 1, "2"), (2, 1, "乙任务"), (3, 1, "做乙事"), (4, 1, "20.00"), (5, 1, "乙成效")],
+        [(0, 2, "其他工作任务")] + head,
+        [(1, 1, "3"), (2, 1, "丙任务"), (3, 1, "做丙事"), (4, 1, "30.00"), (5, 1, "")],
+    ])
+    (doc,) = map_documents([table], {1: []}, form=FORM)
+    assert [t["name"]["value"] for t in doc.data["key_tasks"]] == ["甲任务", "乙任务"]
+    assert [t["name"]["value"] for t in doc.data["other_tasks"]] == ["丙任务"]

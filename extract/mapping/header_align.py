@@ -39,6 +39,7 @@ MIN_ALL_WEAK = 3
 SEQ_CHARS = 3
 
 _STRONG, _PLACED, _TYPED = 1.0, 0.1, 0.5  # alignment scores: a label, a place, a place with a typed value
+_OPTIONAL_PENALTY = 0.01  # below any difference of label similarity that matters (0.1 x score)
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,9 @@ def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table,
         fits = _type_fits(cols[j].type, under[i])
         if fits is False:
             return None
-        return (_TYPED if fits else _PLACED) + 0.1 * s
+        # told by place alike, a required column before an optional one (指标名称 is as near 三级指标 as
+        # 三级指标解释, and a form without the explanation column still has its 三级指标)
+        return (_TYPED if fits else _PLACED) + 0.1 * s - (_OPTIONAL_PENALTY if cols[j].optional else 0.0)
 
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
