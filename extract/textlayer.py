@@ -71,6 +71,47 @@ def _turn(raw: Any, i: int, page_rotation: int) -> int:
     return q % 4 if abs(deg - 90 * q) <= TURN_TOL_DEG else -1
 
 
+class ClipTest:
+    """Whether a point of a text object lies outside the object's clip region (its clip paths' bounding
+    boxes intersected: a superset of the region, so only surely hidden text is told hidden).
+
+    Why: a spreadsheet printer draws a merged cell's whole text and clips it to the part of the cell on
+    the page; the text layer still holds the part cut away, above the table on the next page (LibreOffice:
+    一级指标 ``绩效指标`` and a level merged over a page break, read in the repeated title rows).
+    """
+
+    def __init__(self) -> None:
+        self._boxes: dict[int, tuple[float, float, float, float] | None] = {}
+
+    def __call__(self, x: float, y: float, obj: Any) -> bool:
+        if not obj:
+            return False
+        key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+        if key not in self._boxes:
+            self._boxes[key] = clip_box(obj)
+        box = self._boxes[key]
+        return box is not None and not (box[0] <= x <= box[2] and box[1] <= y <= box[3])
+
+
+def clip_box(obj: Any) -> tuple[float, float, float, float] | None:
+    """Bounding box (page space) of a page object's clip region, None when it has no clip path."""
+    clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return None
+    box: tuple[float, float, float, float] | None = None
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for k in range(pdfium_c.FPDFClipPath_CountPaths(clip)):
+        xs, ys = [], []
+        for n in range(pdfium_c.FPDFClipPath_CountPathSegments(clip, k)):
+            if pdfium_c.FPDFPathSegment_GetPoint(pdfium_c.FPDFClipPath_GetPathSegment(clip, k, n), x, y):
+                xs.append(x.value)
+                ys.append(y.value)
+        if xs:
+            b = (min(xs), min(ys), max(xs), max(ys))
+            box = b if box is None else (max(box[0], b[0]), max(box[1], b[1]), min(box[2], b[2]), min(box[3], b[3]))
+    return box
+
+
 def read_chars(textpage: Any, frame: PageFrame) -> list[CharBox]:
     """Non-blank characters of a ``pypdfium2.PdfTextPage`` with loose boxes on the displayed page."""
     raw = getattr(textpage, "raw", textpage)
@@ -79,6 +120,7 @@ def read_chars(textpage: Any, frame: PageFrame) -> list[CharBox]:
     to_display = frame.box
     page_w, page_h = frame.size
     out: list[CharBox] = []
+    clipped = ClipTest()
     blank = False
     prev_bottom, prev_left, turn = math.nan, math.nan, 0
     for i, cp in enumerate(_code_points(raw, pdfium_c.FPDFText_CountChars(raw))):
@@ -103,6 +145,8 @@ def read_chars(textpage: Any, frame: PageFrame) -> list[CharBox]:
             # pdfium gives a point-sized box for a glyph it cannot map; give it a line's height
             size = pdfium_c.FPDFText_GetFontSize(raw, i) or 10.0
             bottom, top = bottom - 0.2 * size, bottom + 0.8 * size
+        if clipped((left + right) / 2, (bottom + top) / 2, pdfium_c.FPDFText_GetTextObject(raw, i)):
+            continue  # drawn outside its clip: not printed (a merged cell's text LibreOffice cut at a page break)
         box = to_display(left, bottom, right, top)
         if box[3] <= 0 or box[1] >= page_h or box[2] <= 0 or box[0] >= page_w:
             continue  # wholly off the visible page: not printed (a merged cell's label cut by a page break)

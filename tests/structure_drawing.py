@@ -52,9 +52,10 @@ def v(x: float, y0: float, y1: float, source: str = "vector") -> Ruling:
 
 def draw_table(cols: list[float], rows: list[float], cells: list[tuple] | None = None, *,
                texts: dict[tuple[int, int], str] | None = None, open_top: set[int] | None = None,
-               boxes: bool = True) -> Drawn:
+               boxes: bool = True, open_bottom: set[int] | None = None) -> Drawn:
     """A table on edges ``cols`` x ``rows``; ``cells`` lists (row, col, row_span, col_span, text) merges,
-    ``texts`` the text of plain 1x1 cells; ``open_top`` names columns whose top border is not drawn."""
+    ``texts`` the text of plain 1x1 cells; ``open_top`` (``open_bottom``) names columns whose top (bottom)
+    border is not drawn."""
     spec = {(c[0], c[1]): c for c in cells or []}
     covered = {(r, k) for (r0, c0, rs, cs, _t) in spec.values()
                for r in range(r0, r0 + rs) for k in range(c0, c0 + cs)}
@@ -67,7 +68,9 @@ def draw_table(cols: list[float], rows: list[float], cells: list[tuple] | None =
         x0, y0, x1, y1 = cols[k], rows[r], cols[k + cs], rows[r + rs]
         if not (r == 0 and open_top and k in open_top):
             out.rulings.append(h(y0, x0, x1))
-        out.rulings += [h(y1, x0, x1), v(x0, y0, y1), v(x1, y0, y1)]
+        if not (r + rs == len(rows) - 1 and open_bottom and k in open_bottom):
+            out.rulings.append(h(y1, x0, x1))
+        out.rulings += [v(x0, y0, y1), v(x1, y0, y1)]
         for i, line in enumerate(text.split("\n") if text else []):
             out.spans.append(text_span(line, x0 + 3, y0 + 3 + i * (FONT + 2), boxes=boxes))
     return out

@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from corpus.routes.build import Plan, make_doc, print_docs
+from corpus.routes.build import Plan, make_doc, print_docs, print_routes
+from corpus.routes.grid import GCell, Grid, RouteDoc, auto_layout_widths, table_truth
 from corpus.routes.locate import PageText, read_pages
 from corpus.routes.styles import HELD_OUT, TUNE
 from corpus.routes.wording import LABELS
@@ -200,3 +201,51 @@ def test_noisy_profile_has_the_ranges_issue_10_names():
 
     p = PROFILES["noisy"]
     assert p.noise_sigma == (6.0, 14.0) and p.jpeg_quality == (35, 90) and p.dpi == (150, 300)
+
+
+def spanned_grid() -> Grid:
+    """Three grid columns; the middle one only spanning cells cross (each also crossing a sized column)."""
+    g = Grid(3)
+    g.cells += [GCell(0, 0, "名称", role="text"), GCell(0, 1, "甲乙丙丁戊", col_span=2, role="text"),
+                GCell(1, 0, "项目支出合计", col_span=2, role="text"), GCell(1, 2, "12.00", role="money")]
+    g.n_rows = 2
+    return g
+
+
+def test_auto_layout_gives_a_spanned_only_column_no_width():
+    g = spanned_grid()
+    assert auto_layout_widths(g) == [True, False, True]
+    assert table_truth(g, [1, 1], auto_layout=True).n_cols == 2  # a browser prints two columns
+    assert table_truth(g, [1, 1]).n_cols == 3  # a spreadsheet's own column widths keep all three
+    g.cells.append(GCell(2, 1, "x", role="text"))  # a cell alone in the middle column gives it width
+    g.n_rows = 3
+    assert auto_layout_widths(g) == [True, True, True]
+    g.n_cols = 2  # a grid whose n_cols undercounts its spans (the separate indicator table's) still has 3
+    assert table_truth(g, [1, 1, 1], auto_layout=True).n_cols == 3
+
+
+def vertical_rulings(pdf) -> list[float]:
+    """Distinct x of the vertical rulings on page 1 (within 1 pt: one ruling)."""
+    import pdfplumber
+
+    with pdfplumber.open(str(pdf)) as doc:
+        page = doc.pages[0]
+        xs = sorted(r["x0"] for r in page.rects + page.lines if r["bottom"] - r["top"] > r["x1"] - r["x0"])
+    out: list[float] = []
+    for x in xs:
+        if not out or x - out[-1] > 1.0:
+            out.append(x)
+    return out
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", ["100%", "auto"])
+def test_html_auto_layout_collapses_spanned_only_columns(tmp_path, width):
+    """Chromium prints the spanned-only column with no width: the truth's columns are the rulings' gaps."""
+    g = spanned_grid()
+    doc = RouteDoc(doc_id="cols", route="html", titles=["表"], note="", grids=[g], font="AR PL UMing CN",
+                   font_size=10.0, extra={"chrome_header_footer": False, "footer": '"1"', "label_em": 3.0,
+                                          "table_width": width, "padding": "2px 4px"})
+    print_routes(tmp_path, [doc])
+    truth = table_truth(g, [1, 1], auto_layout=True)
+    assert len(vertical_rulings(tmp_path / "cols.pdf")) - 1 == truth.n_cols == 2

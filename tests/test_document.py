@@ -383,3 +383,25 @@ def test_budgets_and_accepted_oddities_are_named(tmp_path):
         assert page.render(24).shape == (4800, 4800, 3) and page.render(24).shape == (4800, 4800, 3)
         with pytest.raises(BudgetError, match="--max-document-pixels"):
             page.render(24)  # a third 23 Mpx render is over the document's 60 Mpx
+
+
+def test_text_drawn_outside_its_clip_is_not_read(tmp_path):
+    """A spreadsheet printer draws a merged cell's whole text clipped to the part of the cell on the page;
+    the part cut away is not printed and is no text of the page."""
+    def draw(c):
+        c.setFont("zh", 12)
+        c.saveState()
+        p = c.beginPath()
+        p.rect(X0, H - 130, 200, 30)  # the visible part of the cell
+        c.clipPath(p, stroke=0, fill=0)
+        c.drawString(X0 + 4, H - 120, "可见文字")
+        c.drawString(X0 + 4, H - 160, "裁掉文字")  # below the clip: hidden
+        c.restoreState()
+        c.drawString(X0 + 4, H - 200, "普通文字")
+
+    path = _pdf(tmp_path / "clip.pdf", [draw])
+    with open_document(path) as doc:
+        (page,) = list(doc.iter_pages())
+    text = "".join(s.text for s in page.spans)
+    assert "可见文字" in text and "普通文字" in text
+    assert "裁掉" not in text

@@ -95,3 +95,81 @@ def test_form_found_under_its_title_though_its_anchor_is_worded_otherwise_and_le
     assert [ind[k]["value"] for k in ("level1", "level2", "level3", "annual_target")] == [
         "产出指标", "数量指标", "培训次数", "≥3次"]
     assert map_documents([table], {1: []}) == []  # no title: a weak anchor alone starts no form
+
+
+def _grid(rows: list[list[tuple[int, int, str]]]) -> Table:
+    """Rows of (column, row span, text), one grid column per 100 pt; the last column takes the rest."""
+    from extract.types import Cell
+
+    cells = [Cell(row=r, col=c, row_span=rs, col_span=1, text=t, page=1,
+                  bbox=(100.0 * c, 100.0 + 20 * r, 100.0 * (c + 1), 100.0 + 20 * (r + rs)))
+             for r, row in enumerate(rows) for c, rs, t in row]
+    return Table(id="t1", pages=(1,), n_rows=len(rows), n_cols=6, cells=tuple(cells))
+
+
+def _sections_form() -> dict:
+    head = [(1, 1, "序号"), (2, 1, "名称"), (3, 1, "工作内容"), (4, 1, "资金安排")]
+    levels = [(1, 1, "一级指标"), (2, 1, "二级指标"), (3, 1, "三级指标"), (4, 1, "中长期指标值"), (5, 1, "年度指标值")]
+    table = _grid([
+        [(0, 1, "部门名称"), (1, 1, "某某局")],
+        [(0, 2, "年度重点工作任务")] + head + [(5, 1, "期望达到的目标")],
+        [(1, 1, "1"), (2, 1, "甲任务"), (3, 1, "做甲事"), (4, 1, "10.00"), (5, 1, "甲成效")],
+        [(0, 2, "其他需完成的任务")] + head + [(5, 1, "")],
+        [(1, 1, "2"), (2, 1, "乙任务"), (3, 1, "做乙事"), (4, 1, "20.00"), (5, 1, "")],
+        [(0, 4, "绩效指标")] + levels,
+        [(1, 1, "产出指标"), (2, 1, "数量指标"), (3, 1, "培训人次"), (4, 1, "3000人次"), (5, 1, "1000人次")],
+        [(1, 1, "产出指标"), (2, 1, "质量指标"), (3, 1, "验收合格率"), (4, 1, "≥95%"), (5, 1, "≥90%")],
+        [(1, 1, "效益指标"), (2, 1, "社会效益指标"), (3, 1, "服务水平"), (4, 1, "持续提升"), (5, 1, "有效提高")],
+    ])
+    (doc,) = map_documents([table], {1: []}, form=FORM)
+    return doc.data
+
+
+def test_a_section_header_is_typed_by_its_own_rows_only():
+    """资金安排 (a weak label) over one task and then the indicator rows of the same grid: the section label
+    merged beside the header says where the tasks end, so the amounts alone make it the money column."""
+    data = _sections_form()
+    assert [t["amount"]["value"] for t in data["key_tasks"]] == ["10.00"]
+    (other,) = data["other_tasks"]
+    assert other["seq"]["value"] == 2 and other["amount"]["value"] == "20.00"
+    assert other["expected_outcome"]["value"] is None
+
+
+def test_a_qualified_label_outbid_for_its_column_takes_the_free_one_by_place():
+    """中长期指标值 holds 指标值 (a synonym of 年度指标值); beside 年度指标值 itself it is the period target."""
+    inds = _sections_form()["indicators"]
+    assert [i["period_target"]["value"] for i in inds] == ["3000人次", "≥95%", "持续提升"]
+    assert [i["annual_target"]["value"] for i in inds] == ["1000人次", "≥90%", "有效提高"]
+    assert all(i["period_target"]["confidence"] <= 0.6 for i in inds)  # told by its place, not its label
+
+
+def test_a_column_told_by_place_is_a_required_one_before_an_optional_one():
+    """指标名称 is as near 三级指标 as 三级指标解释: a form with no explanation column still has its 三级指标."""
+    levels = [(1, 1, "一级指标"), (2, 1, "二级指标"), (3, 1, "指标名称"), (4, 1, "实施周期指标值"), (5, 1, "年度指标值")]
+    table = _grid([
+        [(0, 1, "部门名称"), (1, 1, "某某局")],
+        [(0, 3, "绩效指标")] + levels,
+        [(1, 1, "产出指标"), (2, 1, "数量指标"), (3, 1, "培训人次"), (4, 1, "3000人次"), (5, 1, "1000人次")],
+        [(1, 1, "效益指标"), (2, 1, "社会效益指标"), (3, 1, "服务水平"), (4, 1, "持续提升"), (5, 1, "有效提高")],
+    ])
+    (doc,) = map_documents([table], {1: []}, form=FORM)
+    inds = doc.data["indicators"]
+    assert [i["level3"]["value"] for i in inds] == ["培训人次", "服务水平"]
+    assert all(i["explanation"]["value"] is None for i in inds)
+
+
+def test_a_section_label_beside_the_task_columns_opens_the_next_section():
+    """Under the key tasks' header, a first-column label no list names (其他工作任务), left of every task
+    column, is the next section's label by its place, not a task."""
+    head = [(1, 1, "序号"), (2, 1, "名称"), (3, 1, "主要实施内容"), (4, 1, "拟投入的资金"), (5, 1, "期望达到的目标")]
+    table = _grid([
+        [(0, 1, "部门名称"), (1, 1, "某某局")],
+        [(0, 3, "年度重点工作任务")] + head,
+        [(1, 1, "1"), (2, 1, "甲任务"), (3, 1, "做甲事"), (4, 1, "10.00"), (5, 1, "甲成效")],
+        [(1, 1, "2"), (2, 1, "乙任务"), (3, 1, "做乙事"), (4, 1, "20.00"), (5, 1, "乙成效")],
+        [(0, 2, "其他工作任务")] + head,
+        [(1, 1, "3"), (2, 1, "丙任务"), (3, 1, "做丙事"), (4, 1, "30.00"), (5, 1, "")],
+    ])
+    (doc,) = map_documents([table], {1: []}, form=FORM)
+    assert [t["name"]["value"] for t in doc.data["key_tasks"]] == ["甲任务", "乙任务"]
+    assert [t["name"]["value"] for t in doc.data["other_tasks"]] == ["丙任务"]

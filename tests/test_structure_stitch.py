@@ -86,7 +86,9 @@ def test_jieyang_block_header_repeated_mid_table():
 
 
 def test_text_cell_split_by_the_break_is_joined_into_one_row():
-    p1 = draw_table(COLS, _rows(2, top=700), texts={**HEADER, (1, 0): "7", (1, 1): "长项目名称的", (1, 2): "100"})
+    # as Chromium prints a row cut by the page break: no bottom border under its part on page 1
+    p1 = draw_table(COLS, _rows(2, top=700), texts={**HEADER, (1, 0): "7", (1, 1): "长项目名称的", (1, 2): "100"},
+                    open_bottom={0, 1, 2})
     p2 = draw_table(COLS, _rows(2), texts={(0, 1): "后半部分", (1, 0): "8", (1, 1): "下一项", (1, 2): "50"},
                     open_top={0, 1, 2})
     (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
@@ -94,6 +96,31 @@ def test_text_cell_split_by_the_break_is_joined_into_one_row():
     assert [c.text for c in t.cells if c.row == 1] == ["7", "长项目名称的后半部分", "100"]
     assert all(c.row_span == 1 for c in t.cells)
     assert t.cell_at(2, 1).text == "下一项"
+
+
+def test_a_row_ruled_off_above_the_break_is_not_joined_with_an_unruled_next_part():
+    """Chromium paints no top border on a table's continuation: on page 2 a new row starts unruled, while
+    page 1 drew the bottom of every cell that ended there. A ruled-off cell is no cut cell."""
+    head = {(0, 0): "一级指标", (0, 1): "二级指标", (0, 2): "指标值"}
+    p1 = draw_table(COLS, _rows(3, top=700), [(1, 0, 2, 1, "产出指标")],
+                    texts={**head, (1, 1): "数量指标", (1, 2): "1", (2, 1): "成本指标", (2, 2): "2"})
+    p2 = draw_table(COLS, _rows(2), [(0, 0, 2, 1, "效益指标")], open_top={0, 1, 2},
+                    texts={(0, 1): "经济效益指标", (0, 2): "3", (1, 1): "社会效益指标", (1, 2): "4"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 5
+    got = _by_pos(t)
+    assert got[(1, 0)] == (2, 1, "产出指标", 1) and got[(3, 0)] == (2, 1, "效益指标", 2)
+    assert got[(2, 1)][2] == "成本指标" and got[(3, 1)][2] == "经济效益指标"
+
+
+def test_a_ruled_off_blank_part_above_the_break_joins_the_label_printed_below():
+    """This corpus's renderer rules off a merged cell's part above the break and prints its text below."""
+    head = {(0, 0): "二级指标", (0, 1): "三级指标", (0, 2): "指标值"}
+    p1 = draw_table(COLS, _rows(2, top=700), texts={**head, (1, 0): "", (1, 1): "长效机制建设", (1, 2): "逐步提高"})
+    p2 = draw_table(COLS, _rows(2), [(0, 0, 1, 1, "可持续影响指标")], open_top={0},
+                    texts={(0, 1): "服务水平持续提升", (0, 2): "有效提高", (1, 0): "满意度指标", (1, 1): "群众满意度"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert _by_pos(t)[(1, 0)] == (2, 1, "可持续影响指标", 1) and t.n_rows == 4
 
 
 def test_unrelated_tables_are_not_stitched():

@@ -197,3 +197,22 @@ def test_a_number_wrapped_in_a_narrow_ruled_cell_does_not_trigger_a_reread():
              Cell(row=0, col=1, bbox=(110, 98, 200, 124), text="Total 1,200.00"))
     ruled = Table(id="t1", pages=(1,), n_rows=1, n_cols=2, cells=cells, bbox=(55, 98, 200, 124))
     assert reread_ruled_table(PAGE, spans, [], ruled) == ruled
+
+
+def _two_cells(lines: list[str], width: float) -> Table:
+    """Two ruled cells side by side, each holding ``lines`` (one per text line) in a cell ``width`` wide."""
+    cells = tuple(Cell(row=0, col=k, bbox=(55 + k * width, 98, 55 + (k + 1) * width, 100 + 12 * len(lines)),
+                       text=" ".join(lines)) for k in range(2))
+    return Table(id="t1", pages=(1,), n_rows=1, n_cols=2, cells=cells, bbox=(55, 98, 55 + 2 * width, 100 + 12 * len(lines)))
+
+
+def test_a_number_broken_over_three_full_lines_does_not_trigger_a_reread():
+    """A browser breaks a long amount character by character (word-break: break-all): every line but the
+    last fills the cell; rows of amounts the rulings missed leave the cell half empty."""
+    lines, width = ["236570", "0.00000", "0"], 40.0  # 6 and 7 characters of 5 pt in a 40 pt cell
+    spans = [span(t, 55 + k * width + 2, 100 + 12 * i) for k in range(2) for i, t in enumerate(lines)]
+    ruled = _two_cells(lines, width)
+    assert reread_ruled_table(PAGE, spans, [], ruled) == ruled
+    wide = 100.0  # the same lines in a wide cell are three rows of numbers
+    spans = [span(t, 55 + k * wide + 2, 100 + 12 * i) for k in range(2) for i, t in enumerate(lines)]
+    assert reread_ruled_table(PAGE, spans, [], _two_cells(lines, wide)).structure == "partly_ruled"

@@ -107,7 +107,7 @@ def _truth(doc: RouteDoc, form: FormTruth, pdf: Path) -> DocTruth:
     tables, cursor = [], (0, -1.0)
     for g in doc.grids:
         rows, cursor = row_pages(g, pages, cursor)
-        tables.append(table_truth(g, rows))
+        tables.append(table_truth(g, rows, auto_layout=doc.route == "html"))
     render = RenderInfo(font=doc.font, font_size=doc.font_size, style=doc.extra["family"], page_size=doc.paper,
                         route=doc.route, split=doc.extra["split"], landscape=doc.landscape,
                         grey_rules=doc.grey_rules, choices={k: v for k, v in doc.extra.items() if k != "labels"},

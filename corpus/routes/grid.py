@@ -5,7 +5,8 @@ The grid is built from the structured content (``corpus.content.make_form``) and
 :func:`build_grids` also returns the form's truth with every printed target as printed (the truth of
 ``annual_target`` is the text on the page, its comparator/min/max/unit the meaning).
 Column truth: a grid column boundary no cell uses is not a column on the page; :func:`table_truth`
-keeps only the boundaries some cell starts or ends at, so truth columns are what rulings show.
+keeps only the boundaries some cell starts or ends at, and for a browser's table merges the boundaries its
+auto layout prints on one ruling, so truth columns are what rulings show.
 """
 from __future__ import annotations
 
@@ -243,14 +244,51 @@ def used_edges(g: Grid) -> list[int]:
     return sorted({c.col for c in g.cells} | {c.col + c.col_span for c in g.cells})
 
 
-def table_truth(g: Grid, row_pages: list[int]) -> TableTruth:
-    """Cell truth over the columns rulings show (unused grid boundaries dropped); page of each cell's first row."""
+def auto_layout_widths(g: Grid) -> list[bool]:
+    """Which grid columns an HTML auto table layout (Chromium's) gives any width.
+
+    The layout sizes a column from the cells that span it alone; a spanning cell's width goes to the
+    columns it spans that already have width, and only when none has does it spread over all of them
+    (narrower spans first). So a column that only spanning cells cross, each of which also crosses a
+    sized column, prints with no width: its two rulings fall on one line (Chromium-printed 部门整体绩效
+    目标表: 任务名称 and 按支出性质 end on the same ruling although the grid has a column between them;
+    ``test_html_auto_layout_collapses_spanned_only_columns`` prints one and reads the rulings back).
+    """
+    n = max([g.n_cols] + [c.col + c.col_span for c in g.cells])  # n_cols undercounts some grids' spans
+    sized = [False] * n
+    for c in g.cells:
+        if c.col_span == 1:
+            sized[c.col] = True
+    for c in sorted((c for c in g.cells if c.col_span > 1), key=lambda c: c.col_span):
+        cols = range(c.col, c.col + c.col_span)
+        if not any(sized[j] for j in cols):
+            for j in cols:
+                sized[j] = True
+    return sized
+
+
+def edge_columns(g: Grid, auto_layout: bool = False) -> dict[int, int]:
+    """Truth column index of each used grid boundary: boundaries no ruling separates share an index.
+
+    Unused boundaries are no ruling at all; with ``auto_layout`` (a browser's table) boundaries with
+    only zero-width columns between them print as one ruling (:func:`auto_layout_widths`).
+    """
     edges = used_edges(g)
-    index = {e: i for i, e in enumerate(edges)}
+    sized = auto_layout_widths(g) if auto_layout else [True] * edges[-1]
+    index, k = {edges[0]: 0}, 0
+    for a, b in zip(edges, edges[1:]):
+        k += any(sized[a:b])
+        index[b] = k
+    return index
+
+
+def table_truth(g: Grid, row_pages: list[int], auto_layout: bool = False) -> TableTruth:
+    """Cell truth over the columns rulings show (see :func:`edge_columns`); page of each cell's first row."""
+    index = edge_columns(g, auto_layout)
     cells = [CellTruth(row=c.row, col=index[c.col], row_span=c.row_span, col_span=index[c.col + c.col_span] - index[c.col],
                        text=c.text.strip(), page=row_pages[c.row])
              for c in sorted(g.cells, key=lambda c: (c.row, c.col))]
-    return TableTruth(pages=sorted(set(row_pages)), n_rows=g.n_rows, n_cols=len(edges) - 1, cells=cells)
+    return TableTruth(pages=sorted(set(row_pages)), n_rows=g.n_rows, n_cols=max(index.values()), cells=cells)
 
 
 @dataclass

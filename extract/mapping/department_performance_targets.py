@@ -240,7 +240,7 @@ def _row_section(row: Row, current: str | None, state: FormState) -> tuple[str |
         if m is not None and m.key != "department":
             key, first = m.key, own[0]
     if key is None and current is not None and first.row == row.index:
-        key = _next_section_by_place(first.text, current, state)
+        key = _next_section_by_place(row, first, current, state)
     if key == "department":
         return "department", first.col
     header = indicator_header(row, state.indicators.header)
@@ -258,18 +258,21 @@ SECTION_ORDER = tuple(SECTIONS)
 MAX_SECTION_CHARS = 10
 
 
-def _next_section_by_place(text: str, current: str, state: FormState) -> str | None:
+def _next_section_by_place(row: Row, first: Cell, current: str, state: FormState) -> str | None:
     """A first-column label no list names (年度总体目标), read as the section it resembles most, even weakly,
     among those the form declares after the current one and not seen yet: sections come in their order."""
     from extract.mapping.header_align import WEAK_MATCH
     from extract.mapping.labels import label_key
     from extract.mapping.match import similarity
 
-    key = label_key(text)
+    key = label_key(first.text)
     if not key or len(key) > MAX_SECTION_CHARS or any(ch.isdigit() for ch in key) or current not in SECTION_ORDER:
         return None
-    if current in ("key_tasks", "other_tasks") and current in state.task_headers:
-        return None  # under a task header the first column holds the tasks themselves
+    header = state.task_headers.get(current) if current in ("key_tasks", "other_tasks") else None
+    if header is not None and (header.table_id != row.table.id or first.col >= min(header.roles)):
+        # under a task header the first column holds the tasks themselves; a cell left of every task
+        # column (the section label column, 其他工作任务 beside its own header) is no task
+        return None
     later = [s for s in SECTION_ORDER[SECTION_ORDER.index(current) + 1:] if s not in state.sections]
     scored = sorted(((max(similarity(key, label_key(v)) for v in SECTIONS[s]), s) for s in later), reverse=True)
     return scored[0][1] if scored and scored[0][0] >= WEAK_MATCH else None

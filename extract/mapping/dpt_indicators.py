@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from extract.mapping.coerce import is_blank, normalise_comparator, parse_target
 from extract.mapping.fields import SHARED_CELL_QUALITY, text_field, value_field
-from extract.mapping.header_align import align_header
+from extract.mapping.header_align import align_header, list_end, section_labels
 from extract.mapping.labels import INDICATOR_COLUMNS, INDICATOR_DECLS, match_label
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
 from extract.types import Cell, Table
@@ -38,7 +38,7 @@ class IndicatorHeader:
 
 def indicator_header(row: Row, previous: IndicatorHeader | None = None) -> IndicatorHeader | None:
     """An indicator header row (at least two of 一级/二级/三级指标), or the second row of a two-row header."""
-    found = align_header(row.cells, INDICATOR_DECLS, row.table, row.index)
+    found = align_header(row.cells, INDICATOR_DECLS, row.table, row.index, list_end(section_labels(row.cells), row.index))
     # two levels named, even weakly (一级, 二级 for 一级指标, 二级指标); under this table's header, only a
     # header as strong as a repeated one: an indicator row's 效益指标 is as near 一级指标
     fresh = previous is None or previous.table_id != row.table.id

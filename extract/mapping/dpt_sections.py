@@ -12,7 +12,7 @@ from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_val
 from extract.mapping.fields import (
     INFERRED_QUALITY, SHARED_CELL_QUALITY, clamp, count_field, money_field, source_of, text_field,
 )
-from extract.mapping.header_align import POSITION_QUALITY, align_header, is_amount
+from extract.mapping.header_align import POSITION_QUALITY, align_header, is_amount, list_end
 from extract.mapping.decl_load import load_form
 from extract.mapping.labels import DEPARTMENT_FORM, KV_FIELDS, KV_GROUPS, SECTIONS, TASK_DECLS, label_unit, match_label
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
@@ -201,7 +201,7 @@ def task_header(row: Row, start_col: int) -> TaskHeader | None:
     """A task header row (名称 + 主要实施内容/拟投入的资金 ...), or None; its columns aligned by label,
     place and the type of the values under them (:mod:`~extract.mapping.header_align`)."""
     cells = [c for c in row.cells if c.col >= start_col and c.row == row.index]
-    found = align_header(cells, TASK_DECLS, row.table, row.index)
+    found = align_header(cells, TASK_DECLS, row.table, row.index, list_end([c for c in row.cells if c.col < start_col], row.index))
     if found is None or "name" not in found.roles or len(found.roles) < 2:
         return None
     roles = {cell.col: key for key, cell in found.roles.items()}

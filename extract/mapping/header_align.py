@@ -39,6 +39,7 @@ MIN_ALL_WEAK = 3
 SEQ_CHARS = 3
 
 _STRONG, _PLACED, _TYPED = 1.0, 0.1, 0.5  # alignment scores: a label, a place, a place with a typed value
+_OPTIONAL_PENALTY = 0.01  # below any difference of label similarity that matters (0.1 x score)
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,29 @@ def _label_scores(text: str, cols: Sequence[FieldDecl]) -> list[float]:
     return [max((similarity(key, label_key(v)) for v in c.labels), default=0.0) for c in cols]
 
 
-def _values_under(table: Table, cell: Cell, last_row: int) -> list[str]:
+def list_end(beside: Sequence[Cell], last_row: int) -> int | None:
+    """The last row of the list a header row opens, when a section label beside it (a cell of the row
+    left of the list's columns, merged down over the section) says where the section ends (年度重点工作
+    任务 over its tasks); None when no such cell tells.
+
+    Why: a section's rows end where its label does, and what follows (the next section's header and
+    rows, 一级指标 ... under the same columns) is no value of this header's columns; typing a column by
+    them told 资金安排 over two amounts and four indicator texts as no money column.
+    """
+    ends = [c.row + c.row_span - 1 for c in beside if c.row <= last_row]
+    return min(ends) if ends else None
+
+
+def section_labels(row_cells: Sequence[Cell]) -> list[Cell]:
+    """The cells of a header row that are section labels by their height alone (merged over more rows
+    than a header has), for a caller that does not know where its list's columns start."""
+    return [c for c in row_cells if c.row_span > MAX_HEADER_ROWS]
+
+
+def _values_under(table: Table, cell: Cell, last_row: int, end_row: int | None = None) -> list[str]:
     out = []
-    for r in range(last_row + 1, min(table.n_rows, last_row + 1 + TYPE_ROWS)):
+    stop = table.n_rows if end_row is None else min(table.n_rows, end_row + 1)
+    for r in range(last_row + 1, min(stop, last_row + 1 + TYPE_ROWS)):
         c = table.cell_at(r, cell.col)
         if c is not None and c.row == r and not is_blank(c.text):
             out.append(c.text.strip())
@@ -88,8 +109,10 @@ def is_amount(text: str) -> bool:
     return parse_decimal(text)[0] is not None and any(ch.isdigit() for ch in text)
 
 
-def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table, last_row: int) -> Aligned | None:
-    """The columns ``cells`` (one header row, left to right) name, or None when the row is no header."""
+def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table, last_row: int,
+                 end_row: int | None = None) -> Aligned | None:
+    """The columns ``cells`` (one header row, left to right) name, or None when the row is no header;
+    the values typing a column are those under it down to ``end_row`` (:func:`list_end`) at most."""
     filled = [c for c in cells if not is_blank(c.text)]
     if not filled or any(is_amount(c.text) for c in filled):
         return None
@@ -98,19 +121,22 @@ def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table,
     weak = sum(max(s) >= WEAK_MATCH for s in scores)
     if weak < HEADER_LABEL_SHARE * len(filled) or (strong == 0 and weak < max(MIN_ALL_WEAK, len(filled))):
         return None
-    under = [_values_under(table, c, last_row) for c in filled]
+    under = [_values_under(table, c, last_row, end_row) for c in filled]
     n, m = len(filled), len(cols)
+    outbid = _outbid(scores)
 
     def gain(i: int, j: int) -> float | None:
         s = scores[i][j]
         if s >= MATCH_MIN:
             return _STRONG + s
-        if max(scores[i]) >= MATCH_MIN or filled[i].row_span > MAX_HEADER_ROWS:
+        if (max(scores[i]) >= MATCH_MIN and not outbid[i]) or filled[i].row_span > MAX_HEADER_ROWS:
             return None  # a label naming another column, or a section label beside the list, takes none by place
         fits = _type_fits(cols[j].type, under[i])
         if fits is False:
             return None
-        return (_TYPED if fits else _PLACED) + 0.1 * s
+        # told by place alike, a required column before an optional one (指标名称 is as near 三级指标 as
+        # 三级指标解释, and a form without the explanation column still has its 三级指标)
+        return (_TYPED if fits else _PLACED) + 0.1 * s - (_OPTIONAL_PENALTY if cols[j].optional else 0.0)
 
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
@@ -138,6 +164,21 @@ def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table,
     taken = {id(c) for c in roles.values()}
     return Aligned(roles, quality, strong,
                    sum(id(c) not in taken and c.row_span <= MAX_HEADER_ROWS for c in filled), frozenset(labelled))
+
+
+def _outbid(scores: list[list[float]]) -> list[bool]:
+    """Per header cell: the column its label names best is named better by another cell of the row.
+
+    Why: a label that holds a column's word with a qualifier (中长期指标值 holds 指标值, a synonym of
+    年度指标值) names that column only weakly-strong; beside the cell that names it exactly it is another
+    column, told by its place like an unnamed one (实施周期指标值 between 三级指标 and 年度指标值).
+    """
+    out = []
+    for i, row in enumerate(scores):
+        j = max(range(len(row)), key=row.__getitem__) if row else 0
+        out.append(bool(row) and row[j] >= MATCH_MIN
+                   and any(k != i and other[j] > row[j] for k, other in enumerate(scores)))
+    return out
 
 
 def _quality(scores: list[float], j: int, cols: Sequence[FieldDecl]) -> float:

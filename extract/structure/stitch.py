@@ -50,6 +50,7 @@ class _Entry:
     bottom_open: bool = False
     under_header: bool = False  # spanned a repeated header that was dropped: a label going on
     after_header: bool = False  # starts right under a repeated header that was dropped
+    bottom_ruled: bool = False  # ends at the part's foot with its bottom border drawn: it ended there
 
 
 def _col_edges(t: Table, tol: float) -> list[float]:
@@ -192,9 +193,35 @@ def _entries(t: Table, edges: list[float]) -> list[_Entry]:
         k0 = min(range(len(edges)), key=lambda i: abs(edges[i] - c.bbox[0]))
         k1 = min(range(len(edges)), key=lambda i: abs(edges[i] - c.bbox[2]))
         cell = c.model_copy(update={"col": k0, "col_span": max(k1 - k0, 1)})
-        out.append(_Entry(cell, c.row == 0 and all(k in top for k in cols),
-                          c.row + c.row_span == t.n_rows and all(k in bottom for k in cols)))
+        at_foot = c.row + c.row_span == t.n_rows
+        out.append(_Entry(cell, c.row == 0 and all(k in top for k in cols), at_foot and all(k in bottom for k in cols),
+                          bottom_ruled=at_foot and t.structure == "ruled" and not any(k in bottom for k in cols)))
     return out
+
+
+def _open_between(above: _Entry, below: _Entry) -> bool:
+    """No border between the two parts of a column: the cell above goes on below.
+
+    A part's top left open is weak evidence against the bottom the part above drew: a browser paints no
+    top border on a table's continuation after a page break, over a new row as over a cut one (Chromium:
+    产出指标 ended with its ruling on page 1, 效益指标 began unruled on page 2 and was read as one cell;
+    a one-row 预算超支率 took the blank cells of the next page's first row). There the texts decide: a cut
+    cell prints its text on one side or the same on both, and a text above goes on blank below only
+    as a label (merged over rows); a renderer that rules off a merged cell's part above the break and
+    prints its text in the part below is still joined.
+    """
+    if above.bottom_open:
+        return True
+    if not below.top_open:
+        return False
+    if not above.bottom_ruled:
+        return True
+    a, b = _norm(above.cell.text), _norm(below.cell.text)
+    if a and b:
+        return a == b
+    if a:
+        return above.cell.row_span > 1 or below.cell.row_span > 1
+    return True
 
 
 def _norm(text: str) -> str:
@@ -260,7 +287,7 @@ def _joins(above: _Entry, below: _Entry) -> bool:
     a, b = above.cell, below.cell
     if (a.col, a.col_span) != (b.col, b.col_span):
         return False
-    if above.bottom_open or below.top_open:
+    if _open_between(above, below):
         return True
     a_text, b_text = bool(a.text.strip()), bool(b.text.strip())
     if a_text and b_text:  # a label printed again on the next page
@@ -292,7 +319,7 @@ def _append(acc: list[_Entry], n_acc: int, part: list[_Entry], n_part: int) -> t
     first = [e for e in part if e.cell.row == 0]
     pairs = {id(b): last[(b.cell.col, b.cell.col_span)] for b in first
              if (b.cell.col, b.cell.col_span) in last and _joins(last[(b.cell.col, b.cell.col_span)], b)}
-    one_row = len(pairs) == len(first) and all(b.top_open or pairs[id(b)].bottom_open for b in first)
+    one_row = len(pairs) == len(first) and all(_open_between(pairs[id(b)], b) for b in first)
     offset = n_acc - 1 if one_row else n_acc
     merged = {id(a) for a in pairs.values()}
     out = [e for e in acc if id(e) not in merged]

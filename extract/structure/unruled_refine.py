@@ -28,15 +28,40 @@ def _inside(box: BBox, region: BBox, tol: float = 1.0) -> bool:
     return region[0] - tol <= x <= region[2] + tol and region[1] - tol <= y <= region[3] + tol
 
 
-def _hides_structure(lines: list[Line]) -> bool:
-    """Lines of one cell: a line with two segments one of them a number, or two or more lines of numbers."""
+# A line of a number broken by its cell's width ends less than this many of its own characters short of
+# the cell's width: the next character did not fit, plus the padding (a browser's 2 x 6 px is two digits of 9 pt).
+FULL_LINE_SLACK_CHARS = 4.0
+
+
+def _hides_structure(lines: list[Line], cell_width: float | None = None) -> bool:
+    """Lines of one cell: a line with two segments one of them a number, or two or more lines of numbers
+    (unless they are one number broken over lines, :func:`_one_wrapped_number`)."""
     if any(len(ln.segments) >= 2 and any(s.numeric for s in ln.segments) for ln in lines):
         return True  # (two pieces of justified prose are not two columns)
     numeric_lines = [ln for ln in lines if ln.segments and all(s.numeric for s in ln.segments)]
     if len(numeric_lines) < 2:
         return False
-    joined = "".join(ln.text.replace(" ", "") for ln in numeric_lines)
-    return not (len(numeric_lines) == 2 and _ONE_NUMBER.match(joined))  # "9,953,200." + "00" is one number
+    return not _one_wrapped_number(numeric_lines, cell_width)
+
+
+def _one_wrapped_number(lines: list[Line], cell_width: float | None) -> bool:
+    """Number lines that read as one number: "9,953,200." + "00"; or, over more lines, each line but the
+    last filling the cell's width, as a browser breaks a long amount character by character
+    (``word-break: break-all``: "236570" / "0.00000" / "0" in a cell 45 pt wide). Rows of amounts the
+    rulings missed do not fill the cell line after line, and two amounts with decimals are no one number."""
+    joined = "".join(ln.text.replace(" ", "") for ln in lines)
+    if not _ONE_NUMBER.match(joined):
+        return False
+    if len(lines) == 2:
+        return True
+    if cell_width is None:
+        return False
+    for ln in lines[:-1]:
+        chars = max(len(ln.text.replace(" ", "")), 1)
+        width = ln.bbox[2] - ln.bbox[0]
+        if width + FULL_LINE_SLACK_CHARS * width / chars < cell_width:
+            return False
+    return True
 
 
 def hidden_structure_cells(table: Table, words: list[Word]) -> int:
@@ -52,7 +77,7 @@ def hidden_structure_cells(table: Table, words: list[Word]) -> int:
         x0, y0, x1, y1 = cell.bbox
         picked = sorted(i for _, i in by_x[bisect_left(xs, x0):bisect_right(xs, x1)]
                         if y0 <= (words[i].bbox[1] + words[i].bbox[3]) / 2 <= y1)
-        if _hides_structure(words_to_lines([words[i] for i in picked])):
+        if _hides_structure(words_to_lines([words[i] for i in picked]), x1 - x0):
             count += 1
     return count
 
