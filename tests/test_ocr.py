@@ -4,7 +4,7 @@ from __future__ import annotations
 from scan_pages import layout_model, ocr_engine, table_image
 
 from extract.ocr.base import OcrEngine, OcrLine
-from extract.scan import lines_to_spans, ocr_cells, read_scanned_page
+from extract.scan import lines_to_spans, ocr_cells, read_scanned_page, trim_rulings_into_text
 from extract.structure.build import build_page_tables
 from extract.types import Cell, PageInfo, Ruling
 
@@ -140,3 +140,20 @@ def test_detection_on_a_smaller_copy_finds_the_same_lines():
     for a in full:  # each line where it was (the nearest line of the same text)
         b = min((b for b in small if b.text == a.text), key=lambda b: abs(b.bbox[1] - a.bbox[1]) + abs(b.bbox[0] - a.bbox[0]))
         assert max(abs(u - v) for u, v in zip(a.bbox, b.bbox)) < 0.3 * (a.bbox[3] - a.bbox[1])
+
+
+def test_a_column_line_chained_up_into_a_title_ends_where_the_title_begins():
+    title = OcrLine(text="江门市部门整体预算绩效目标表", bbox=(200.0, 60.0, 480.0, 76.0), score=0.99)
+    cell = OcrLine(text="部门名称", bbox=(60.0, 95.0, 100.0, 112.0), score=0.99)
+    rulings = [Ruling(orientation="h", bbox=(50.0, 90.0, 600.0, 91.0)),
+               Ruling(orientation="h", bbox=(50.0, 210.0, 600.0, 211.0)),
+               Ruling(orientation="v", bbox=(50.0, 90.0, 51.0, 211.0)),
+               Ruling(orientation="v", bbox=(340.0, 62.0, 341.0, 211.0))]  # runs on up into the title
+    trimmed = trim_rulings_into_text(rulings, [title, cell], 1.0)
+    column = [r for r in trimmed if r.orientation == "v" and r.bbox[0] == 340.0]
+    assert column and column[0].bbox[1] == 76.0 and column[0].bbox[3] == 211.0
+    assert [s.text for s in lines_to_spans([title], trimmed, 1.0)] == [title.text]
+    assert len(lines_to_spans([title], rulings, 1.0)) == 2  # untrimmed, the title is cut in two
+    # a column line capped by a horizontal rule at its end is a table's and stays as found
+    capped = rulings + [Ruling(orientation="h", bbox=(300.0, 61.0, 400.0, 62.0))]
+    assert [r.bbox for r in trim_rulings_into_text(capped, [title], 1.0)] == [r.bbox for r in capped]
