@@ -42,6 +42,9 @@ TEXT_RULING_SHARE = 0.7
 # A vertical ruling's end this near a horizontal ruling is capped by it (a table's corner), in points: two
 # rulings' widths on a 150-200 dpi scan.
 END_TOL_PT = 2.0
+# A vertical ruling at most this many (median) text-line heights long that bounds no cell is a chain of strokes;
+# a cell wall is at least one row high, and a row is about 1.5-2 line heights (corpus tune scans).
+STROKE_LINES = 2.5
 
 
 _POOL = ThreadPoolExecutor(1, thread_name_prefix="layout")
@@ -193,13 +196,25 @@ def trim_rulings_into_text(rulings: list[Ruling], lines: list[OcrLine], scale: f
     chained on into the strokes of the line's characters (a table's column line running up into the 亻 of a
     title's 体 right above the table): it ends where the line begins, so the line is not cut there (cut, the
     title read as two pieces with a hole between them, at 0.7). A ruling that really bounds cells ends on a
-    crossing horizontal ruling (a table's top or foot rule), or well beyond the lines it crosses."""
+    crossing horizontal ruling (a table's top or foot rule), or well beyond the lines it crosses.
+
+    A short vertical ruling (STROKE_LINES text lines at most) that crosses a text line and touches one
+    horizontal ruling at most bounds no cell: it is strokes of characters aligned down the lines above a table
+    (the 0, 2 and 年 of a "(2025年)" line chained to the table's top rule cut the year line in two, and the year
+    was lost: corpus-mild gen-0-0000 p2); it is dropped."""
     boxes = [tuple(v * scale for v in line.bbox) for line in lines if line.text.strip()]
     flat = [r.bbox for r in rulings if r.orientation == "h"]
 
     def capped(x0: float, x1: float, y: float) -> bool:
         return any(h[0] - END_TOL_PT <= x1 and x0 <= h[2] + END_TOL_PT and h[1] - END_TOL_PT <= y <= h[3] + END_TOL_PT
                    for h in flat)
+
+    heights = sorted(t[3] - t[1] for t in boxes)
+    short = STROKE_LINES * heights[len(heights) // 2] if heights else 0.0
+
+    def touching(x0: float, y0: float, x1: float, y1: float) -> int:
+        return sum(h[0] - END_TOL_PT <= x1 and x0 <= h[2] + END_TOL_PT and y0 - END_TOL_PT <= h[1]
+                   and h[3] <= y1 + END_TOL_PT for h in flat)
 
     out: list[Ruling] = []
     for r in rulings:
@@ -215,6 +230,11 @@ def trim_rulings_into_text(rulings: list[Ruling], lines: list[OcrLine], scale: f
                     y1 = t[1]
             if y1 - y0 <= 0:
                 continue
+            # crossing a line, or what is left of one trimmed off a line
+            crossed = (y0, y1) != (r.bbox[1], r.bbox[3]) or any(
+                t[0] < cx < t[2] and y0 <= (t[1] + t[3]) / 2 <= y1 for t in boxes)
+            if crossed and y1 - y0 <= short and touching(x0, y0, x1, y1) <= 1:
+                continue  # bounds no cell (one horizontal rule at most) and is a few lines short: strokes
         out.append(r if (y0, y1) == (r.bbox[1], r.bbox[3]) else r.model_copy(update={"bbox": (x0, y0, x1, y1)}))
     return out
 

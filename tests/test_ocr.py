@@ -157,3 +157,19 @@ def test_a_column_line_chained_up_into_a_title_ends_where_the_title_begins():
     # a column line capped by a horizontal rule at its end is a table's and stays as found
     capped = rulings + [Ruling(orientation="h", bbox=(300.0, 61.0, 400.0, 62.0))]
     assert [r.bbox for r in trim_rulings_into_text(capped, [title], 1.0)] == [r.bbox for r in capped]
+
+
+def test_a_short_stroke_chain_above_a_table_is_no_ruling():
+    # the 0, 2 and 年 of a "(2025年)" line aligned down to the table's top rule: a vertical 'ruling' that
+    # touches one horizontal rule and is two lines short bounds no cell, and would cut the year line in two
+    year = OcrLine(text="(2025年)", bbox=(394.0, 82.0, 448.0, 103.0), score=0.99)
+    cells = [OcrLine(text="部门名称", bbox=(98.0, 117.0 + 20 * k, 136.0, 133.0 + 20 * k), score=0.99) for k in range(3)]
+    top = Ruling(orientation="h", bbox=(68.0, 109.0, 774.0, 110.5))
+    stroke = Ruling(orientation="v", bbox=(413.0, 80.0, 415.8, 109.8))
+    wall = Ruling(orientation="v", bbox=(162.0, 109.0, 163.0, 524.0))
+    kept = trim_rulings_into_text([top, stroke, wall], [year] + cells, 1.0)
+    assert kept == [top, wall]
+    assert [s.text for s in lines_to_spans([year], kept, 1.0)] == ["(2025年)"]
+    # the same short piece between two horizontal rules is a cell wall (a one-row table's column line)
+    foot = Ruling(orientation="h", bbox=(68.0, 79.0, 774.0, 80.5))
+    assert stroke in trim_rulings_into_text([foot, top, stroke], [year], 1.0)
