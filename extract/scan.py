@@ -39,6 +39,12 @@ HOLE_PENALTY = 0.7
 # along at least TEXT_RULING_SHARE of its length is that line's strokes, not a ruling.
 TEXT_BAND_MARGIN = 0.2
 TEXT_RULING_SHARE = 0.7
+# A vertical ruling's end this near a horizontal ruling is capped by it (a table's corner), in points: two
+# rulings' widths on a 150-200 dpi scan.
+END_TOL_PT = 2.0
+# A vertical ruling at most this many (median) text-line heights long that bounds no cell is a chain of strokes;
+# a cell wall is at least one row high, and a row is about 1.5-2 line heights (corpus tune scans).
+STROKE_LINES = 2.5
 
 
 _POOL = ThreadPoolExecutor(1, thread_name_prefix="layout")
@@ -144,7 +150,7 @@ def read_scanned_page(image: np.ndarray, page_info: PageInfo, dpi: float, engine
         page_rgb = np.repeat(grey[:, :, None], 3, axis=2)
         boxes_soon = _POOL.submit(layout.find_layout, page_rgb, dpi) if layout is not None else None
     scale = 72.0 / dpi
-    rulings = drop_rulings_inside_text(rulings, lines, scale)
+    rulings = trim_rulings_into_text(drop_rulings_inside_text(rulings, lines, scale), lines, scale)
     spans = lines_to_spans(lines, rulings, scale)
     ruled = rulings_to_regions(rulings, page_info.page)
     boxes = boxes_soon.result() if boxes_soon is not None else []
@@ -183,6 +189,54 @@ def drop_rulings_inside_text(rulings: list[Ruling], lines: list[OcrLine], scale:
         return False
 
     return [r for r in rulings if r.orientation == "v" or not in_text(r)]
+
+
+def trim_rulings_into_text(rulings: list[Ruling], lines: list[OcrLine], scale: float) -> list[Ruling]:
+    """A vertical ruling whose end lies in a text line it crosses, with no horizontal ruling at that end, was
+    chained on into the strokes of the line's characters (a table's column line running up into the 亻 of a
+    title's 体 right above the table): it ends where the line begins, so the line is not cut there (cut, the
+    title read as two pieces with a hole between them, at 0.7). A ruling that really bounds cells ends on a
+    crossing horizontal ruling (a table's top or foot rule), or well beyond the lines it crosses.
+
+    A short vertical ruling (STROKE_LINES text lines at most) that crosses a text line and touches one
+    horizontal ruling at most bounds no cell: it is strokes of characters aligned down the lines above a table
+    (the 0, 2 and 年 of a "(2025年)" line chained to the table's top rule cut the year line in two, and the year
+    was lost: corpus-mild gen-0-0000 p2); it is dropped."""
+    boxes = [tuple(v * scale for v in line.bbox) for line in lines if line.text.strip()]
+    flat = [r.bbox for r in rulings if r.orientation == "h"]
+
+    def capped(x0: float, x1: float, y: float) -> bool:
+        return any(h[0] - END_TOL_PT <= x1 and x0 <= h[2] + END_TOL_PT and h[1] - END_TOL_PT <= y <= h[3] + END_TOL_PT
+                   for h in flat)
+
+    heights = sorted(t[3] - t[1] for t in boxes)
+    short = STROKE_LINES * heights[len(heights) // 2] if heights else 0.0
+
+    def touching(x0: float, y0: float, x1: float, y1: float) -> int:
+        return sum(h[0] - END_TOL_PT <= x1 and x0 <= h[2] + END_TOL_PT and y0 - END_TOL_PT <= h[1]
+                   and h[3] <= y1 + END_TOL_PT for h in flat)
+
+    out: list[Ruling] = []
+    for r in rulings:
+        x0, y0, x1, y1 = r.bbox
+        if r.orientation == "v":
+            cx = (x0 + x1) / 2
+            for t in boxes:
+                if not t[0] < cx < t[2]:
+                    continue
+                if t[1] - END_TOL_PT <= y0 < t[3] and y1 > t[3] and not capped(x0, x1, y0):
+                    y0 = t[3]
+                elif t[1] < y1 <= t[3] + END_TOL_PT and y0 < t[1] and not capped(x0, x1, y1):
+                    y1 = t[1]
+            if y1 - y0 <= 0:
+                continue
+            # crossing a line, or what is left of one trimmed off a line
+            crossed = (y0, y1) != (r.bbox[1], r.bbox[3]) or any(
+                t[0] < cx < t[2] and y0 <= (t[1] + t[3]) / 2 <= y1 for t in boxes)
+            if crossed and y1 - y0 <= short and touching(x0, y0, x1, y1) <= 1:
+                continue  # bounds no cell (one horizontal rule at most) and is a few lines short: strokes
+        out.append(r if (y0, y1) == (r.bbox[1], r.bbox[3]) else r.model_copy(update={"bbox": (x0, y0, x1, y1)}))
+    return out
 
 
 def _scaled(b: Sequence[float], scale: float) -> BBox:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from scan_pages import layout_model, ocr_engine, table_image
 
 from extract.ocr.base import OcrEngine, OcrLine
-from extract.scan import lines_to_spans, ocr_cells, read_scanned_page
+from extract.scan import lines_to_spans, ocr_cells, read_scanned_page, trim_rulings_into_text
 from extract.structure.build import build_page_tables
 from extract.types import Cell, PageInfo, Ruling
 
@@ -140,3 +140,36 @@ def test_detection_on_a_smaller_copy_finds_the_same_lines():
     for a in full:  # each line where it was (the nearest line of the same text)
         b = min((b for b in small if b.text == a.text), key=lambda b: abs(b.bbox[1] - a.bbox[1]) + abs(b.bbox[0] - a.bbox[0]))
         assert max(abs(u - v) for u, v in zip(a.bbox, b.bbox)) < 0.3 * (a.bbox[3] - a.bbox[1])
+
+
+def test_a_column_line_chained_up_into_a_title_ends_where_the_title_begins():
+    title = OcrLine(text="江门市部门整体预算绩效目标表", bbox=(200.0, 60.0, 480.0, 76.0), score=0.99)
+    cell = OcrLine(text="部门名称", bbox=(60.0, 95.0, 100.0, 112.0), score=0.99)
+    rulings = [Ruling(orientation="h", bbox=(50.0, 90.0, 600.0, 91.0)),
+               Ruling(orientation="h", bbox=(50.0, 210.0, 600.0, 211.0)),
+               Ruling(orientation="v", bbox=(50.0, 90.0, 51.0, 211.0)),
+               Ruling(orientation="v", bbox=(340.0, 62.0, 341.0, 211.0))]  # runs on up into the title
+    trimmed = trim_rulings_into_text(rulings, [title, cell], 1.0)
+    column = [r for r in trimmed if r.orientation == "v" and r.bbox[0] == 340.0]
+    assert column and column[0].bbox[1] == 76.0 and column[0].bbox[3] == 211.0
+    assert [s.text for s in lines_to_spans([title], trimmed, 1.0)] == [title.text]
+    assert len(lines_to_spans([title], rulings, 1.0)) == 2  # untrimmed, the title is cut in two
+    # a column line capped by a horizontal rule at its end is a table's and stays as found
+    capped = rulings + [Ruling(orientation="h", bbox=(300.0, 61.0, 400.0, 62.0))]
+    assert [r.bbox for r in trim_rulings_into_text(capped, [title], 1.0)] == [r.bbox for r in capped]
+
+
+def test_a_short_stroke_chain_above_a_table_is_no_ruling():
+    # the 0, 2 and 年 of a "(2025年)" line aligned down to the table's top rule: a vertical 'ruling' that
+    # touches one horizontal rule and is two lines short bounds no cell, and would cut the year line in two
+    year = OcrLine(text="(2025年)", bbox=(394.0, 82.0, 448.0, 103.0), score=0.99)
+    cells = [OcrLine(text="部门名称", bbox=(98.0, 117.0 + 20 * k, 136.0, 133.0 + 20 * k), score=0.99) for k in range(3)]
+    top = Ruling(orientation="h", bbox=(68.0, 109.0, 774.0, 110.5))
+    stroke = Ruling(orientation="v", bbox=(413.0, 80.0, 415.8, 109.8))
+    wall = Ruling(orientation="v", bbox=(162.0, 109.0, 163.0, 524.0))
+    kept = trim_rulings_into_text([top, stroke, wall], [year] + cells, 1.0)
+    assert kept == [top, wall]
+    assert [s.text for s in lines_to_spans([year], kept, 1.0)] == ["(2025年)"]
+    # the same short piece between two horizontal rules is a cell wall (a one-row table's column line)
+    foot = Ruling(orientation="h", bbox=(68.0, 79.0, 774.0, 80.5))
+    assert stroke in trim_rulings_into_text([foot, top, stroke], [year], 1.0)

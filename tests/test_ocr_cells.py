@@ -86,3 +86,19 @@ def test_unpack_gives_each_crop_its_characters_and_refuses_a_misaligned_strip():
     assert abs(got[1][1] - 0.65) < 1e-9
     assert got[1][2][0][2][0] == (120 - 112) / 2.0  # box in the crop's own pixels
     assert pack.unpack("12 万", chars, segs) is None
+
+
+def test_leftover_keeps_a_title_stroke_that_a_ruling_found_running_on_past_the_table():
+    # a vertical ruling found from y=30 (a title character's stroke on its line, chained to it) down to the
+    # grid's foot: only its part beside the cells read is blanked, the stroke above the grid stays ink
+    grey, rulings = _grid_page()
+    _ink(grey, 100, 30, 300, 45)
+    grey[int(30 * PX):int(72 * PX), int(252 * PX):int(252 * PX) + 2] = 0
+    long = [r for r in rulings if r.orientation == "h"] + [
+        r if abs(r.bbox[0] - 252) > 1 else Ruling(orientation="v", bbox=(252, 30, 252 + 2 / PX, 252))
+        for r in rulings if r.orientation == "v"]
+    cells = closed_cells(grey.shape, long, DPI)
+    rest, parts = leftover(grey, long, cells, DPI, text_px=10 * PX)
+    assert rest[int(40 * PX), int(252 * PX)] == 0  # the stroke in the title line is left to the detector
+    assert rest[int(150 * PX), int(252 * PX)] == 255  # the ruling between the cells read is blanked
+    assert len(parts) == 1 and parts[0][1] <= 30 * PX <= parts[0][3]

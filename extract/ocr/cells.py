@@ -179,6 +179,16 @@ def _touches_cell(r_box: tuple[int, ...], cells: Sequence[PixelBox], tol: int) -
     return any(c[0] - tol <= x1 and x0 <= c[2] + tol and c[1] - tol <= y1 and y0 <= c[3] + tol for c in cells)
 
 
+def _clipped(box: tuple[int, ...], cells: Sequence[PixelBox], tol: int) -> PixelBox:
+    """The part of a ruling's box beside the cells it bounds: a ruling found running on past the table (a
+    vertical one chained up into the strokes of a title's characters) is blanked only where it bounds a cell
+    read, so the characters it ran into are left for the detector whole (a blanked stroke read 体 as 本)."""
+    x0, y0, x1, y1 = box[:4]
+    lo_x, lo_y = min(c[0] for c in cells) - tol, min(c[1] for c in cells) - tol
+    hi_x, hi_y = max(c[2] for c in cells) + tol, max(c[3] for c in cells) + tol
+    return (max(x0, lo_x), max(y0, lo_y), min(x1, hi_x), min(y1, hi_y))
+
+
 def leftover(grey: np.ndarray, rulings: Sequence[Ruling], cells: Sequence[PixelBox], dpi: float,
              text_px: float | None) -> tuple[np.ndarray, list[PixelBox]]:
     """The page with the cells read (and the rulings around them) blanked, and pixel boxes of the ink left:
@@ -191,8 +201,10 @@ def leftover(grey: np.ndarray, rulings: Sequence[Ruling], cells: Sequence[PixelB
     pad = max(1, int(round(RULE_PAD_PT * px)))
     for r in rulings:
         box = tuple(int(round(v * px)) for v in r.bbox)
-        if cells and _touches_cell(box, cells, pad + 2):
-            cv2.rectangle(rest, (box[0] - pad, box[1] - pad), (box[2] + pad, box[3] + pad), 255, thickness=-1)
+        near = [c for c in cells if _touches_cell(box, [c], pad + 2)]
+        if near:
+            x0, y0, x1, y1 = _clipped(box, near, pad + 2)
+            cv2.rectangle(rest, (x0 - pad, y0 - pad), (x1 + pad, y1 + pad), 255, thickness=-1)
     paper = float(np.percentile(rest, 90))
     ink = rest < paper - INK_OFFSET
     rows = ink.sum(axis=1)
