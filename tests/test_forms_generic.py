@@ -197,3 +197,48 @@ def test_two_header_labels_run_together_in_one_cell_are_both_read():
     (item,) = doc.data["items"]
     assert (_v(item["code"]), _v(item["name"]), _v(item["basic"])) == ("201", "一般公共服务支出", "2.00")
     assert item["code"]["confidence"] < 1.0  # the label was read out of a joined cell
+
+
+def _table(rows: list[list[tuple[str, int]]], table_id: str = "t1"):
+    from extract.types import Cell, Table
+
+    cells = []
+    for r, row in enumerate(rows):
+        c = 0
+        for text, span in row:
+            cells.append(Cell(row=r, col=c, col_span=span, text=text, page=1,
+                              bbox=(50.0 + 100 * c, 40.0 + 20 * r, 50.0 + 100 * (c + span), 60.0 + 20 * r)))
+            c += span
+    return Table(id=table_id, pages=(1,), n_rows=len(rows), n_cols=4, cells=tuple(cells))
+
+
+def test_an_amount_run_into_the_next_columns_label_is_cut_out_of_it():
+    """A scan lost the ruling between the income amount and the expenditure item: one cell holds
+    ``700.00一、一般公共服务支出``; the amount goes to 预算数, the words to 支出项目, both less sure."""
+    from extract.types import TextSpan
+
+    rows = [[("收入项目", 1), ("预算数", 1), ("支出项目", 1), ("预算数", 1)],
+            [("一、一般公共预算拨款收入", 1), ("700.00一、一般公共服务支出", 2), ("900.00", 1)],
+            [("二、事业收入", 1), ("300.00", 1), ("二、教育支出", 1), ("100.00", 1)],
+            [("本年收入合计", 1), ("1,000.00本年支出合计", 2), ("1,000.00", 1)],
+            [("收入总计", 1), ("1,000.00", 1), ("支出总计", 1), ("1,000.00", 1)]]
+    title = TextSpan(text="2024年部门收支总表", bbox=(50.0, 10.0, 300.0, 30.0))
+    (doc,) = map_documents([_table(rows)], {1: [title]})
+    d = doc.data
+    assert [_v(x["income_amount"]) for x in d["income"]] == ["700.00", "300.00"]
+    assert [_v(x["expenditure_item"]) for x in d["expenditure"]] == ["一、一般公共服务支出", "二、教育支出"]
+    assert _v(d["income_year_total"]["income_amount"]) == "1000.00"
+    assert _v(d["expenditure_year_total"]["expenditure_amount"]) == "1000.00"
+    assert d["expenditure"][0]["expenditure_item"]["confidence"] < d["expenditure"][1]["expenditure_item"]["confidence"]
+    assert {c.rule: c.passed for c in doc.checks}["income_lines_add_up"] is True
+
+
+def test_an_ordinal_or_a_label_alone_is_not_cut_as_an_amount():
+    from extract.mapping.repair import _split_text
+
+    assert _split_text("1.公务用车购置费", amount_first=True) is None
+    assert _split_text("2、运行费", amount_first=True) is None
+    assert _split_text("一般公共服务支出", amount_first=True) is None
+    assert _split_text("3,192,400.00三、教育支出", amount_first=True) == ("3,192,400.00", "三、教育支出")
+    assert _split_text("本年支出合计 129162800.00", amount_first=False) == ("129162800.00", "本年支出合计")
+    assert _split_text("12.50", amount_first=True) is None

@@ -150,12 +150,15 @@ def _unit(col: FieldDecl, h: RowsHeader, st: ReadState) -> str | None:
 
 
 def _read_columns(row: Row, cols: list[FieldDecl], cells: dict[str, Cell | None], h: RowsHeader, factor: float,
-                  st: ReadState) -> dict[str, Field[Any]]:
+                  st: ReadState, cut: frozenset[str] = frozenset()) -> dict[str, Field[Any]]:
+    """``cut``: columns whose cell was cut out of one they shared with a neighbour (less sure)."""
+    from extract.mapping.repair import SPLIT_CELL_QUALITY
+
     out: dict[str, Field[Any]] = {}
     for col in cols:
         if col.derive is not None:
             continue
-        q = h.quality.get(col.key, 1.0) * factor
+        q = h.quality.get(col.key, 1.0) * factor * (SPLIT_CELL_QUALITY if col.key in cut else 1.0)
         out[col.key] = read_value(row.table, cells.get(col.key), col.type, q, _unit(col, h, st))
     _fill_levels(row, cols, out, h, st)
     _doubt_shared(cols, cells, out)
@@ -236,13 +239,16 @@ def read_item(row: Row, st: ReadState) -> None:
     cells, factor = _item_cells(row, h)
     if not cells:
         return
+    from extract.mapping.repair import split_shared_cells
+
     part = h.part
+    cells, cut = split_shared_cells(cells, h.roles, {c.key: c.type for c in part.columns if c.derive is None})
     for side in part.sides or (None,):
         cols = [c for c in part.columns if side is None or c.side == side]
         side_cells = [cells.get(c.key) for c in cols if c.derive is None]
         if all(c is None or is_blank(c.text) for c in side_cells) or _skipped(side_cells, part):
             continue
-        values = _read_columns(row, cols, cells, h, factor, st)
+        values = _read_columns(row, cols, cells, h, factor, st, frozenset(cut))
         label_cells = [cells.get(c.key) for c in cols if c.type in ("text", "code") and c.derive is None]
         total = _total_of(label_cells, part, side, st.totals) or _summary_row(label_cells, values, cols, part, side, st)
         if total is not None:
