@@ -242,3 +242,16 @@ def test_an_ordinal_or_a_label_alone_is_not_cut_as_an_amount():
     assert _split_text("3,192,400.00三、教育支出", amount_first=True) == ("3,192,400.00", "三、教育支出")
     assert _split_text("本年支出合计 129162800.00", amount_first=False) == ("129162800.00", "本年支出合计")
     assert _split_text("12.50", amount_first=True) is None
+
+
+def test_a_value_past_a_blank_cell_right_of_its_label_is_read():
+    """A spurious column (a scan's stray ruling) between 年度资金总额 and its amount: the amount is still its
+    value, not the label under it; a blank followed by another label stays blank."""
+    text = (PROJECT.replace("| 年度资金总额 | 120.00 |", "| 年度资金总额 | | 120.00")
+            .replace("| 其中：财政拨款 | 100.00 |", "| 其中：财政拨款 | | 100.00")
+            .replace("| 其他资金 | 20.00 |", "| 其他资金 | | 20.00"))
+    (doc,) = _docs(text)
+    assert [_v(doc.data["funds"][k]) for k in ("total", "fiscal", "other")] == ["1200000.00", "1000000.00", "200000.00"]
+    (blank,) = _docs(PROJECT.replace("主管部门 | 某市应急管理局 |", "主管部门 | |"))
+    assert _v(blank.data["competent_department"]) is None
+    assert _v(blank.data["implementing_unit"]) == "某市应急事务中心"

@@ -265,17 +265,33 @@ def _is_any_label(text: str, st: ReadState) -> bool:
 
 
 def _value_cell(row: Row, pos: int, st: ReadState) -> Cell | None:
-    """The filled cell right of the label, else a filled cell under it, else the blank cell to its right."""
+    """The filled cell right of the label, else one further right past blanks, else a filled cell under
+    it, else the blank cell to its right."""
     label = row.cells[pos]
     right = row.cells[pos + 1] if pos + 1 < len(row.cells) else None
     if right is not None and _is_any_label(right.text, st):
         right = None
     if right is not None and not is_blank(right.text):
         return right
+    if right is not None and (further := _past_blank(row, pos, st)) is not None:
+        return further
     below = row.table.cell_at(label.row + label.row_span, label.col)
     if below is not None and below is not label and not is_blank(below.text) and not _is_any_label(below.text, st):
         return below
     return right
+
+
+def _past_blank(row: Row, pos: int, st: ReadState) -> Cell | None:
+    """The value printed past a blank cell right of its label (年度资金总额 | | 31029000.00): a scan's
+    spurious ruling, or a merged value cell cut in two, left an empty column between them. The first
+    filled cell further right, unless it is a label (the blank was the value: 年度资金总额 | | 其中 …)."""
+    for cell in row.cells[pos + 2:]:
+        if is_blank(cell.text):
+            continue
+        if _is_any_label(cell.text, st) or cell.row != row.index:
+            return None
+        return cell
+    return None
 
 
 def _grid_unit(fd: FieldDecl, label: Cell, value: Cell, row: Row, st: ReadState) -> str | None:
