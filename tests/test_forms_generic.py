@@ -255,3 +255,28 @@ def test_a_value_past_a_blank_cell_right_of_its_label_is_read():
     (blank,) = _docs(PROJECT.replace("主管部门 | 某市应急管理局 |", "主管部门 | |"))
     assert _v(blank.data["competent_department"]) is None
     assert _v(blank.data["implementing_unit"]) == "某市应急事务中心"
+
+
+def test_a_header_cell_over_two_columns_naming_one_is_cut_and_the_other_half_told_by_place():
+    """预算数支出类别 over the income amount and the expenditure item columns: 预算数 is one column's label,
+    支出类别 names none; cut in two, 支出类别 takes the expenditure item by its place."""
+    from extract.types import TextSpan
+
+    rows = [[("收入类别", 1), ("预算数（元）支出类别", 2), ("预算数", 1)],
+            [("一、一般公共预算拨款收入", 1), ("700.00", 1), ("一、一般公共服务支出", 1), ("900.00", 1)],
+            [("二、事业收入", 1), ("200.00", 1), ("二、教育支出", 1), ("0.00", 1)],
+            [("本年收入合计", 1), ("900.00", 1), ("本年支出合计", 1), ("900.00", 1)]]
+    title = TextSpan(text="2024年部门收支总表", bbox=(50.0, 10.0, 300.0, 30.0))
+    (doc,) = map_documents([_table(rows)], {1: [title]})
+    d = doc.data
+    assert [_v(x["expenditure_item"]) for x in d["expenditure"]] == ["一、一般公共服务支出", "二、教育支出"]
+    assert [_v(x["income_amount"]) for x in d["income"]] == ["700.00", "200.00"]
+    assert d["expenditure"][0]["expenditure_item"]["confidence"] < 0.6  # told by place, out of a cut cell
+    # a heading that names a column exactly over two sub-columns is not cut
+    from extract.mapping.decl_load import load_form
+    from extract.mapping.forms import BUILTIN_DIR
+    from extract.mapping.repair import split_half_named
+
+    (part,) = load_form(BUILTIN_DIR / "department_income_expenditure.yaml").rows_parts()
+    head = _table([[("预算数", 2), ("项目", 1), ("x", 1)]]).cells[0]
+    assert split_half_named([head], list(part.printed), []) == ([head], set())

@@ -82,12 +82,13 @@ def match_header(row: Row, part: RowsPart) -> RowsHeader | None:
     filled = [c for c in row.cells if not is_blank(c.text)]
     order = {c.key: i for i, c in enumerate(part.printed)}
     last = -1
-    from extract.mapping.repair import JOINED_QUALITY, by_position, joined_headers
+    from extract.mapping.repair import JOINED_QUALITY, by_position, joined_headers, split_half_named
 
     for cell, keys in joined_headers(filled, free):
         for i, fd in enumerate(keys):
             roles[fd.key], quality[fd.key], units[fd.key], by_key[fd.key] = cell.col + i, JOINED_QUALITY, None, cell
             free.remove(fd)
+    filled, halves = split_half_named(filled, free, list(by_key.values()))
     for cell in filled:
         if cell in by_key.values():
             continue
@@ -98,12 +99,13 @@ def match_header(row: Row, part: RowsPart) -> RowsHeader | None:
             continue
         last = order[m.field.key]
         free.remove(m.field)
-        roles[m.field.key], quality[m.field.key] = cell.col, m.quality
+        roles[m.field.key], quality[m.field.key] = cell.col, m.quality * (JOINED_QUALITY if id(cell) in halves else 1.0)
         units[m.field.key], by_key[m.field.key] = label_unit(cell.text), cell
     if len(roles) < part.min_header:
         return None
     for key, cell in by_position(filled, by_key, part, free):
-        roles[key], quality[key], units[key], by_key[key] = cell.col, POSITION_QUALITY, label_unit(cell.text), cell
+        q = POSITION_QUALITY * (JOINED_QUALITY if id(cell) in halves else 1.0)
+        roles[key], quality[key], units[key], by_key[key] = cell.col, q, label_unit(cell.text), cell
     if any(k not in roles for k in part.required) or len(roles) < HEADER_LABEL_SHARE * len(filled):
         return None
     return RowsHeader(part, row.table.id, row.table.n_cols, row.index, roles, quality, units, header_spans(by_key))

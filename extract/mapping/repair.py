@@ -142,3 +142,32 @@ def split_shared_cells(cells: dict[str, Cell | None], roles: dict[str, int], typ
         out[label_key_] = cell.model_copy(update={"text": parts[1]})
         cut.update((left, right))
     return out, cut
+
+
+def split_half_named(filled: list[Cell], free: list[FieldDecl], done: list[Cell]) -> tuple[list[Cell], set[int]]:
+    """Header cells over two columns that open (or end) with one column's label exactly and go on with
+    words no label names (预算数支出类别 where a scan lost the ruling between 预算数 and 支出类别): cut in two
+    at that label, one cell per column, so the worded-past-recognition half is told by its place
+    (``by_position``). The cell as a whole must name no column exactly (预算数 over two sub-columns is a
+    group heading). Returns the cells and the ids of the halves (read with ``JOINED_QUALITY``)."""
+    out: list[Cell] = []
+    halves: set[int] = set()
+    for cell in filled:
+        whole = match_field(cell.text, free)
+        text = "".join(cell.text.split())  # cut the printed text: a unit in brackets stays with its half
+        if cell.col_span != 2 or cell in done or len(text) < 4 or (whole is not None and whole.quality >= 1.0):
+            out.append(cell)
+            continue
+        cut = next((i for i in range(2, len(text) - 1)
+                    if any((m := match_field(part, free)) is not None and m.quality >= 1.0
+                           for part in (text[:i], text[i:]))), None)
+        if cut is None:
+            out.append(cell)
+            continue
+        x0, y0, x1, y1 = cell.bbox
+        mid = (x0 + x1) / 2
+        left = cell.model_copy(update={"text": text[:cut], "col_span": 1, "bbox": (x0, y0, mid, y1)})
+        right = cell.model_copy(update={"text": text[cut:], "col": cell.col + 1, "col_span": 1, "bbox": (mid, y0, x1, y1)})
+        out += [left, right]
+        halves.update((id(left), id(right)))
+    return out, halves
