@@ -242,6 +242,7 @@ def test_an_ordinal_or_a_label_alone_is_not_cut_as_an_amount():
     assert _split_text("3,192,400.00三、教育支出", amount_first=True) == ("3,192,400.00", "三、教育支出")
     assert _split_text("本年支出合计 129162800.00", amount_first=False) == ("129162800.00", "本年支出合计")
     assert _split_text("12.50", amount_first=True) is None
+    assert _split_text("297.84000 0结转下年资金", amount_first=True) == ("297.84000 0", "结转下年资金")
 
 
 def test_a_value_past_a_blank_cell_right_of_its_label_is_read():

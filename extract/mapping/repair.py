@@ -97,8 +97,10 @@ def label_run_into_value(row: Row, cell: Cell, st: ReadState) -> None:
 # An amount run into a label in one cell: the number, then (or after) a text that holds a character other
 # than digits and separators. An ordinal (1.公务用车购置费, 2、运行费) is no amount: the number must not end in
 # a separator that the text goes on from.
-_LEADING_AMOUNT_RE = re.compile(r"^\s*([-−]?\d[\d,，]*(?:\.\d+)?)\s*(?![\d.,，、．])(\S.*)$", re.S)
-_TRAILING_AMOUNT_RE = re.compile(r"^(.*?\D)\s*([-−]?\d[\d,，]*(?:\.\d+)?)\s*$", re.S)
+# OCR may cut a long number with a space (297.84000 0): a space between digits stays inside it.
+_AMOUNT = r"[-−]?\d(?:[\d,，]|\s(?=\d))*(?:\.(?:\d|\s(?=\d))+)?"
+_LEADING_AMOUNT_RE = re.compile(rf"^\s*({_AMOUNT})\s*(?![\d.,，、．])(\S.*)$", re.S)
+_TRAILING_AMOUNT_RE = re.compile(rf"^(.*?\D)\s*({_AMOUNT})\s*$", re.S)
 # A column whose value was cut out of a cell it shared with its neighbour: a ruling was lost, the cut is
 # where the text turns from digits to words; surer than a shared cell (SHARED_CELL_QUALITY), less than a
 # cell of its own. Prior, not tuned; the form's sums raise it where they hold.
