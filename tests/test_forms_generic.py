@@ -197,3 +197,87 @@ def test_two_header_labels_run_together_in_one_cell_are_both_read():
     (item,) = doc.data["items"]
     assert (_v(item["code"]), _v(item["name"]), _v(item["basic"])) == ("201", "一般公共服务支出", "2.00")
     assert item["code"]["confidence"] < 1.0  # the label was read out of a joined cell
+
+
+def _table(rows: list[list[tuple[str, int]]], table_id: str = "t1"):
+    from extract.types import Cell, Table
+
+    cells = []
+    for r, row in enumerate(rows):
+        c = 0
+        for text, span in row:
+            cells.append(Cell(row=r, col=c, col_span=span, text=text, page=1,
+                              bbox=(50.0 + 100 * c, 40.0 + 20 * r, 50.0 + 100 * (c + span), 60.0 + 20 * r)))
+            c += span
+    return Table(id=table_id, pages=(1,), n_rows=len(rows), n_cols=4, cells=tuple(cells))
+
+
+def test_an_amount_run_into_the_next_columns_label_is_cut_out_of_it():
+    """A scan lost the ruling between the income amount and the expenditure item: one cell holds
+    ``700.00一、一般公共服务支出``; the amount goes to 预算数, the words to 支出项目, both less sure."""
+    from extract.types import TextSpan
+
+    rows = [[("收入项目", 1), ("预算数", 1), ("支出项目", 1), ("预算数", 1)],
+            [("一、一般公共预算拨款收入", 1), ("700.00一、一般公共服务支出", 2), ("900.00", 1)],
+            [("二、事业收入", 1), ("300.00", 1), ("二、教育支出", 1), ("100.00", 1)],
+            [("本年收入合计", 1), ("1,000.00本年支出合计", 2), ("1,000.00", 1)],
+            [("收入总计", 1), ("1,000.00", 1), ("支出总计", 1), ("1,000.00", 1)]]
+    title = TextSpan(text="2024年部门收支总表", bbox=(50.0, 10.0, 300.0, 30.0))
+    (doc,) = map_documents([_table(rows)], {1: [title]})
+    d = doc.data
+    assert [_v(x["income_amount"]) for x in d["income"]] == ["700.00", "300.00"]
+    assert [_v(x["expenditure_item"]) for x in d["expenditure"]] == ["一、一般公共服务支出", "二、教育支出"]
+    assert _v(d["income_year_total"]["income_amount"]) == "1000.00"
+    assert _v(d["expenditure_year_total"]["expenditure_amount"]) == "1000.00"
+    assert d["expenditure"][0]["expenditure_item"]["confidence"] < d["expenditure"][1]["expenditure_item"]["confidence"]
+    assert {c.rule: c.passed for c in doc.checks}["income_lines_add_up"] is True
+
+
+def test_an_ordinal_or_a_label_alone_is_not_cut_as_an_amount():
+    from extract.mapping.repair import _split_text
+
+    assert _split_text("1.公务用车购置费", amount_first=True) is None
+    assert _split_text("2、运行费", amount_first=True) is None
+    assert _split_text("一般公共服务支出", amount_first=True) is None
+    assert _split_text("3,192,400.00三、教育支出", amount_first=True) == ("3,192,400.00", "三、教育支出")
+    assert _split_text("本年支出合计 129162800.00", amount_first=False) == ("129162800.00", "本年支出合计")
+    assert _split_text("12.50", amount_first=True) is None
+    assert _split_text("297.84000 0结转下年资金", amount_first=True) == ("297.84000 0", "结转下年资金")
+
+
+def test_a_value_past_a_blank_cell_right_of_its_label_is_read():
+    """A spurious column (a scan's stray ruling) between 年度资金总额 and its amount: the amount is still its
+    value, not the label under it; a blank followed by another label stays blank."""
+    text = (PROJECT.replace("| 年度资金总额 | 120.00 |", "| 年度资金总额 | | 120.00")
+            .replace("| 其中：财政拨款 | 100.00 |", "| 其中：财政拨款 | | 100.00")
+            .replace("| 其他资金 | 20.00 |", "| 其他资金 | | 20.00"))
+    (doc,) = _docs(text)
+    assert [_v(doc.data["funds"][k]) for k in ("total", "fiscal", "other")] == ["1200000.00", "1000000.00", "200000.00"]
+    (blank,) = _docs(PROJECT.replace("主管部门 | 某市应急管理局 |", "主管部门 | |"))
+    assert _v(blank.data["competent_department"]) is None
+    assert _v(blank.data["implementing_unit"]) == "某市应急事务中心"
+
+
+def test_a_header_cell_over_two_columns_naming_one_is_cut_and_the_other_half_told_by_place():
+    """预算数支出类别 over the income amount and the expenditure item columns: 预算数 is one column's label,
+    支出类别 names none; cut in two, 支出类别 takes the expenditure item by its place."""
+    from extract.types import TextSpan
+
+    rows = [[("收入类别", 1), ("预算数（元）支出类别", 2), ("预算数", 1)],
+            [("一、一般公共预算拨款收入", 1), ("700.00", 1), ("一、一般公共服务支出", 1), ("900.00", 1)],
+            [("二、事业收入", 1), ("200.00", 1), ("二、教育支出", 1), ("0.00", 1)],
+            [("本年收入合计", 1), ("900.00", 1), ("本年支出合计", 1), ("900.00", 1)]]
+    title = TextSpan(text="2024年部门收支总表", bbox=(50.0, 10.0, 300.0, 30.0))
+    (doc,) = map_documents([_table(rows)], {1: [title]})
+    d = doc.data
+    assert [_v(x["expenditure_item"]) for x in d["expenditure"]] == ["一、一般公共服务支出", "二、教育支出"]
+    assert [_v(x["income_amount"]) for x in d["income"]] == ["700.00", "200.00"]
+    assert d["expenditure"][0]["expenditure_item"]["confidence"] < 0.6  # told by place, out of a cut cell
+    # a heading that names a column exactly over two sub-columns is not cut
+    from extract.mapping.decl_load import load_form
+    from extract.mapping.forms import BUILTIN_DIR
+    from extract.mapping.repair import split_half_named
+
+    (part,) = load_form(BUILTIN_DIR / "department_income_expenditure.yaml").rows_parts()
+    head = _table([[("预算数", 2), ("项目", 1), ("x", 1)]]).cells[0]
+    assert split_half_named([head], list(part.printed), []) == ([head], set())

@@ -109,6 +109,7 @@ def test_amounts_with_currency_sign_or_wan(printed, unit, value):
     ("(金额单位: 元)", "元"), ("货币单位：人民币万元", "万元"), ("单位：万元人民币", "万元"), ("资金单位为万元", "万元"),
     ("单位 元", "元"), ("编制单位：某某局        单位：万元", "万元"),
     ("编制单位：某某局", None), ("填报单位：元朗区政府", None), ("单位名称", None), ("2024年", None), ("", None),
+    ("单位∶万元", "万元"), ("金额单位；元", "元"),  # the colon as OCR reads it
 ])
 def test_note_line_unit(text, unit):
     assert note_unit(text) == unit
@@ -119,6 +120,9 @@ def test_note_line_unit(text, unit):
     ("金额（单位：元）", "元"), ("拨款额/万元", "万元"), ("万元", "万元"), ("预算数 单位：万元", "万元"),
     ("资金安排（元）", "元"), ("计量单位", None), ("下属二级单位数", None), ("元旦活动场次", None), ("名称", None),
     ("完成全年工作任务，资金按进度拨付（元）" * 2, None),  # prose, not a header
+    # a scan lost one bracket: the unit still ends the header; a word ending in 元 inside brackets is none
+    ("预算金额数（万元", "万元"), ("预算数万元)", "万元"), ("项目资金情况（元", "元"), ("培训(第二单元)", None),
+    ("元旦(次", None),
 ])
 def test_header_unit(text, unit):
     assert header_unit(text) == unit

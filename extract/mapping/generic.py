@@ -82,12 +82,13 @@ def match_header(row: Row, part: RowsPart) -> RowsHeader | None:
     filled = [c for c in row.cells if not is_blank(c.text)]
     order = {c.key: i for i, c in enumerate(part.printed)}
     last = -1
-    from extract.mapping.repair import JOINED_QUALITY, by_position, joined_headers
+    from extract.mapping.repair import JOINED_QUALITY, by_position, joined_headers, split_half_named
 
     for cell, keys in joined_headers(filled, free):
         for i, fd in enumerate(keys):
             roles[fd.key], quality[fd.key], units[fd.key], by_key[fd.key] = cell.col + i, JOINED_QUALITY, None, cell
             free.remove(fd)
+    filled, halves = split_half_named(filled, free, list(by_key.values()))
     for cell in filled:
         if cell in by_key.values():
             continue
@@ -98,12 +99,13 @@ def match_header(row: Row, part: RowsPart) -> RowsHeader | None:
             continue
         last = order[m.field.key]
         free.remove(m.field)
-        roles[m.field.key], quality[m.field.key] = cell.col, m.quality
+        roles[m.field.key], quality[m.field.key] = cell.col, m.quality * (JOINED_QUALITY if id(cell) in halves else 1.0)
         units[m.field.key], by_key[m.field.key] = label_unit(cell.text), cell
     if len(roles) < part.min_header:
         return None
     for key, cell in by_position(filled, by_key, part, free):
-        roles[key], quality[key], units[key], by_key[key] = cell.col, POSITION_QUALITY, label_unit(cell.text), cell
+        q = POSITION_QUALITY * (JOINED_QUALITY if id(cell) in halves else 1.0)
+        roles[key], quality[key], units[key], by_key[key] = cell.col, q, label_unit(cell.text), cell
     if any(k not in roles for k in part.required) or len(roles) < HEADER_LABEL_SHARE * len(filled):
         return None
     return RowsHeader(part, row.table.id, row.table.n_cols, row.index, roles, quality, units, header_spans(by_key))
@@ -150,12 +152,15 @@ def _unit(col: FieldDecl, h: RowsHeader, st: ReadState) -> str | None:
 
 
 def _read_columns(row: Row, cols: list[FieldDecl], cells: dict[str, Cell | None], h: RowsHeader, factor: float,
-                  st: ReadState) -> dict[str, Field[Any]]:
+                  st: ReadState, cut: frozenset[str] = frozenset()) -> dict[str, Field[Any]]:
+    """``cut``: columns whose cell was cut out of one they shared with a neighbour (less sure)."""
+    from extract.mapping.repair import SPLIT_CELL_QUALITY
+
     out: dict[str, Field[Any]] = {}
     for col in cols:
         if col.derive is not None:
             continue
-        q = h.quality.get(col.key, 1.0) * factor
+        q = h.quality.get(col.key, 1.0) * factor * (SPLIT_CELL_QUALITY if col.key in cut else 1.0)
         out[col.key] = read_value(row.table, cells.get(col.key), col.type, q, _unit(col, h, st))
     _fill_levels(row, cols, out, h, st)
     _doubt_shared(cols, cells, out)
@@ -236,13 +241,16 @@ def read_item(row: Row, st: ReadState) -> None:
     cells, factor = _item_cells(row, h)
     if not cells:
         return
+    from extract.mapping.repair import split_shared_cells
+
     part = h.part
+    cells, cut = split_shared_cells(cells, h.roles, {c.key: c.type for c in part.columns if c.derive is None})
     for side in part.sides or (None,):
         cols = [c for c in part.columns if side is None or c.side == side]
         side_cells = [cells.get(c.key) for c in cols if c.derive is None]
         if all(c is None or is_blank(c.text) for c in side_cells) or _skipped(side_cells, part):
             continue
-        values = _read_columns(row, cols, cells, h, factor, st)
+        values = _read_columns(row, cols, cells, h, factor, st, frozenset(cut))
         label_cells = [cells.get(c.key) for c in cols if c.type in ("text", "code") and c.derive is None]
         total = _total_of(label_cells, part, side, st.totals) or _summary_row(label_cells, values, cols, part, side, st)
         if total is not None:
@@ -259,17 +267,33 @@ def _is_any_label(text: str, st: ReadState) -> bool:
 
 
 def _value_cell(row: Row, pos: int, st: ReadState) -> Cell | None:
-    """The filled cell right of the label, else a filled cell under it, else the blank cell to its right."""
+    """The filled cell right of the label, else one further right past blanks, else a filled cell under
+    it, else the blank cell to its right."""
     label = row.cells[pos]
     right = row.cells[pos + 1] if pos + 1 < len(row.cells) else None
     if right is not None and _is_any_label(right.text, st):
         right = None
     if right is not None and not is_blank(right.text):
         return right
+    if right is not None and (further := _past_blank(row, pos, st)) is not None:
+        return further
     below = row.table.cell_at(label.row + label.row_span, label.col)
     if below is not None and below is not label and not is_blank(below.text) and not _is_any_label(below.text, st):
         return below
     return right
+
+
+def _past_blank(row: Row, pos: int, st: ReadState) -> Cell | None:
+    """The value printed past a blank cell right of its label (年度资金总额 | | 31029000.00): a scan's
+    spurious ruling, or a merged value cell cut in two, left an empty column between them. The first
+    filled cell further right, unless it is a label (the blank was the value: 年度资金总额 | | 其中 …)."""
+    for cell in row.cells[pos + 2:]:
+        if is_blank(cell.text):
+            continue
+        if _is_any_label(cell.text, st) or cell.row != row.index:
+            return None
+        return cell
+    return None
 
 
 def _grid_unit(fd: FieldDecl, label: Cell, value: Cell, row: Row, st: ReadState) -> str | None:

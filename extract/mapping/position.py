@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from extract.mapping.coerce import is_blank, parse_decimal
 from extract.mapping.decl import FieldDecl
-from extract.mapping.generic import POSITION_QUALITY, ReadState, _grid_unit, _heading
+from extract.mapping.generic import POSITION_QUALITY, ReadState, _grid_unit, _heading, _past_blank
 from extract.mapping.rows import Row
 from extract.mapping.values import read_value
 from extract.types import Cell
@@ -32,6 +32,8 @@ def _pairs(seq: list[tuple[Row, int]], st: ReadState) -> list[tuple[Row, Cell, C
         row, pos = seq[i]
         cell = row.cells[pos]
         right = row.cells[pos + 1] if pos + 1 < len(row.cells) else None
+        if right is not None and is_blank(right.text):
+            right = _past_blank(row, pos, st) or right
         label_like = len(cell.text.strip()) <= MAX_LABEL_CHARS and parse_decimal(cell.text)[0] is None
         if _heading(row, pos, st) or not label_like or right is None or is_blank(right.text):
             i += 1

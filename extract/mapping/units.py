@@ -30,11 +30,14 @@ _CURRENCY = r"(?:人民币)?"
 # The unit itself, not followed by another CJK character (元旦, 元朗 are words, not units).
 _UNIT = rf"{_CURRENCY}(?P<unit>万元|元){_CURRENCY}(?![\u4e00-\u9fff])"
 # 单位 with what may stand between it and the unit: ：/:/为/是 or nothing (单位 万元), brackets allowed.
-_NOTE_RE = re.compile(rf"单位\s*(?:[:：]|为|是)?\s*[(（]?\s*{_UNIT}")
+# OCR reads the colon as its look-alikes (∶ ratio sign, ; ；): they stand for it.
+_NOTE_RE = re.compile(rf"单位\s*(?:[:：∶;；]|为|是)?\s*[(（]?\s*{_UNIT}")
 # After normalize_label (widths and 【】〔〕［］ folded to (), whitespace gone): (万元), (单位:万元), /万元, or the
 # whole text.
 _HEADER_RES = tuple(re.compile(p) for p in (
-    rf"\((?:[\u4e00-\u9fff]{{0,2}}单位(?::|为)?)?{_UNIT}\)", rf"/{_UNIT}$", rf"^{_UNIT}$"))
+    rf"\((?:[\u4e00-\u9fff]{{0,2}}单位(?::|为)?)?{_UNIT}\)", rf"/{_UNIT}$", rf"^{_UNIT}$",
+    # a scan loses one of the two brackets (预算数（万元, 预算数万元)): the unit still ends the header
+    rf"\((?:[\u4e00-\u9fff]{{0,2}}单位(?::|为)?)?{_UNIT}$", rf"(?<![单美日港欧]){_UNIT}\)$"))
 
 
 def note_unit(text: str | None) -> str | None:
