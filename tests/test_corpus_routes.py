@@ -8,7 +8,8 @@ import shutil
 import pytest
 
 from corpus.routes.build import Plan, make_doc, print_docs, print_routes
-from corpus.routes.grid import GCell, Grid, RouteDoc, auto_layout_widths, table_truth
+from corpus.routes.forms import _truth as forms_route_truth
+from corpus.routes.grid import GCell, Grid, RouteDoc, auto_layout_widths, route_table_truth, table_truth
 from corpus.routes.locate import PageText, read_pages
 from corpus.routes.styles import HELD_OUT, TUNE
 from corpus.routes.wording import LABELS
@@ -249,3 +250,14 @@ def test_html_auto_layout_collapses_spanned_only_columns(tmp_path, width):
     print_routes(tmp_path, [doc])
     truth = table_truth(g, [1, 1], auto_layout=True)
     assert len(vertical_rulings(tmp_path / "cols.pdf")) - 1 == truth.n_cols == 2
+    # the other forms' builder writes the same column truth for a browser-printed grid (shared route_table_truth)
+    doc.extra["split"] = "tune"
+    forms_truth = forms_route_truth(doc, "", {}, tmp_path / "cols.pdf")
+    assert [t["n_cols"] for t in forms_truth["tables"]] == [2]
+
+
+def test_route_table_truth_sizes_columns_by_the_route():
+    """Both builders ask :func:`route_table_truth`: auto layout for the browser, a sheet's widths for the xlsx."""
+    g = spanned_grid()
+    assert route_table_truth("html", g, [1, 1]).n_cols == 2
+    assert route_table_truth("xlsx", g, [1, 1]).n_cols == 3

@@ -324,3 +324,26 @@ def test_label_cut_with_its_text_under_the_repeated_header_joins_the_blank_above
     label = t.cell_at(2, 0)
     assert (label.row, label.row_span, label.text) == (2, 3, "乙块")
     assert [t.cell_at(r, 1).text for r in range(1, 5)] == ["a", "b", "c", "d"]
+
+
+def test_group_row_equal_to_its_first_row_at_the_next_page_top_is_data():
+    # regression (routes tune seed 2, xlsx-flat-2-023): inside 效益指标 the group 生态效益指标 has
+    # 环境质量改善 | 按计划完成 twice; the second lands at page 2's top under both labels going on (the
+    # labels' texts printed above the break only). A data row of a nested group, not a repeated block header.
+    cols = [50.0, 100.0, 170.0, 260.0, 360.0, 450.0]
+    row = {"a": ("环境质量改善", "按计划完成", "按计划完成"), "b": ("森林防火", "持续", "持续")}
+
+    def cells(r: int, key: str) -> dict:
+        return {(r, 2 + k): t for k, t in enumerate(row[key])}
+
+    p1 = draw_table(cols, _rows(4, top=600), [(1, 0, 3, 1, "效益指标"), (2, 1, 2, 1, "生态效益指标")],
+                    texts={(0, 0): "一级指标", (0, 1): "二级指标", (0, 2): "三级指标", (0, 3): "年度", (0, 4): "中期",
+                           (1, 1): "社会效益指标", (1, 2): "宣传效果", (1, 3): "改善", (1, 4): "改善",
+                           **cells(2, "a"), **cells(3, "b")})
+    p2 = draw_table(cols, _rows(2), [(0, 0, 2, 1, "")],
+                    texts={**cells(0, "a"), (1, 1): "可持续影响指标", (1, 2): "制度体系完善"})
+    (t,) = stitch_tables(_page_tables(1, p1) + _page_tables(2, p2))
+    assert t.n_rows == 6
+    assert [t.cell_at(r, 2).text for r in range(1, 6)] == ["宣传效果", "环境质量改善", "森林防火", "环境质量改善", "制度体系完善"]
+    outer = t.cell_at(5, 0)
+    assert (outer.row, outer.row_span, outer.text) == (1, 5, "效益指标")

@@ -19,7 +19,7 @@ from pathlib import Path
 from corpus.content import DEPTS, REGIONS, make_form
 from corpus.routes import html as html_route
 from corpus.routes import xlsx as xlsx_route
-from corpus.routes.grid import RouteDoc, RouteStyle, build_grids, table_truth
+from corpus.routes.grid import RouteDoc, RouteStyle, build_grids, route_table_truth
 from corpus.routes.locate import read_pages, row_pages
 from corpus.routes.styles import HELD_OUT, TUNE, content_style, random_route_style
 from corpus.routes.wording import LABELS, bracket, pick_labels
@@ -107,7 +107,7 @@ def _truth(doc: RouteDoc, form: FormTruth, pdf: Path) -> DocTruth:
     tables, cursor = [], (0, -1.0)
     for g in doc.grids:
         rows, cursor = row_pages(g, pages, cursor)
-        tables.append(table_truth(g, rows, auto_layout=doc.route == "html"))
+        tables.append(route_table_truth(doc.route, g, rows))
     render = RenderInfo(font=doc.font, font_size=doc.font_size, style=doc.extra["family"], page_size=doc.paper,
                         route=doc.route, split=doc.extra["split"], landscape=doc.landscape,
                         grey_rules=doc.grey_rules, choices={k: v for k, v in doc.extra.items() if k != "labels"},

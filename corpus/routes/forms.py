@@ -28,7 +28,7 @@ from corpus.forms import project as proj_content
 from corpus.routes import form_wording as fw
 from corpus.routes import html as html_route
 from corpus.routes import xlsx as xlsx_route
-from corpus.routes.grid import GCell, Grid, RouteDoc, table_truth
+from corpus.routes.grid import GCell, Grid, RouteDoc, route_table_truth
 from corpus.routes.locate import read_pages, row_pages
 from corpus.routes.wording import bracket, money_text
 
@@ -296,7 +296,7 @@ def _truth(doc: RouteDoc, form: str, data: dict, pdf: Path) -> dict:
     tables, cursor = [], (0, -1.0)
     for g in doc.grids:
         rows, cursor = row_pages(g, pages, cursor)
-        tables.append(table_truth(g, rows).model_dump(mode="json"))
+        tables.append(route_table_truth(doc.route, g, rows).model_dump(mode="json"))
     render = {"font": doc.font, "font_size": doc.font_size, "style": form, "page_size": doc.paper,
               "route": doc.route, "split": doc.extra["split"], "landscape": doc.landscape,
               "choices": {k: v for k, v in doc.extra.items() if k not in ("widths", "ind_widths")}}

@@ -291,6 +291,15 @@ def table_truth(g: Grid, row_pages: list[int], auto_layout: bool = False) -> Tab
     return TableTruth(pages=sorted(set(row_pages)), n_rows=g.n_rows, n_cols=max(index.values()), cells=cells)
 
 
+def route_table_truth(route: str, g: Grid, row_pages: list[int]) -> TableTruth:
+    """:func:`table_truth` of a grid printed by ``route``: the HTML route's browser sizes columns by auto layout.
+
+    Every route builder calls this one (the department form's and the other forms'), so a column's truth
+    does not depend on which builder printed the form.
+    """
+    return table_truth(g, row_pages, auto_layout=route == "html")
+
+
 @dataclass
 class RouteDoc:
     """One document to print: title lines, an optional unit note line, the grids, and page choices."""

@@ -242,10 +242,24 @@ def _header_rows(acc: list[_Entry], n_acc: int, part: list[_Entry], n_part: int)
         if all(p and p == a for p, a in rows) and sum(len(p) for p, _ in rows) >= 2:
             return k
     last = n_acc - 1
-    for label in (e.cell for e in acc if e.cell.row <= last < e.cell.row + e.cell.row_span):
-        if _repeats_block_header(acc, part, n_part, label, last):
+    cut = [e.cell for e in acc if e.cell.row <= last < e.cell.row + e.cell.row_span]
+    for label in cut:
+        if not _nested(label, cut, last) and _repeats_block_header(acc, part, n_part, label, last):
             return 1
     return 0
+
+
+def _nested(label: Cell, cut: list[Cell], last: int) -> bool:
+    """Another label (over several rows) left of ``label`` goes on over the break: ``label`` heads a group
+    inside an outer one, and a row under it equal to its first row is data, not a block header.
+
+    A block header (序号/名称/... under 年度重点工作任务) heads a section whose label is the outermost one
+    cut; an indicator group's first row repeated at the next page's top under 绩效指标 / 效益指标 /
+    生态效益指标 is a data row that happens to equal it (LibreOffice-printed 部门整体绩效目标表, routes tune
+    seed 2 xlsx-flat-2-023: 环境质量改善 | 按计划完成 twice in one group, the second dropped, 29 fields
+    lost). Keeping a repeated header as data is caught by checks; a lost row is not.
+    """
+    return any(c is not label and c.row < last and c.col + c.col_span <= label.col for c in cut)
 
 
 def _repeats_block_header(acc: list[_Entry], part: list[_Entry], n_part: int, label: Cell, last: int) -> bool:
