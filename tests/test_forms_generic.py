@@ -180,18 +180,10 @@ def test_department_form_look_alike_is_not_the_department_form():
 
 def test_two_header_labels_run_together_in_one_cell_are_both_read():
     """A scan lost the ruling between 科目编码 and 科目名称: one header cell over both columns."""
-    from extract.types import Cell, Table, TextSpan
+    from extract.types import TextSpan
 
-    rows = [[("科目编码功能分类科目名称", 2), ("合计", 1), ("基本支出", 1), ("项目支出", 1)],
-            [("201", 1), ("一般公共服务支出", 1), ("3.00", 1), ("2.00", 1), ("1.00", 1)]]
-    cells = []
-    for r, row in enumerate(rows):
-        c = 0
-        for text, span in row:
-            cells.append(Cell(row=r, col=c, col_span=span, text=text, page=1,
-                              bbox=(50.0 + 100 * c, 40.0 + 20 * r, 50.0 + 100 * (c + span), 60.0 + 20 * r)))
-            c += span
-    table = Table(id="t1", pages=(1,), n_rows=2, n_cols=5, cells=tuple(cells))
+    table = _table([[("科目编码功能分类科目名称", 2), ("合计", 1), ("基本支出", 1), ("项目支出", 1)],
+                    [("201", 1), ("一般公共服务支出", 1), ("3.00", 1), ("2.00", 1), ("1.00", 1)]], n_cols=5)
     title = TextSpan(text="2024年一般公共预算支出表", bbox=(50.0, 10.0, 300.0, 30.0))
     (doc,) = map_documents([table], {1: [title]})
     (item,) = doc.data["items"]
@@ -199,7 +191,7 @@ def test_two_header_labels_run_together_in_one_cell_are_both_read():
     assert item["code"]["confidence"] < 1.0  # the label was read out of a joined cell
 
 
-def _table(rows: list[list[tuple[str, int]]], table_id: str = "t1"):
+def _table(rows: list[list[tuple[str, int]]], table_id: str = "t1", n_cols: int = 4):
     from extract.types import Cell, Table
 
     cells = []
@@ -209,7 +201,7 @@ def _table(rows: list[list[tuple[str, int]]], table_id: str = "t1"):
             cells.append(Cell(row=r, col=c, col_span=span, text=text, page=1,
                               bbox=(50.0 + 100 * c, 40.0 + 20 * r, 50.0 + 100 * (c + span), 60.0 + 20 * r)))
             c += span
-    return Table(id=table_id, pages=(1,), n_rows=len(rows), n_cols=4, cells=tuple(cells))
+    return Table(id=table_id, pages=(1,), n_rows=len(rows), n_cols=n_cols, cells=tuple(cells))
 
 
 def test_an_amount_run_into_the_next_columns_label_is_cut_out_of_it():
