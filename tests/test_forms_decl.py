@@ -151,3 +151,46 @@ def test_entry_point_objects_become_forms(tmp_path):
     for obj in (str(path), tmp_path, decl, lambda: [decl]):
         (spec,) = _from_entry_point(obj, "entry point test")
         assert spec.name == "training_plan" and spec.origin == "entry point test"
+
+
+def test_batch_export_and_review_know_a_users_forms_dir(tmp_path, monkeypatch):
+    """`batch --forms-dir` maps with the user's form in its workers; `export --forms-dir` lays the store out
+    by that declaration (a file per list, printed labels); export without it warns and still writes; a bad
+    --form fails before any input is read."""
+    pytest.importorskip("reportlab")
+    from extract.cli import app
+    from extract.mapping import forms as forms_mod
+
+    monkeypatch.setattr(forms_mod, "_USED", {})  # use_forms is process-wide: keep other tests' registry clean
+    forms_dir = tmp_path / "forms"
+    forms_dir.mkdir()
+    (forms_dir / "training_plan.yaml").write_text(USER_FORM, encoding="utf-8")
+    _user_document(tmp_path / "plan.pdf")
+    store = tmp_path / "s.db"
+    runner = CliRunner()
+    done = runner.invoke(app, ["batch", str(tmp_path / "plan.pdf"), "--store", str(store), "--forms-dir",
+                               str(forms_dir), "--no-progress"])
+    assert done.exit_code == 0, done.output
+    assert "1 forms" in done.output
+    import sqlite3
+
+    con = sqlite3.connect(store)
+    assert [r[0] for r in con.execute("SELECT form FROM forms")] == ["training_plan"]
+    con.close()
+    out = tmp_path / "out.csv"
+    exported = runner.invoke(app, ["export", "--store", str(store), "--to", str(out), "--forms-dir", str(forms_dir)])
+    assert exported.exit_code == 0, exported.output
+    assert "not known here" not in exported.output
+    courses = tmp_path / "out-courses.csv"
+    assert courses.exists(), sorted(p.name for p in tmp_path.iterdir())
+    text = courses.read_text(encoding="utf-8-sig")
+    assert "课程名称" in text and "数据采集" in text
+    monkeypatch.setattr(forms_mod, "_USED", {})  # a fresh process: the form is not known unless named
+    bare = runner.invoke(app, ["export", "--store", str(store), "--to", str(tmp_path / "bare.jsonl")])
+    assert bare.exit_code == 0 and "form training_plan is not known here" in bare.output
+    broken = forms_dir / "broken.yaml"
+    broken.write_text(USER_FORM.replace("kind: rows", "kind: table"), encoding="utf-8")
+    refused = runner.invoke(app, ["batch", str(tmp_path / "plan.pdf"), "--store", str(tmp_path / "t.db"),
+                                  "--forms-dir", str(forms_dir), "--no-progress"])
+    assert refused.exit_code == 2 and "broken.yaml:" in refused.output
+    assert not (tmp_path / "t.db").exists()

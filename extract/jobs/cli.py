@@ -54,6 +54,26 @@ def print_summary(summary: dict[str, Any], seconds: float) -> None:
         f"{summary['cells_below_threshold']} cells below the review threshold; {seconds:.1f} s")
 
 
+def _known_forms(form: str, forms_dirs: list[Path]) -> tuple[str, list[str]]:
+    """``--form`` and ``--forms-dir`` checked before any input is read (an unknown form or a bad form file:
+    exit 2, one line naming the known forms), their forms made known to this process, and both as absolute
+    paths for workers that may start elsewhere."""
+    from extract.mapping.decl_load import FORM_SUFFIXES, FormFileError
+    from extract.mapping.forms import resolve, use_forms
+
+    dirs = [str(Path(d).resolve()) for d in forms_dirs]
+    is_file = form.lower().endswith(FORM_SUFFIXES)
+    if is_file:
+        form = str(Path(form).resolve())
+    try:
+        resolve(form, dirs)
+        use_forms(dirs, [form] if is_file else [])
+    except (ValueError, FormFileError) as exc:
+        console.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
+        raise typer.Exit(2) from None
+    return form, dirs
+
+
 def batch_command(
     inputs: list[str] = typer.Argument(None, help="files, folders (searched recursively) or glob patterns"),
     store: str = typer.Option(..., "--store", help="results store: a SQLite file (created if missing) or a "
@@ -65,7 +85,8 @@ def batch_command(
     timeout: float = typer.Option(300.0, "--timeout", help="time limit per document, seconds"),
     memory_mb: int = typer.Option(4096, "--memory-mb", help="memory limit per worker, MiB"),
     ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),
-    form: str = typer.Option("auto", "--form", help="auto | none | NAME"),
+    form: str = typer.Option("auto", "--form", help="auto | none | a form name | a form file (.yaml/.toml)"),
+    forms_dirs: list[Path] = typer.Option([], "--forms-dir", help="folder of form files (.yaml/.toml); repeatable"),
     max_pages: int = typer.Option(2000, "--max-pages", help="page budget per document"),
     max_page_pixels: int = typer.Option(100_000_000, "--max-page-pixels", help="pixels one page may decode or render to"),
     max_document_pixels: int = typer.Option(2_000_000_000, "--max-document-pixels",
@@ -85,9 +106,10 @@ def batch_command(
 
     if not inputs and not retry_failed and not is_pg_url(store) and not Path(store).exists():
         raise typer.BadParameter("give INPUTS (or --retry-failed on an existing store)")
+    form, dirs = _known_forms(form, forms_dirs)
     try:
         options = JobOptions(workers=workers, timeout_s=timeout, memory_mb=memory_mb, extractor=extractor,
-                             extract_options={"ocr": ocr, "form": form, "max_pages": max_pages,
+                             extract_options={"ocr": ocr, "form": form, "forms_dirs": dirs, "max_pages": max_pages,
                                               "max_pixels": max_page_pixels,
                                               "max_document_pixels": max_document_pixels,
                                               "max_file_mb": max_file_mb})
@@ -142,6 +164,24 @@ def batch_command(
         raise typer.Exit(1)
 
 
+def _warn_unknown_forms(location: str | Path) -> None:
+    """One line per form name in the store that no known declaration has (a batch run with --forms-dir):
+    its rows are still exported, by field path, without printed labels or list sheets."""
+    from extract.jobs.store import connect
+    from extract.mapping.forms import available_forms
+
+    con = connect(location)
+    try:
+        names = {r[0] for r in con.execute("SELECT DISTINCT form FROM forms WHERE form IS NOT NULL")}
+    except sqlite3.Error:
+        return
+    finally:
+        con.close()
+    for name in sorted(names - set(available_forms())):
+        console.print(f"[yellow]warning[/]: form {escape(name)} is not known here; pass the --forms-dir the "
+                      "batch used to lay it out by its declaration", soft_wrap=True, highlight=False)
+
+
 def _store_location(store: str) -> str | Path:
     """A ``postgresql://`` URL as given (a Path would fold its ``//``), else the SQLite file, which must exist."""
     from extract.jobs.pg_store import is_pg_url
@@ -158,11 +198,15 @@ def export_command(
     store: str = typer.Option(..., "--store", help="SQLite results store, or a postgresql://user@host/db URL"),
     to: Path = typer.Option(..., "--to", help="out.xlsx | out.csv | out.jsonl | out.parquet | report.html"),
     lang: str = typer.Option("zh", "--lang", help="XLSX/CSV headers: zh (printed labels), en, or keys (field paths)"),
+    forms_dirs: list[Path] = typer.Option([], "--forms-dir", help="folder of the form files the batch used "
+                                          "(their labels and lists lay out the export); repeatable"),
 ) -> None:
-    """Export forms from a store (corrections applied): one row per department, task and indicator."""
+    """Export forms from a store (corrections applied): one row per form instance and per list item."""
     from extract.jobs.export_store import export_store
 
     location = _store_location(store)
+    _known_forms("auto", forms_dirs)
+    _warn_unknown_forms(location)
     try:
         written = export_store(location, to, lang=lang)
     except ValueError as exc:
@@ -189,12 +233,15 @@ def review_command(
     reset_password: str = typer.Option("", "--reset-password", help="set a new password for a reviewer and exit"),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="with --add-user: read the password "
                                         "from standard input (for scripts)"),
+    forms_dirs: list[Path] = typer.Option([], "--forms-dir", help="folder of the form files the batch used "
+                                          "(labels shown, checks re-run after a correction); repeatable"),
 ) -> None:
     """Serve the review web app (reviewers log in): the queue of values below the review threshold."""
     from extract.review_app import accounts
     from extract.review_app.server import serve
 
     location = _store_location(store)
+    _known_forms("auto", forms_dirs)
     if add_user or reset_password:
         from extract.jobs.store import connect
 

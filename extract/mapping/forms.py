@@ -159,9 +159,26 @@ def entry_point_forms() -> dict[str, FormSpec]:
     return out
 
 
-def available_forms(forms_dirs: Sequence[str | Path] = (), form_files: Iterable[str | Path] = ()) -> dict[str, FormSpec]:
-    """Every form by name: built-in, entry points, then folders and files (a later one replaces an earlier)."""
-    forms = {**builtin_forms(), **entry_point_forms()}
+# Forms a command made known to the whole process (``batch``/``export``/``review --forms-dir``), so that
+# lookups by name alone (labels, export layout, review's check re-run) find a user's own forms too.
+_USED: dict[str, FormSpec] = {}
+
+
+def use_forms(forms_dirs: Sequence[str | Path] = (), form_files: Iterable[str | Path] = ()) -> list[str]:
+    """Load these folders and files (FormFileError on a bad one) and keep their forms known to every later
+    :func:`available_forms` call in this process; the names loaded."""
+    loaded = available_forms(forms_dirs, form_files, used=False)
+    extra = {name: spec for name, spec in loaded.items() if spec.origin != "built-in"
+             and name not in entry_point_forms()}
+    _USED.update(extra)
+    return sorted(extra)
+
+
+def available_forms(forms_dirs: Sequence[str | Path] = (), form_files: Iterable[str | Path] = (),
+                    used: bool = True) -> dict[str, FormSpec]:
+    """Every form by name: built-in, entry points, forms made known by :func:`use_forms`, then folders and
+    files (a later one replaces an earlier)."""
+    forms = {**builtin_forms(), **entry_point_forms(), **(_USED if used else {})}
     for d in forms_dirs:
         forms.update({x.name: declared_spec(x, str(d)) for x in load_forms_dir(d)})
     for f in form_files:
