@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ctypes
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 from pathlib import Path
 
@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # numpy loads where a page is rendered: a text-layer page nev
 
 from extract.geometry import PageFrame, area
 from extract.imagedpi import DEFAULT_IMAGE_DPI, image_dpi  # a stated dpi, else the paper's, else 200
-from extract.layout.rulings import ChartMark, page_graphics
+from extract.layout.rulings import page_rulings
 from extract.textlayer import CharBox, chars_to_spans, diagonal_count, garbled_share, read_chars
 from extract.types import PageInfo, Ruling, TextSpan
 
@@ -168,7 +168,7 @@ class Page:
 
     def __init__(self, doc: Document, index: int, info: PageInfo, spans: list[TextSpan],
                  rulings: list[Ruling], garbled: float, image_dpi: float | None = None,
-                 diagonal_chars: int = 0, chart_marks: Sequence[ChartMark] = ()):
+                 diagonal_chars: int = 0):
         self._doc = doc
         self._index = index
         self.info = info
@@ -177,7 +177,6 @@ class Page:
         self.garbled_share = garbled
         self.text_quality = 1.0 - garbled
         self.diagonal_chars = diagonal_chars  # text set at an angle (watermarks): not in spans
-        self.chart_marks = chart_marks  # curves, diagonals and coloured bars the page draws (figures)
         self._image_dpi = image_dpi
 
     @property
@@ -277,15 +276,14 @@ class Document:
                 spans = chars_to_spans(chars, lambda i: pdfium_c.FPDFText_GetFontSize(textpage.raw, i))
             finally:
                 textpage.close()
-            rulings, marks = page_graphics(page, frame)
+            rulings = page_rulings(page, frame)
             kind = self._pdf_kind(page, frame, chars)
         finally:
             page.close()
         width, height = frame.size
         info = PageInfo(page=index + 1, width=round(width, 3), height=round(height, 3),
                         kind=kind, rotation=frame.rotation)
-        return Page(self, index, info, spans, rulings, garbled_share(chars), diagonal_chars=diagonal_count(chars),
-                    chart_marks=marks)
+        return Page(self, index, info, spans, rulings, garbled_share(chars), diagonal_chars=diagonal_count(chars))
 
     def _pdf_kind(self, page: Any, frame: PageFrame, chars: list[CharBox]) -> str:
         readable = sum(1 for c in chars if not c.garbled)

@@ -104,10 +104,7 @@ def tables_from_evidence(info: PageInfo, spans: list[TextSpan], rulings: Sequenc
 
 
 def read_text_page(page: Any, options: ExtractOptions) -> PageRead:
-    from extract.structure.charts import drop_charts
-
     tables, lines = tables_from_evidence(page.info, page.spans, page.rulings)
-    tables, lines = drop_charts(tables, lines, page.spans, getattr(page, "chart_marks", ()))
     return PageRead(info=page.info, tables=tables, lines=lines)
 
 

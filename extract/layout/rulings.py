@@ -35,13 +35,6 @@ SHADING_EDGES = True
 # ... except a rectangle covering most of the page: a page background, not a table.
 BACKGROUND_SHARE = 0.8
 
-# Chart marks (a page's vector drawing that belongs to a figure, not a table): a curved or diagonal
-# subpath at least this long (points) on its longer side (a rounded cell corner or a tick is shorter), and a
-# filled rectangle of a saturated colour, a bar (max - min RGB channel at least BAR_CHROMA; the light
-# tints of spreadsheet table styles stay under ~40, chart palettes are 90+, e.g. Excel's 4F81BD = 110).
-MARK_MIN = 12.0
-BAR_CHROMA = 60
-
 Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 Point = tuple[float, float]
@@ -205,24 +198,8 @@ def _visible(path: _Handle, stroke: bool) -> bool:
     return min(r.value, g.value, b.value) < WHITE_LEVEL
 
 
-def _chroma(path: _Handle) -> int:
-    r, g, b, a = _BUF.rgba
-    if not pdfium_c.FPDFPageObj_GetFillColor(path, r, g, b, a) or a.value == 0:
-        return 0
-    return max(r.value, g.value, b.value) - min(r.value, g.value, b.value)
-
-
-def _mark(sub: _Subpath, kind: str) -> tuple[str, tuple[float, float, float, float]] | None:
-    xs = [p[0] for p in sub.points]
-    ys = [p[1] for p in sub.points]
-    box = (min(xs), min(ys), max(xs), max(ys))
-    return (kind, box) if max(box[2] - box[0], box[3] - box[1]) >= MARK_MIN else None
-
-
-def _path_segments(path: _Handle, m: Matrix, page_area: float,
-                   marks: list[tuple[str, tuple[float, float, float, float]]] | None = None) -> list[_Seg]:
-    """User-space axis-aligned segments drawn by one path object; with ``marks``, the chart marks it draws
-    (kind ``curve``/``diagonal``/``bar`` and user-space box) are appended there."""
+def _path_segments(path: _Handle, m: Matrix, page_area: float) -> list[_Seg]:
+    """User-space axis-aligned segments drawn by one path object."""
     fill_mode, stroke = _BUF.fill_mode, _BUF.stroke
     if not pdfium_c.FPDFPath_GetDrawMode(path, fill_mode, stroke):
         return []
@@ -236,16 +213,10 @@ def _path_segments(path: _Handle, m: Matrix, page_area: float,
         pdfium_c.FPDFPageObj_GetStrokeWidth(path, w)
         width = w.value * (abs(m[0] * m[3] - m[1] * m[2]) ** 0.5)
     segs: list[_Seg] = []
-    chroma = -1
     for sub in _subpaths(path, m):
-        edges = sub.line_edges() if stroked or marks is not None else []
-        diagonal = _has_diagonal(edges)
-        if marks is not None and (sub.curved or diagonal):
-            mark = _mark(sub, "curve" if sub.curved else "diagonal")
-            if mark:
-                marks.append(mark)
         if stroked:
-            if not diagonal:
+            edges = sub.line_edges()
+            if not _has_diagonal(edges):
                 segs.extend(s for p, q in edges if (s := _axis_segment(p, q, width)))
         elif not sub.curved and (box := _rect(sub.points)):
             thin = _thin_rect_segment(box)
@@ -253,11 +224,6 @@ def _path_segments(path: _Handle, m: Matrix, page_area: float,
                 segs.append(thin)
             elif SHADING_EDGES and (box[2] - box[0]) * (box[3] - box[1]) < BACKGROUND_SHARE * page_area:
                 segs.extend(_rect_edges(box))
-        if marks is not None and filled and not sub.curved and (box := _rect(sub.points)) \
-                and not _thin_rect_segment(box) and (box[2] - box[0]) * (box[3] - box[1]) < BACKGROUND_SHARE * page_area:
-            chroma = _chroma(path) if chroma < 0 else chroma
-            if chroma >= BAR_CHROMA:
-                marks.append(("bar", box))  # filled, outlined or not
     return segs
 
 
@@ -285,36 +251,17 @@ def _to_display(seg: _Seg, frame: PageFrame) -> _Seg | None:
     return _Seg(across, pos, start, end, seg.thickness)
 
 
-def _vector_segments(pdfium_page: _Handle, frame: PageFrame,
-                     marks: list[ChartMark] | None = None) -> list[_Seg]:
+def _vector_segments(pdfium_page: _Handle, frame: PageFrame) -> list[_Seg]:
     raw = getattr(pdfium_page, "raw", pdfium_page)
     n = pdfium_c.FPDFPage_CountObjects(raw)
     top = (pdfium_c.FPDFPage_GetObject(raw, i) for i in range(n))
     out: list[_Seg] = []
-    user: list[tuple[str, tuple[float, float, float, float]]] | None = [] if marks is not None else None
     for path, m in _walk_paths(top, _IDENTITY):
-        for seg in _path_segments(path, m, frame.w * frame.h, user):
+        for seg in _path_segments(path, m, frame.w * frame.h):
             shown = _to_display(seg, frame)
             if shown:
                 out.append(shown)
-    if marks is not None and user:
-        marks.extend(ChartMark(kind, frame.box(*box)) for kind, box in user)
     return out
-
-
-class ChartMark(NamedTuple):
-    """A piece of vector drawing that belongs to a figure: ``curve``, ``diagonal`` or ``bar``, with its box
-    on the displayed page."""
-
-    kind: str
-    bbox: tuple[float, float, float, float]
-
-
-def page_graphics(pdfium_page: _Handle, frame: PageFrame, tol: float = 2.0) -> tuple[list[Ruling], list[ChartMark]]:
-    """The page's merged rulings and its chart marks, from one walk of its drawing."""
-    marks: list[ChartMark] = []
-    segs = _vector_segments(pdfium_page, frame, marks)
-    return _merge_segments(segs, tol, GAP_BRIDGE, "vector"), marks
 
 
 def vector_rulings(pdfium_page: _Handle, frame: PageFrame) -> list[Ruling]:
