@@ -171,9 +171,7 @@ def _read_text(grey: np.ndarray, dpi: float, engine: OcrEngine, text_px: float |
     if READ_CELL_CROPS:
         lines, cells = read_page_lines(grey, rulings, dpi, engine, text_px)
         return rulings, lines, cells
-    from extract.ocr.stacked import split_stacked
-
-    return rulings, split_stacked(grey, engine.recognize(grey, text_height=text_px), engine), []
+    return rulings, engine.recognize(grey, text_height=text_px), []
 
 
 def drop_rulings_inside_text(rulings: list[Ruling], lines: list[OcrLine], scale: float) -> list[Ruling]:

@@ -110,18 +110,3 @@ def test_run_merged_across_two_rows_is_regrouped_by_character():
     cells = assign_text(_cells(), [span])
     assert cells[0].text == "上行" and cells[3].text == "下行"
     assert cells[3].spans[0].bbox == (85.0, 124.0, 105.0, 134.0)
-
-
-def test_ocr_boxes_stacked_tight_in_a_narrow_cell_read_top_to_bottom():
-    """Independent mild scans: the detector's padded boxes of 部门 over 名称 overlap by half their height, so
-    they were one line, read left to right by their x (名称 starts 4 pt further left): "名称部门"."""
-    top = TextSpan(text="部门", bbox=(44.3, 81.4, 60.8, 98.3), source="ocr", confidence=0.99)
-    low = TextSpan(text="名称", bbox=(40.3, 89.6, 64.8, 108.7), source="ocr", confidence=0.99)
-    cell = Cell(row=0, col=0, bbox=(34.0, 78.0, 70.0, 112.0))
-    (out,) = assign_text([cell], [low, top])
-    assert out.text == "部门名称"
-    # beside each other, two OCR boxes overlapping by half their height are still one line
-    right = TextSpan(text="合计", bbox=(66.0, 85.0, 90.0, 101.0), source="ocr", confidence=0.99)
-    wide = Cell(row=0, col=0, bbox=(34.0, 78.0, 95.0, 112.0))
-    (both,) = assign_text([wide], [right, top])
-    assert both.text == "部门合计"

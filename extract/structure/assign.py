@@ -157,29 +157,15 @@ def _by_char_cells(span: TextSpan, loc: _CellLocator) -> list[tuple[int | None, 
     return [(n, p) for n, p in pieces if p is not None]
 
 
-def _side_by_side(p: TextSpan, line: list[TextSpan]) -> bool:
-    """Pieces of one line sit beside each other: one standing over half of another's width is the next line
-    (OCR boxes of two short lines stacked tight in a narrow cell, 部门 over 名称, overlap by half their
-    padded height: independent mild scans, tune split)."""
-    if p.source != "ocr":
-        return True  # a text layer's runs: its lines are what the PDF drew
-    for q in line:
-        overlap = min(p.bbox[2], q.bbox[2]) - max(p.bbox[0], q.bbox[0])
-        if overlap > 0.5 * min(p.bbox[2] - p.bbox[0], q.bbox[2] - q.bbox[0]):
-            return False
-    return True
-
-
 def _lines(pieces: list[TextSpan]) -> list[list[TextSpan]]:
-    """Group pieces into lines: a piece joins a line when it overlaps it vertically by half its height and
-    stands beside, not over, the line's pieces."""
+    """Group pieces into lines: a piece joins a line when it overlaps it vertically by half its height."""
     lines: list[list[TextSpan]] = []
     band: tuple[float, float] | None = None
     for p in sorted(pieces, key=lambda s: (s.bbox[1] + s.bbox[3]) / 2):
         y0, y1 = p.bbox[1], p.bbox[3]
         if band is not None:
             overlap = min(band[1], y1) - max(band[0], y0)
-            if overlap >= 0.5 * min(y1 - y0, band[1] - band[0]) and _side_by_side(p, lines[-1]):
+            if overlap >= 0.5 * min(y1 - y0, band[1] - band[0]):
                 lines[-1].append(p)
                 band = (min(band[0], y0), max(band[1], y1))
                 continue
