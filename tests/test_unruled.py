@@ -216,25 +216,3 @@ def test_a_number_broken_over_three_full_lines_does_not_trigger_a_reread():
     wide = 100.0  # the same lines in a wide cell are three rows of numbers
     spans = [span(t, 55 + k * wide + 2, 100 + 12 * i) for k in range(2) for i, t in enumerate(lines)]
     assert reread_ruled_table(PAGE, spans, [], _two_cells(lines, wide)).structure == "partly_ruled"
-
-
-def test_a_captions_last_line_above_the_top_rule_is_not_a_header_row():
-    """ICDAR tuning half, eu-026: a caption's last line touching the table's top rule with its descenders
-    became the first row. Above a rule across the table, a one-segment line is outside it; a header row of
-    several segments above the rule is still taken."""
-    caption = span("the fraction of wealth lost.", 80, 114)
-    header = [span("Freq.", 237, 126), span("Percent", 306, 126), span("Mean Loss", 376, 126)]
-    body = []
-    for i, (label, a, b, c) in enumerate([("Kept the assets", "344", "75.2", "12196"),
-                                          ("Sold some of them", "53", "11.6", "23518"),
-                                          ("Sold all of them", "61", "13.2", "9187"), ("Total", "458", "100.0", "13153")]):
-        y = 152 + 12 * i
-        body += [span(label, 80, y), right(a, 262, y), right(b, 340, y), right(c, 422, y)]
-    rules = [Ruling(orientation="h", bbox=(74, 123.6, 518, 124.4)), Ruling(orientation="h", bbox=(74, 149, 518, 150))]
-    (table,) = find_unruled_tables(PAGE, [caption] + header + body, rules, [])
-    texts = [c.text for c in table.cells]
-    assert not any("wealth lost" in t for t in texts), texts
-    assert "Freq." in texts and "Total" in texts
-    # the same caption with no rule under it stays where the finder put it before (nothing else changed)
-    (plain,) = find_unruled_tables(PAGE, [caption] + header + body, rules[1:], [])
-    assert any("wealth lost" in c.text for c in plain.cells)

@@ -217,26 +217,10 @@ def _extend_up(lines: list[Line], top: int, block_box: BBox, h: float, rulings: 
         b = ln.bbox
         inside = b[0] >= block_box[0] - 0.25 * width and b[2] <= block_box[2] + 0.1 * width
         prose = len(ln.segments) == 1 and len(ln.words) > 8 and (b[2] - b[0]) > 0.6 * width
-        if not inside or prose or (len(ln.segments) == 1 and _top_rule_between(ln, lines[i], block_box, rulings)):
+        if not inside or prose:
             break
         i -= 1
     return i, notes
-
-
-def _top_rule_between(upper: Line, lower: Line, block_box: BBox, rulings: list[Ruling]) -> bool:
-    """A horizontal ruling across the block's width between the two lines' centres: the table's top rule, so
-    a one-segment line above it (a caption's last line, touching the rule with its descenders) is not a
-    header (ICDAR tuning half, eu-026: "and the average fraction of wealth lost are reported." became the
-    first row of three tables)."""
-    y0 = (upper.bbox[1] + upper.bbox[3]) / 2
-    y1 = (lower.bbox[1] + lower.bbox[3]) / 2
-    width = block_box[2] - block_box[0]
-    for r in rulings:
-        y = (r.bbox[1] + r.bbox[3]) / 2
-        if r.orientation == "h" and y0 < y < y1 and r.bbox[0] <= block_box[0] + 0.05 * width \
-                and r.bbox[2] >= block_box[2] - 0.05 * width:
-            return True
-    return False
 
 
 def _after_caption(lines: list[Line], caption: int, top: int, h: float) -> int:
