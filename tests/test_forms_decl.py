@@ -194,3 +194,33 @@ def test_batch_export_and_review_know_a_users_forms_dir(tmp_path, monkeypatch):
                                   "--forms-dir", str(forms_dir), "--no-progress"])
     assert refused.exit_code == 2 and "broken.yaml:" in refused.output
     assert not (tmp_path / "t.db").exists()
+
+
+def test_the_hot_folder_and_the_service_take_a_forms_dir(tmp_path):
+    """`watch --forms-dir` maps a dropped PDF of a user's form with it (a real watcher process, --once);
+    `serve` with a broken form file refuses to start, exit 2, naming the file."""
+    pytest.importorskip("reportlab")
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    forms_dir = tmp_path / "forms"
+    forms_dir.mkdir()
+    (forms_dir / "training_plan.yaml").write_text(USER_FORM, encoding="utf-8")
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    _user_document(inbox / "plan.pdf")
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "extract.jobs", "watch", str(inbox), "--store", str(tmp_path / "s.db"),
+                          "--out", str(out), "--once", "--settle", "0", "--forms-dir", str(forms_dir)],
+                         cwd=root, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads((out / "plan.pdf.json").read_text(encoding="utf-8"))
+    assert [d["form"] for d in result["documents"]] == ["training_plan"]
+    assert result["documents"][0]["data"]["trainees"]["value"] == 240
+    (forms_dir / "broken.yaml").write_text(USER_FORM.replace("kind: rows", "kind: table"), encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "extract.jobs", "serve", "--store", str(tmp_path / "t.db"),
+                              "--port", "1", "--forms-dir", str(forms_dir)],
+                             cwd=root, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "broken.yaml:" in refused.stdout + refused.stderr

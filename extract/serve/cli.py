@@ -35,7 +35,8 @@ def serve_command(
     upload_dir: Optional[Path] = typer.Option(None, "--upload-dir", help="where uploads are kept"),
     allow_path: list[Path] = typer.Option([], "--allow-path", help="server folder a submitted path may be in"),
     ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),
-    form: str = typer.Option("auto", "--form", help="auto | none | NAME"),
+    form: str = typer.Option("auto", "--form", help="auto | none | a form name | a form file (.yaml/.toml)"),
+    forms_dirs: list[Path] = typer.Option([], "--forms-dir", help="folder of form files (.yaml/.toml); repeatable"),
     engine: str = typer.Option("local", "--engine", help="local | ray"),
     ray_address: Optional[str] = typer.Option(None, "--ray-address", help="existing Ray cluster"),
     extractor: str = typer.Option("extract:extract_file", "--extractor", hidden=True,
@@ -52,8 +53,11 @@ def serve_command(
         console.print(f"[red]error[/]: --host {host} is reachable from other machines: give --token "
                       "(or EXTRACT_API_TOKEN) so that only callers with it can use the API")
         raise typer.Exit(2)
+    from extract.jobs.cli import _known_forms
+
+    form, dirs = _known_forms(form, forms_dirs)  # unknown form, bad form file: exit 2 before serving
     options = JobOptions(workers=workers, timeout_s=timeout, memory_mb=memory_mb, extractor=extractor,
-                         extract_options={"ocr": ocr, "form": form})
+                         extract_options={"ocr": ocr, "form": form, "forms_dirs": dirs})
     config = ServeConfig(store=store if store.startswith(("postgresql://", "postgres://")) else Path(store),
                          options=options, token=token, max_upload_mb=max_upload_mb, max_queued=max_jobs,
                          upload_dir=upload_dir, allow_paths=tuple(p.resolve() for p in allow_path),
@@ -78,7 +82,8 @@ def watch_command(
     timeout: float = typer.Option(300.0, "--timeout", help="time limit per document, seconds"),
     memory_mb: int = typer.Option(4096, "--memory-mb", help="memory limit per worker, MiB"),
     ocr: str = typer.Option("auto", "--ocr", help="auto | always | never"),
-    form: str = typer.Option("auto", "--form", help="auto | none | NAME"),
+    form: str = typer.Option("auto", "--form", help="auto | none | a form name | a form file (.yaml/.toml)"),
+    forms_dirs: list[Path] = typer.Option([], "--forms-dir", help="folder of form files (.yaml/.toml); repeatable"),
     extractor: str = typer.Option("extract:extract_file", "--extractor", hidden=True,
                                   help="module:function run per document (tests)"),
 ) -> None:
@@ -90,8 +95,11 @@ def watch_command(
     if not folder.is_dir():
         console.print(f"[red]error[/]: {folder} is not a folder")
         raise typer.Exit(2)
+    from extract.jobs.cli import _known_forms
+
+    form, dirs = _known_forms(form, forms_dirs)  # unknown form, bad form file: exit 2 before serving
     options = JobOptions(workers=workers, timeout_s=timeout, memory_mb=memory_mb, extractor=extractor,
-                         extract_options={"ocr": ocr, "form": form})
+                         extract_options={"ocr": ocr, "form": form, "forms_dirs": dirs})
     watcher = Watcher(folder, store if store.startswith(("postgresql://", "postgres://")) else Path(store),
                       out or folder / "_extract", options=options, settle_s=settle)
     install_signal_handlers(watcher)
