@@ -33,6 +33,23 @@ def output_path(inp: Path, out: Path, n_inputs: int) -> Path:
     return out / f"{safe_stem(inp.stem)}.json"
 
 
+def output_paths(inputs: list[Path], out: Path) -> list[Path]:
+    """:func:`output_path` for each input, where two inputs would write the same file (``a/x.pdf`` and
+    ``b/x.pdf``, or ``x.pdf`` and ``x.tif``) the later ones numbered ``x-2.json``, ``x-3.json`` in input
+    order, so no result overwrites another."""
+    taken: set[str] = set()
+    paths = []
+    for inp in inputs:
+        target = output_path(inp, out, len(inputs))
+        n = 1
+        while target.name.lower() in taken:
+            n += 1
+            target = target.with_name(f"{output_path(inp, out, len(inputs)).stem}-{n}.json")
+        taken.add(target.name.lower())
+        paths.append(target)
+    return paths
+
+
 def check_out(out: Path, n_inputs: int) -> None:
     """Refuse, before any work, an ``-o`` that names an existing file where a folder is needed."""
     single_json = n_inputs == 1 and out.suffix.lower() == ".json"
@@ -82,6 +99,10 @@ def run_inputs(inputs: list[Path], out: Path, job: JobOptions, formats: list[str
 
     report = RunReport()
     docs = [DocRow(i, str(p), "") for i, p in enumerate(inputs)]
+    targets = output_paths(inputs, out)
+    for inp, target in zip(inputs, targets):
+        if target != output_path(inp, out, len(inputs)):
+            print(f"{shown(inp)}: written to {shown(target)} (another input has its name)", file=sys.stderr)
 
     def on_outcome(o: Outcome) -> None:
         inp = inputs[o.doc.id]
@@ -97,7 +118,7 @@ def run_inputs(inputs: list[Path], out: Path, job: JobOptions, formats: list[str
         if result_failed(data):
             report.failed += 1
             print(f"{shown(inp)}: {result_reason(data)}", file=sys.stderr)
-        target = output_path(inp, out, len(inputs))
+        target = targets[o.doc.id]
         try:
             report.written += write_outputs(result, target, [f for f in formats if f != "json"],
                                             fill_merged=fill_merged)

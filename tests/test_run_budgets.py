@@ -61,3 +61,20 @@ def test_outputs_fail_alone_and_o_naming_a_file_is_refused(tmp_path):
         assert result["status"] == "ok" and len(result["pages"]) == 1
         assert any("pages beyond the last (1) ignored" in i["message"] for i in result["issues"])
     assert not [p for p in out.iterdir() if p.name.startswith(".extract-")]  # no temp file left behind
+
+
+def test_two_inputs_with_one_name_both_keep_their_result(tmp_path):
+    """`run a/x.pdf b/x.pdf -o out` wrote both to out/x.json, the second over the first: a lost result.
+    The first keeps x.json (CONTRACT.md), the second goes to x-2.json, and stderr says so."""
+    (a,) = _inputs(tmp_path / "a", ["x.pdf"])
+    (b,) = _inputs(tmp_path / "b", ["x.pdf"])
+    b.write_bytes(simple_table_pdf(tmp_path / "other.pdf", [["部门名称", "揭阳市财政局"]]).read_bytes())
+    out = tmp_path / "out"
+    done = _run(str(a), str(b), "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["x-2.json", "x.json"]
+    first = json.loads((out / "x.json").read_text())
+    second = json.loads((out / "x-2.json").read_text())
+    assert first["source"]["path"].endswith("a/x.pdf") and second["source"]["path"].endswith("b/x.pdf")
+    assert "揭阳市财政局" in json.dumps(second, ensure_ascii=False) and "揭阳市财政局" not in json.dumps(first, ensure_ascii=False)
+    assert "x-2.json (another input has its name)" in done.stderr
