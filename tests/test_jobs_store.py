@@ -60,3 +60,36 @@ def test_batch_refuses_inputs_that_match_nothing(tmp_path):
     done = subprocess.run([sys.executable, "-m", "extract.jobs", "batch", str(tmp_path / "nope*.pdf"), "--store",
                            str(tmp_path / "s.db"), "--no-progress"], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2 and "no input files match" in done.stderr
+
+
+GAP = {"stage": "completeness", "page": 2, "severity": "warning", "kind": "seq_gap", "document": 0,
+       "bbox": [40.0, 300.0, 560.0, 330.0], "fields": ["key_tasks"], "message": "row missing between 2 and 4?"}
+
+
+def test_an_issue_keeps_where_it_points_and_an_old_store_gains_the_columns(tmp_path):
+    """The store kept an issue's stage, page, message and severity only: a completeness gap lost its page
+    region, form and sections, so the service and review could not say where to look. A store made before
+    (issues with five columns) gains the columns when opened, and its old rows read as before."""
+    import sqlite3
+
+    old = tmp_path / "old.db"
+    raw = sqlite3.connect(old)
+    raw.executescript(store.SCHEMA.replace(",\n  bbox TEXT, document INTEGER, fields TEXT, kind TEXT\n", "\n"))
+    raw.execute("INSERT INTO documents (id, sha256, path, status, added_at) VALUES (1, 'x', 'x.pdf', 'done', 0)")
+    raw.execute("INSERT INTO issues VALUES (1, 'load', 1, 'an old warning', 'warning')")
+    raw.commit()
+    assert [r[1] for r in raw.execute("PRAGMA table_info(issues)")][-1] == "severity"
+    raw.close()
+    con = store.connect(old)
+    assert {"bbox", "document", "fields", "kind"} <= {r[1] for r in con.execute("PRAGMA table_info(issues)")}
+    assert store.register_files(con, [("a.pdf", "aa")]) == 1
+    (doc,) = store.pending_documents(con)
+    assert store.save_result(con, doc.id, {**_result(2), "issues": [GAP]}, 1.0)
+    from extract.serve.results import result_json
+
+    got = result_json(con, doc.id)["issues"]
+    assert got == [{**GAP}]
+    assert result_json(con, 1)["issues"] == [{"stage": "load", "page": 1, "message": "an old warning",
+                                               "severity": "warning", "bbox": None, "document": None, "fields": [],
+                                               "kind": None}]
+    con.close()

@@ -227,3 +227,25 @@ def test_review_app_and_export_cli_take_a_postgresql_url(url, tmp_path):
     rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert len(rows) == 1 and rows[0]["部门名称"] == "东莞市应急管理局", rows  # one department, from PostgreSQL
     assert rows[0]["基本支出（元）"] == "44938500.00"
+
+
+def test_an_old_postgresql_store_gains_the_issue_columns_and_keeps_where_an_issue_points(url):
+    from extract.serve.results import result_json
+    from test_jobs_store import GAP
+
+    st = PgStore(url)
+    st.con.execute("ALTER TABLE issues DROP COLUMN bbox, DROP COLUMN document, DROP COLUMN fields, DROP COLUMN kind")
+    st.close()
+    bare = pg_connection(url, create=False)
+    assert "kind" not in {r[0] for r in bare.execute("SELECT column_name FROM information_schema.columns "
+                                                     "WHERE table_name = 'issues' AND table_schema = current_schema()")}
+    bare.close()
+    st = PgStore(url)  # opened by this version: the columns come back, once, under the schema lock
+    cols = {r[0] for r in st.con.execute("SELECT column_name FROM information_schema.columns "
+                                         "WHERE table_name = 'issues' AND table_schema = current_schema()")}
+    assert {"bbox", "document", "fields", "kind"} <= cols
+    assert st.register_files([("a.pdf", "aa")]) == 1
+    (doc,) = st.claim("me", 10)
+    assert st.save_result(doc.id, {**_result(2), "issues": [GAP]}, 1.0)
+    assert result_json(st.con, doc.id)["issues"] == [GAP]
+    st.close()

@@ -124,6 +124,13 @@ class PgConnection:
 def pg_connection(url: str, create: bool = True) -> PgConnection:
     """Open a store database (tables created when missing) as a sqlite3-like connection."""
     con = PgConnection(url)
+    if create and _has_schema(con) and _missing_columns(con):
+        con.execute("SELECT pg_advisory_lock(?)", (SCHEMA_LOCK,))
+        try:  # a store made by an earlier version: its newer columns added once, under the schema lock
+            for table, column, decl in _missing_columns(con):
+                con.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {pg_type(decl)}")
+        finally:
+            con.execute("SELECT pg_advisory_unlock(?)", (SCHEMA_LOCK,))
     if create and not _has_schema(con):
         # DDL once, in one transaction, one process at a time: a CREATE ... IF NOT EXISTS still locks the
         # tables, and on a store in use that deadlocks with the batches writing it
@@ -136,6 +143,18 @@ def pg_connection(url: str, create: bool = True) -> PgConnection:
         finally:
             con.execute("SELECT pg_advisory_unlock(?)", (SCHEMA_LOCK,))
     return con
+
+
+def _missing_columns(con: PgConnection) -> list[tuple[str, str, str]]:
+    """(table, column, SQLite declaration) of ``store.ADDED_COLUMNS`` the database's tables lack."""
+    have = {(r[0], r[1]) for r in con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()")}
+    return [(t, c, d) for t, cols in sql.ADDED_COLUMNS.items() for c, d in cols.items() if (t, c) not in have]
+
+
+def pg_type(decl: str) -> str:
+    """A column declaration of the SQLite schema in PostgreSQL's words."""
+    return pg_dialect(" " + decl).strip()
 
 
 def _has_schema(con: PgConnection) -> bool:

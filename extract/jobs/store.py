@@ -76,7 +76,8 @@ CREATE TABLE IF NOT EXISTS fields (
   UNIQUE (doc_id, form_index, path)
 );
 CREATE TABLE IF NOT EXISTS issues (
-  doc_id INTEGER NOT NULL REFERENCES documents(id), stage TEXT, page INTEGER, message TEXT, severity TEXT
+  doc_id INTEGER NOT NULL REFERENCES documents(id), stage TEXT, page INTEGER, message TEXT, severity TEXT,
+  bbox TEXT, document INTEGER, fields TEXT, kind TEXT
 );
 CREATE TABLE IF NOT EXISTS decisions (
   id INTEGER PRIMARY KEY,
@@ -99,6 +100,8 @@ ADDED_COLUMNS = {  # columns newer than the first stores: added to an old store 
                   "path_raw": "BLOB"},
     "files": {"path_raw": "BLOB"},
     "pages": {"skew": "REAL"},  # the levelling angle the reader used, so review crops match it
+    # where an issue points (a completeness gap's page region, its form and sections, its kind)
+    "issues": {"bbox": "TEXT", "document": "INTEGER", "fields": "TEXT", "kind": "TEXT"},
 }
 """``path`` is the name as text (undecodable bytes shown as \\xNN); ``path_raw`` keeps the exact bytes of a
 name that is not UTF-8 (NULL otherwise), so the file can be opened again."""
@@ -251,8 +254,11 @@ def _insert_result(con: sqlite3.Connection, doc_id: int, result: dict[str, Any])
             "INSERT INTO fields (doc_id, form_index, path, name, value, value_extracted, raw, confidence,"
             " confidence_extracted, table_id, cells, page) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [_field_row(doc_id, index, path, f) for path, f in iter_fields(doc.get("data", {}))])
-    con.executemany("INSERT INTO issues VALUES (?, ?, ?, ?, ?)",
-                    [(doc_id, i.get("stage"), i.get("page"), i.get("message"), i.get("severity"))
+    con.executemany("INSERT INTO issues (doc_id, stage, page, message, severity, bbox, document, fields, kind)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(doc_id, i.get("stage"), i.get("page"), i.get("message"), i.get("severity"),
+                      dumps(list(i["bbox"])) if i.get("bbox") else None, i.get("document"),
+                      dumps(list(i["fields"])) if i.get("fields") else None, i.get("kind"))
                      for i in result.get("issues", ())])
 
 

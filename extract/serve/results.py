@@ -78,8 +78,11 @@ def result_json(con: Any, job_id: int) -> dict[str, Any]:
     documents = [{"form": f["form"], "confidence": f["confidence"], "data": f["data"],
                   "checks_failed": f["checks_failed"], "reviewed": sorted(f["reviewed"])}
                  for f in corrected_forms(con, job_id)]
-    issues = [{"stage": r[0], "page": r[1], "message": r[2], "severity": r[3]} for r in con.execute(
-        "SELECT stage, page, message, severity FROM issues WHERE doc_id = ?", (job_id,))]
+    issues = [{"stage": r[0], "page": r[1], "message": r[2], "severity": r[3],
+               "bbox": json.loads(r[4]) if r[4] else None, "document": r[5],
+               "fields": json.loads(r[6]) if r[6] else [], "kind": r[7]} for r in con.execute(
+        "SELECT stage, page, message, severity, bbox, document, fields, kind FROM issues WHERE doc_id = ?",
+        (job_id,))]
     return {"source": {"path": doc["path"], "sha256": doc["sha256"], "page_count": doc["page_count"]},
             "status": doc["result_status"], "pages": pages, "tables": tables, "documents": documents,
             "issues": issues, "timings": json.loads(doc["timings"]) if doc["timings"] else {}}
