@@ -40,11 +40,11 @@ def output_paths(inputs: list[Path], out: Path) -> list[Path]:
     taken: set[str] = set()
     paths = []
     for inp in inputs:
-        target = output_path(inp, out, len(inputs))
+        target = base = output_path(inp, out, len(inputs))
         n = 1
         while target.name.lower() in taken:
             n += 1
-            target = target.with_name(f"{output_path(inp, out, len(inputs)).stem}-{n}.json")
+            target = base.with_name(f"{base.stem}-{n}.json")
         taken.add(target.name.lower())
         paths.append(target)
     return paths

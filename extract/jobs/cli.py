@@ -66,8 +66,8 @@ def _known_forms(form: str, forms_dirs: list[Path]) -> tuple[str, list[str]]:
     if is_file:
         form = str(Path(form).resolve())
     try:
-        resolve(form, dirs)
-        use_forms(dirs, [form] if is_file else [])
+        use_forms(dirs, [form] if is_file else [])  # loads each folder and file once
+        resolve(form)  # their forms are known now: an unknown name is told apart from them
     except (ValueError, FormFileError) as exc:
         console.print(f"[red]error[/]: {escape(str(exc))}", soft_wrap=True, highlight=False)
         raise typer.Exit(2) from None

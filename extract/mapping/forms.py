@@ -164,27 +164,29 @@ def entry_point_forms() -> dict[str, FormSpec]:
 _USED: dict[str, FormSpec] = {}
 
 
-def use_forms(forms_dirs: Sequence[str | Path] = (), form_files: Iterable[str | Path] = ()) -> list[str]:
-    """Load these folders and files (FormFileError on a bad one) and keep their forms known to every later
-    :func:`available_forms` call in this process; the names loaded."""
-    loaded = available_forms(forms_dirs, form_files, used=False)
-    extra = {name: spec for name, spec in loaded.items() if spec.origin != "built-in"
-             and name not in entry_point_forms()}
-    _USED.update(extra)
-    return sorted(extra)
-
-
-def available_forms(forms_dirs: Sequence[str | Path] = (), form_files: Iterable[str | Path] = (),
-                    used: bool = True) -> dict[str, FormSpec]:
-    """Every form by name: built-in, entry points, forms made known by :func:`use_forms`, then folders and
-    files (a later one replaces an earlier)."""
-    forms = {**builtin_forms(), **entry_point_forms(), **(_USED if used else {})}
+def _loaded(forms_dirs: Sequence[str | Path], form_files: Iterable[str | Path]) -> dict[str, FormSpec]:
+    """The forms of these folders, then files (a later one replaces an earlier); FormFileError on a bad one."""
+    forms: dict[str, FormSpec] = {}
     for d in forms_dirs:
         forms.update({x.name: declared_spec(x, str(d)) for x in load_forms_dir(d)})
     for f in form_files:
         decl = load_form(f)
         forms[decl.name] = declared_spec(decl, str(f))
     return forms
+
+
+def use_forms(forms_dirs: Sequence[str | Path] = (), form_files: Iterable[str | Path] = ()) -> list[str]:
+    """Load these folders and files (FormFileError on a bad one) and keep their forms known to every later
+    :func:`available_forms` call in this process; the names loaded."""
+    extra = _loaded(forms_dirs, form_files)
+    _USED.update(extra)
+    return sorted(extra)
+
+
+def available_forms(forms_dirs: Sequence[str | Path] = (), form_files: Iterable[str | Path] = ()) -> dict[str, FormSpec]:
+    """Every form by name: built-in, entry points, forms made known by :func:`use_forms`, then folders and
+    files (a later one replaces an earlier)."""
+    return {**builtin_forms(), **entry_point_forms(), **_USED, **_loaded(forms_dirs, form_files)}
 
 
 def resolve(form: str, forms_dirs: Sequence[str | Path] = ()) -> tuple[list[FormSpec], bool]:
