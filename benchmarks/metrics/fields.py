@@ -16,6 +16,18 @@ class FieldOutcome:
     correct: bool
 
 
+# One symbol in two glyphs: the mapper prints ≥/≤ for ≧/≦ (a form's quirk: the same result from print and
+# scan, whose OCR reads them alike) and ~ for a full-width ～ (NFKC). The truth keeps what was printed.
+_GLYPHS = str.maketrans({"≧": "≥", "≦": "≤", "～": "~"})
+
+
+def same_value(pred: Any, truth: Any) -> bool:
+    """``values_equal`` with ≧/≦/～ read as ≥/≤/~ (the review figures count errors by it too)."""
+    if isinstance(pred, str) and isinstance(truth, str):
+        return values_equal(pred.translate(_GLYPHS), truth.translate(_GLYPHS))
+    return values_equal(pred, truth)
+
+
 def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
@@ -31,7 +43,7 @@ def field_outcomes(predicted: Any, truth: Any) -> list[FieldOutcome]:
     out = []
     for path, value in want.items():
         pred, conf = got.get(path, (None, None))
-        out.append(FieldOutcome(path, value, pred, conf, values_equal(pred, value)))
+        out.append(FieldOutcome(path, value, pred, conf, same_value(pred, value)))
     for path, (pred, conf) in got.items():
         if path not in want and not _blank(pred):
             out.append(FieldOutcome(path, None, pred, conf, False))

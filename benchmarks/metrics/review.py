@@ -77,7 +77,8 @@ def _blank(v: Any) -> bool:
 
 def _score_form(doc: dict[str, Any] | None, di: int | None, form: dict[str, Any], gaps: Sequence[Issue],
                 gap_errors: list[int], out: ReviewScore) -> None:
-    from corpus.truth import flatten_fields, flatten_values, values_equal
+    from benchmarks.metrics.fields import same_value
+    from corpus.truth import flatten_fields, flatten_values
     from extract.review import iter_fields
 
     want = flatten_values(form["data"])
@@ -90,7 +91,7 @@ def _score_form(doc: dict[str, Any] | None, di: int | None, form: dict[str, Any]
             del got[path]  # a blank the form has no cell for: the queue never shows it, so it is absent
         if path in got:
             pred, conf = got[path]
-            wrong = not values_equal(pred, value)
+            wrong = not same_value(pred, value)
             c = conf if conf is not None else 1.0
             out.values.append((c, wrong))
             out.units.append((c, int(wrong)))
