@@ -20,7 +20,7 @@ from extract.mapping.decl import FormDecl
 from extract.mapping.department_performance_targets import (
     MAX_PAGE_GAP, YEAR_RE, _line_field, _title_candidates, _year_after,
 )
-from extract.mapping.fields import settle_unprinted
+from extract.mapping.fields import run_in_labels, settle_unprinted
 from extract.mapping.generic import GRID_LABEL_ENDS_LIST, ReadState, match_header, read_rows
 from extract.mapping.labels import is_note, label_key
 from extract.mapping.units import note_unit
@@ -251,7 +251,9 @@ def find_declared(decl: FormDecl, rows: list[Row], lines: dict[int, list[Line]],
             sure = max(sure, LOOKALIKE_CERTAINTY)
         data = build_data(decl, st, heading)
         checks = run_declared(decl.checks, data)
-        data = settle_unprinted(apply_checks(data, checks, cross_rules(decl.checks)), optional=decl.optional_keys())
+        printed = run_in_labels((c.text for r in inst for c in r.cells), decl.grid_fields())
+        data = settle_unprinted(apply_checks(data, checks, cross_rules(decl.checks)),
+                                optional=decl.optional_keys() - printed)
         data = model_for(decl).model_validate(data).model_dump(mode="json")
         pages = set(st.pages) | {f.source.page for f in heading.fields.values() if f.source and f.source.page}
         docs.append(FormDocument(form=decl.name, pages=tuple(sorted(pages)),

@@ -20,6 +20,7 @@ from extract.mapping.dpt_sections import (
     KvResult, TaskHeader, TaskList, fill_by_position, number_tasks, read_goals, read_kv_row, read_task_row, task_header,
 )
 from extract.mapping.decl_load import load_form
+from extract.mapping.dpt_place import repeats_first_row, section_by_content, sections_in
 from extract.mapping.labels import DEPARTMENT_FORM, SECTIONS, is_note, label_unit, match_label
 from extract.mapping.units import note_unit
 from extract.mapping.rows import Line, Row
@@ -28,6 +29,7 @@ from models.budget import Budget, DepartmentPerformanceTargets
 from models.fields import Field, Source
 
 _DECL = load_form(DEPARTMENT_FORM)
+DECL_GRID = tuple(_DECL.grid_fields())
 TITLE_RE = re.compile(_DECL.recognise.titles[0])  # 部门整体预算绩效目标表; not 项目支出绩效目标表
 YEAR_RE = re.compile(r"((?:19|20|21)\d{2})\s*年")
 YEAR_LINE_RE = re.compile(r"[(（]?\s*((?:19|20|21)\d{2})\s*年度?\s*[)）]?")
@@ -48,7 +50,10 @@ def first_label(row: Row) -> str | None:
 
 def is_start(row: Row) -> bool:
     first = row.cells[0] if row.cells else None
-    return first is not None and first.row == row.index and first_label(row) == "department"
+    # an indicator header whose label cell also holds 部门名称 (a page's repeated header row run into the
+    # 绩效指标 label) heads the indicators: a department row's value is a name, not 一级指标 | 二级指标
+    return (first is not None and first.row == row.index and first_label(row) == "department"
+            and indicator_header(row) is None)
 
 
 def _titled_start(rows: list[Row], i: int, lines_by_page: dict[int, list[Line]] | None) -> bool:
@@ -64,7 +69,8 @@ def _titled_start(rows: list[Row], i: int, lines_by_page: dict[int, list[Line]] 
     if (first is None or first.row != row.index or row.index != min(c.row for c in row.table.cells)
             or not key or len(key) > MAX_ANCHOR_CHARS or _is_foreign(row) or lines_by_page is None):
         return False
-    if max(similarity(key, label_key(v)) for v in SECTIONS["department"]) < WEAK_MATCH:
+    if max(similarity(key, label_key(v)) for v in SECTIONS["department"]) < WEAK_MATCH \
+            and len(sections_in(row.table)) < MIN_SECTIONS_WITHOUT_TITLE:
         return False
     return _find_title(_title_candidates(row, rows[i - 1] if i else None, lines_by_page)) is not None
 
@@ -232,6 +238,8 @@ def _row_section(row: Row, current: str | None, state: FormState) -> tuple[str |
     """(section, first content column) of ``row``; a section label cell is skipped, 部门名称 kept."""
     key = first_label(row)
     first = row.cells[0]
+    if key == "department" and first.row != row.index:
+        key = None  # a label cell merged down from a row above opened its section there, not here
     own = [c for c in row.cells if c.text.strip() and c.row == row.index]
     if (not first.text.strip() or first.row != row.index) and len(own) == 1:
         # a section label alone on its row behind a blank cell or the label cell of the section above (a
@@ -241,12 +249,12 @@ def _row_section(row: Row, current: str | None, state: FormState) -> tuple[str |
             key, first = m.key, own[0]
     if key is None and current is not None and first.row == row.index:
         key = _next_section_by_place(row, first, current, state)
-    if key == "department":
-        return "department", first.col
     header = indicator_header(row, state.indicators.header)
     if header is not None:
         state.indicators.header = header
         return "indicator_header", first.col
+    if key == "department":
+        return "department", first.col
     if key is not None:
         state.section_units.setdefault(key, label_unit(first.text))
         return key, first.col + first.col_span
@@ -275,7 +283,9 @@ def _next_section_by_place(row: Row, first: Cell, current: str, state: FormState
         return None
     later = [s for s in SECTION_ORDER[SECTION_ORDER.index(current) + 1:] if s not in state.sections]
     scored = sorted(((max(similarity(key, label_key(v)) for v in SECTIONS[s]), s) for s in later), reverse=True)
-    return scored[0][1] if scored and scored[0][0] >= WEAK_MATCH else None
+    if scored and scored[0][0] >= WEAK_MATCH:
+        return scored[0][1]
+    return section_by_content(row, first, current, later)
 
 
 def _read_tasks(section: str, row: Row, start_col: int, state: FormState) -> None:
@@ -303,6 +313,8 @@ def read_rows(rows: list[Row], default_unit: str | None = None) -> FormState:
     for row in rows:
         if not any(c.row == row.index for c in row.cells):
             continue  # every cell merged down from the row above: a row cut by a page break, nothing new
+        if row is not rows[0] and repeats_first_row(row, rows[0]):
+            continue
         section, start_col = _row_section(row, section, state)
         if section is None and row is rows[0]:
             section, start_col = "department", row.cells[0].col  # an anchor worded otherwise: told by place

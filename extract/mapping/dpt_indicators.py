@@ -217,6 +217,9 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
         return
     if "period_target" in header.roles and "annual_target" not in header.roles:
         annual, period = period, Field[str]()  # one value column, whatever its label says
+    if level3.value is None and state.items and _cut_by_page(state.items[-1], row):
+        state.items[-1] = _join_rest(state.items[-1], annual, period)
+        return
     explanation = text_field(table, cells.get("explanation"), header.quality.get("explanation", 1.0))
     if header.unexplained:  # a header cell no label or place told may be the optional column
         from extract.mapping.dpt_sections import absent_field
@@ -235,6 +238,25 @@ def read_indicator_row(row: Row, state: IndicatorState) -> None:
 
 
 _TEXT_ROLES = ("level3", "explanation", "annual_target", "period_target", "comparator", "unit")
+
+
+def _cut_by_page(prev: Indicator, row: Row) -> bool:
+    """A row with targets but no 三级指标, the first on a later page than the indicator before it: that
+    indicator's row cut by the page break, its long target going on (an indicator always names itself)."""
+    page = prev.level3.source.page if prev.level3.source is not None else None
+    return page is not None and row.page > page
+
+
+def _join_rest(prev: Indicator, annual: Field[str], period: Field[str]) -> Indicator:
+    update = {}
+    for key, rest in (("annual_target", annual), ("period_target", period)):
+        a = getattr(prev, key)
+        if rest.value and a.value:
+            cells = (a.source.cells if a.source else []) + (rest.source.cells if rest.source else [])
+            src = a.source.model_copy(update={"cells": cells}) if a.source else rest.source
+            update[key] = a.model_copy(update={"value": f"{a.value}{rest.value}", "source": src,
+                                               "confidence": min(a.confidence, rest.confidence)})
+    return prev.model_copy(update=update)
 
 
 def _doubt_shared_cells(item: Indicator, cells: dict[str, Cell | None]) -> Indicator:

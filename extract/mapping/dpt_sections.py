@@ -281,8 +281,37 @@ def read_task_row(row: Row, start_col: int, header: TaskHeader | None, last: Tas
         task = _task_by_header(row, last, {r: aligned.get(r) for r in last.roles.values()}, INFERRED_QUALITY)
     else:
         task = _task_inferred(row, start_col, last.unit if last else None)
-    if task is not None:
+    if task is not None and out.tasks and _continues_task(out.tasks[-1], task, row):
+        out.tasks[-1] = _join_tasks(out.tasks[-1], task)
+    elif task is not None:
         out.tasks.append(_doubt_shared_cell(task))
+
+
+_TEXT_ROLES = ("name", "content", "expected_outcome")
+
+
+def _continues_task(prev: Task, task: Task, row: Row) -> bool:
+    """``task`` is the rest of ``prev`` cut by a page break (a row printed on two pages): the first task
+    on a later page, with no 序号 and no amount, and a text column left blank where ``prev``'s holds text
+    (a cut row goes on only in the cells whose text did not fit; a new task fills its name and content)."""
+    page = prev.name.source.page if prev.name.source is not None else None
+    if page is None or row.page <= page or task.seq.value is not None or task.amount.value is not None:
+        return False
+    texts = [(getattr(prev, k).value, getattr(task, k).value) for k in _TEXT_ROLES]
+    return any(p and not t for p, t in texts) and any(t for _, t in texts)
+
+
+def _join_tasks(prev: Task, rest: Task) -> Task:
+    update = {}
+    for key in _TEXT_ROLES:
+        a, b = getattr(prev, key), getattr(rest, key)
+        if not b.value:
+            continue
+        cells = (a.source.cells if a.source else []) + (b.source.cells if b.source else [])
+        src = (a.source or b.source).model_copy(update={"cells": cells}) if (a.source or b.source) else None
+        update[key] = a.model_copy(update={"value": f"{a.value or ''}{b.value}", "source": src,
+                                           "confidence": min(a.confidence, b.confidence)})
+    return prev.model_copy(update=update)
 
 
 def _doubt_shared_cell(task: Task) -> Task:

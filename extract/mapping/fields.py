@@ -1,9 +1,10 @@
 """Cells -> Field/Money values: confidence = cell confidence x label match x parse quality."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable
 
 from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_unit, money_value
+from extract.mapping.decl import FieldDecl
 from extract.types import Cell, Table
 from models.fields import Field, Money, Source
 
@@ -82,6 +83,24 @@ def _optional_keys() -> frozenset[str]:
 
 
 OPTIONAL_KEYS = _optional_keys()  # the department form's optional fields, from its declaration
+
+
+def run_in_labels(texts: Iterable[str], fields: Iterable[FieldDecl]) -> frozenset[str]:
+    """Optional grid fields whose label is printed run into other text (``669.84本级使用 资金``: a value and
+    the next label read as one cell): the form prints them, so their blank is no confident one."""
+    from extract.mapping.labels import label_key
+
+    keys = [k for k in (label_key(t) for t in texts) if k]
+    out = set()
+    for f in fields:
+        labels = [label_key(v) for v in f.labels]
+        if f.optional and any(len(v) >= RUN_IN_MIN_CHARS and v in k and v != k for v in labels for k in keys):
+            out.add(f.key.split(".")[-1])
+    return frozenset(out)
+
+
+# A label this long found inside another cell's text is that label (三个字 such as 单位数 are parts of others).
+RUN_IN_MIN_CHARS = 4
 
 
 def settle_unprinted(data: Any, key: str = "", optional: frozenset[str] = OPTIONAL_KEYS) -> Any:

@@ -18,7 +18,7 @@ from extract.mapping import department_performance_targets as dpt
 from extract.mapping.checks import aggregate_confidence, apply_checks, run_checks
 from extract.mapping.decl import FormDecl
 from extract.mapping.decl_load import FORM_SUFFIXES, FormFileError, load_form, load_forms_dir
-from extract.mapping.fields import settle_unprinted
+from extract.mapping.fields import OPTIONAL_KEYS, run_in_labels, settle_unprinted
 from extract.mapping.rows import Line, Row
 from extract.types import Check, FormDocument
 from models.budget import FORM_NAME as DPT_NAME
@@ -86,7 +86,9 @@ def find_department_performance_targets(rows: list[Row], lines: dict[int, list[L
             continue
         model = dpt.build_model(state, title)
         checks = run_checks(model)
-        data = settle_unprinted(apply_checks(model.model_dump(mode="json"), checks))
+        data = settle_unprinted(apply_checks(model.model_dump(mode="json"), checks),
+                                optional=OPTIONAL_KEYS - run_in_labels((c.text for r in inst for c in r.cells),
+                                                                       dpt.DECL_GRID))
         data = type(model).model_validate(data).model_dump(mode="json")
         pages = set(state.pages) | {f.source.page for f in title.values() if f.source and f.source.page}
         docs.append(FormDocument(form=DPT_NAME, pages=tuple(sorted(pages)),

@@ -19,7 +19,9 @@ from typing import Sequence
 from extract.mapping.coerce import count_value, is_blank, normalise_comparator, parse_decimal
 from extract.mapping.decl import FieldDecl
 from extract.mapping.labels import label_key
-from extract.mapping.match import AMBIGUITY_MARGIN, AMBIGUOUS_QUALITY, MATCH_MIN, MAX_LABEL_CHARS, similarity
+from extract.mapping.match import (
+    AMBIGUITY_MARGIN, AMBIGUOUS_QUALITY, MATCH_MIN, MAX_LABEL_CHARS, MAX_QUALIFIER_CHARS, similarity,
+)
 from extract.types import Cell, Table
 
 # A label this similar to a column's reads as a header cell, though too weakly to name the column by
@@ -162,8 +164,20 @@ def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table,
             j -= 1
     roles = dict(sorted(roles.items(), key=lambda kv: [c.key for c in cols].index(kv[0])))
     taken = {id(c) for c in roles.values()}
+    run_in = sum(_runs_into_another(c, cols[[d.key for d in cols].index(k)]) for k, c in roles.items())
     return Aligned(roles, quality, strong,
-                   sum(id(c) not in taken and c.row_span <= MAX_HEADER_ROWS for c in filled), frozenset(labelled))
+                   sum(id(c) not in taken and c.row_span <= MAX_HEADER_ROWS for c in filled) + run_in,
+                   frozenset(labelled))
+
+
+def _runs_into_another(cell: Cell, col: FieldDecl) -> bool:
+    """A header cell that names its column only weakly and holds more text than that column's label and a
+    qualifier (三级指标名称实施期目标: two header cells read as one): another column's label may be in it,
+    so an optional column the row seems to lack is no sure blank."""
+    key = label_key(cell.text)
+    labels = [label_key(v) for v in col.labels]
+    best = max(labels, key=lambda v: similarity(key, v), default="")
+    return similarity(key, best) < MATCH_MIN and len(key) > len(best) + MAX_QUALIFIER_CHARS
 
 
 def _outbid(scores: list[list[float]]) -> list[bool]:
