@@ -118,15 +118,23 @@ def _match(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMat
     return best or _similar(key, items)
 
 
+@lru_cache(maxsize=64)
+def _name_keys(items: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((name, tuple(label_key(v) for v in variants)) for name, variants in items)
+
+
 def _similar(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMatch | None:
     """Past one slip per four characters: the shared matcher's similarity (a qualifier in front, another
     city's wording), halved when two keys score alike (:func:`extract.mapping.match.match_field`)."""
-    from extract.mapping.match import AMBIGUITY_MARGIN, AMBIGUOUS_QUALITY, MATCH_MIN, similarity
+    from extract.mapping.match import AMBIGUITY_MARGIN, AMBIGUOUS_QUALITY, MATCH_MIN, _may_reach, similarity
 
     # of the same length, two labels differ by substitutions, which the slips above cover: 效益指标 is no
-    # 绩效指标; similarity is for a label a word longer or shorter (a qualifier, another city's wording)
-    scores = sorted(((max((similarity(key, k) for v in variants if len(k := label_key(v)) != len(key)),
-                          default=0.0), name) for name, variants in items), key=lambda t: -t[0])
+    # 绩效指标; similarity is for a label a word longer or shorter (a qualifier, another city's wording).
+    # A key that cannot reach the floor less the margin is not compared: it can neither be the match
+    # (below MATCH_MIN) nor the rival that halves it (below best - margin), so the outcome is the same.
+    least = MATCH_MIN - AMBIGUITY_MARGIN
+    scores = sorted(((max((similarity(key, k) for k in keys if len(k) != len(key) and _may_reach(key, k, least)),
+                          default=0.0), name) for name, keys in _name_keys(items)), key=lambda t: -t[0])
     if not scores or scores[0][0] < MATCH_MIN:
         return None
     best, name = scores[0]

@@ -4,11 +4,11 @@ quality below 1 that multiplies the field's confidence.
 Similarity is difflib's ratio on :func:`~extract.mapping.labels.label_key` (folded, no whitespace, no
 parenthesised units), raised for a label that holds a declared one whole (``项目实施单位`` holds
 ``实施单位``) or is held by it (an abbreviation). rapidfuzz's ``ratio`` is the same measure, faster;
-difflib keeps the core free of it.
+difflib keeps the core free of it. The ratio is computed by :func:`matched`, difflib's own algorithm
+without its object and junk machinery (the labels have no junk), and each pair's similarity is kept.
 """
 from __future__ import annotations
 
-from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple, Sequence
 
@@ -37,6 +37,41 @@ class Match(NamedTuple):
     quality: float
 
 
+def matched(a: str, b: str) -> int:
+    """The characters in difflib's matching blocks of ``a`` and ``b`` (``SequenceMatcher(None, a, b,
+    autojunk=False)``): the longest common block, earliest in ``a`` then in ``b`` among equals, then the
+    same on either side of it. Without junk difflib's extension of a block past its ends adds nothing, so
+    this is its count, with none of the object set-up that cost more than the matching on short labels."""
+    b2j: dict[str, list[int]] = {}
+    for j, ch in enumerate(b):
+        b2j.setdefault(ch, []).append(j)
+    total = 0
+    stack = [(0, len(a), 0, len(b))]
+    while stack:
+        alo, ahi, blo, bhi = stack.pop()
+        besti, bestj, bestsize = alo, blo, 0
+        j2len: dict[int, int] = {}
+        for i in range(alo, ahi):
+            new: dict[int, int] = {}
+            for j in b2j.get(a[i], ()):
+                if j < blo:
+                    continue
+                if j >= bhi:
+                    break
+                k = new[j] = j2len.get(j - 1, 0) + 1
+                if k > bestsize:
+                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
+            j2len = new
+        if bestsize:
+            total += bestsize
+            if alo < besti and blo < bestj:
+                stack.append((alo, besti, blo, bestj))
+            if besti + bestsize < ahi and bestj + bestsize < bhi:
+                stack.append((besti + bestsize, ahi, bestj + bestsize, bhi))
+    return total
+
+
+@lru_cache(maxsize=65536)
 def similarity(a: str, b: str) -> float:
     """Similarity of two normalised labels in [0, 1]; 1.0 only when equal."""
     if a == b:
@@ -50,7 +85,7 @@ def similarity(a: str, b: str) -> float:
         if short and len(long_) <= 2 * len(short) and long_.startswith(short):
             return 0.5 + 0.4 * len(short) / len(long_)  # 合计数, 项目 for 项目支出: a cut word, less sure
         return 0.0
-    ratio = SequenceMatcher(None, a, b, autojunk=False).ratio()
+    ratio = 2.0 * matched(a, b) / (len(a) + len(b))
     short, long_ = sorted((a, b), key=len)
     if short in long_ and len(long_) - len(short) <= MAX_QUALIFIER_CHARS:
         ratio = max(ratio, 0.6 + 0.4 * len(short) / len(long_))
@@ -70,21 +105,25 @@ def _may_reach(a: str, b: str, least: float) -> bool:
     total = len(a) + len(b)
     if min(2.0 * len(short) / total, 0.99) < least:
         return False
+    # each character of ``short`` that ``long_`` lacks is one position fewer shared: a bound on the next
+    if min(2.0 * (len(short) - len(set(short).difference(long_))) / total, 0.99) < least:
+        return False
     return min(2.0 * sum(min(short.count(ch), long_.count(ch)) for ch in set(short)) / total, 0.99) >= least
 
 
 @lru_cache(maxsize=1024)
-def _keys_of(labels: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(label_key(v) for v in labels)
+def _keys_of(labels: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(label_key(v) for v in vs) for vs in labels)
 
 
 @lru_cache(maxsize=16384)
-def _score(key: str, fields: tuple[FieldDecl, ...], least: float = 0.0) -> tuple[tuple[float, int], ...]:
-    """(similarity, index) of every field that reaches ``least``, best first; among equals the first
-    declared. A label that cannot reach ``least`` is not compared at all (see ``_may_reach``)."""
+def _score(key: str, labels: tuple[tuple[str, ...], ...], least: float = 0.0) -> tuple[tuple[float, int], ...]:
+    """(similarity, index) of every field (given by its labels) that reaches ``least``, best first; among
+    equals the first declared. A label that cannot reach ``least`` is not compared at all (see
+    ``_may_reach``). Keyed by the labels, not the declarations: hashing those was a third of the cost."""
     out = []
-    for i, f in enumerate(fields):
-        keys = [k for k in _keys_of(f.labels) if _may_reach(key, k, least)]
+    for i, field_keys in enumerate(_keys_of(labels)):
+        keys = [k for k in field_keys if _may_reach(key, k, least)]
         best = max((similarity(key, k) for k in keys), default=0.0)
         if keys and best >= least:
             out.append((best, i))
@@ -97,13 +136,14 @@ def match_field(text: str, fields: Sequence[FieldDecl], floor: float = MATCH_MIN
     if not key or len(key) > MAX_LABEL_CHARS or not fields:
         return None
     # only a field within the ambiguity margin of the floor can be the match or its rival
-    scores = _score(key, tuple(fields), floor - AMBIGUITY_MARGIN)
+    labels = tuple([f.labels for f in fields])
+    scores = _score(key, labels, floor - AMBIGUITY_MARGIN)
     if not scores or scores[0][0] < floor:
         return None
     best, i = scores[0]
     quality = best
     # a rival is a field printed with other labels (the two sides' 项目 columns are no rivals)
-    rivals = [s for s, j in scores[1:] if fields[j].labels != fields[i].labels]
+    rivals = [s for s, j in scores[1:] if labels[j] != labels[i]]
     if best < 1.0 and rivals and rivals[0] >= best - AMBIGUITY_MARGIN:
         quality *= AMBIGUOUS_QUALITY
     return Match(fields[i], round(quality, 4))
