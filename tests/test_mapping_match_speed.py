@@ -57,3 +57,18 @@ def test_pruned_fuzzy_match_is_the_full_one() -> None:
             key = w[rng.randint(0, 2):rng.randint(len(w) - 1, len(w))] + rng.choice(["", "名称", "合计", "数", "情况"])
             got = _similar(key, items)
             assert (None if got is None else (got.key, got.quality)) == _similar_unpruned(key, items), key
+
+
+def test_names_exactly_is_a_full_quality_match() -> None:
+    from extract.mapping.labels import INDICATOR_DECLS, TASK_DECLS
+    from extract.mapping.match import match_field, names_exactly
+
+    rng = random.Random(11)
+    for decls in (TASK_DECLS, INDICATOR_DECLS):
+        words = [v for d in decls for v in d.labels]
+        for _ in range(1500):
+            w = rng.choice(words)
+            text = rng.choice(["", "具体", " "]) + w[rng.randint(0, 1):] + rng.choice(["", "（万元）", "名称", "："])
+            fields = [d for d in decls if rng.random() < 0.7]
+            m = match_field(text, fields)
+            assert names_exactly(text, fields) == (m is not None and m.quality >= 1.0), text

@@ -106,11 +106,14 @@ def _match(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMat
     if len(key) < FUZZY_MIN_LENGTH:
         return _similar(key, items)
     best: LabelMatch | None = None
+    chars = set(key)
     for variant, name in variants:
         n = len(variant)
         allowed = max(1, n // FUZZY_CHARS_PER_EDIT)
         if n < FUZZY_MIN_LENGTH or abs(n - len(key)) > allowed:
             continue
+        if len(chars.difference(variant)) > allowed:
+            continue  # each character of the key the variant lacks is one edit at least: d > allowed
         d = edit_distance(key, variant, allowed)
         quality = round(1 - d / n, 4)
         if d <= allowed and (best is None or quality > best.quality):

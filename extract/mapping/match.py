@@ -147,3 +147,12 @@ def match_field(text: str, fields: Sequence[FieldDecl], floor: float = MATCH_MIN
     if best < 1.0 and rivals and rivals[0] >= best - AMBIGUITY_MARGIN:
         quality *= AMBIGUOUS_QUALITY
     return Match(fields[i], round(quality, 4))
+
+
+def names_exactly(text: str, fields: Sequence[FieldDecl]) -> bool:
+    """Whether ``match_field(text, fields)`` is a match of quality 1.0: only an exact synonym scores 1.0
+    (``similarity``) and a best of 1.0 is never halved, so this is a lookup, not a fuzzy comparison."""
+    key = label_key(text)
+    if not key or len(key) > MAX_LABEL_CHARS or not fields:
+        return False
+    return any(key in ks for ks in _keys_of(tuple([f.labels for f in fields])))
