@@ -152,7 +152,18 @@ def match_field(text: str, fields: Sequence[FieldDecl], floor: float = MATCH_MIN
 def names_exactly(text: str, fields: Sequence[FieldDecl]) -> bool:
     """Whether ``match_field(text, fields)`` is a match of quality 1.0: only an exact synonym scores 1.0
     (``similarity``) and a best of 1.0 is never halved, so this is a lookup, not a fuzzy comparison."""
-    key = label_key(text)
-    if not key or len(key) > MAX_LABEL_CHARS or not fields:
-        return False
-    return any(key in ks for ks in _keys_of(tuple([f.labels for f in fields])))
+    return bool(fields) and is_exact_key(label_key(text), exact_keys(fields))
+
+
+def exact_keys(fields: Sequence[FieldDecl]) -> frozenset[str]:
+    """The label keys of ``fields``, for :func:`is_exact_key` (one set for many texts)."""
+    return _exact_keys(tuple([f.labels for f in fields]))
+
+
+def is_exact_key(key: str, keys: frozenset[str]) -> bool:
+    return bool(key) and len(key) <= MAX_LABEL_CHARS and key in keys
+
+
+@lru_cache(maxsize=1024)
+def _exact_keys(labels: tuple[tuple[str, ...], ...]) -> frozenset[str]:
+    return frozenset(k for ks in _keys_of(labels) for k in ks)

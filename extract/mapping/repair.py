@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from extract.mapping.coerce import collapse_ws
 from extract.mapping.decl import FieldDecl, RowsPart
 from extract.mapping.fields import SHARED_CELL_QUALITY
-from extract.mapping.match import match_field, names_exactly
+from extract.mapping.match import exact_keys, is_exact_key, match_field, names_exactly
 from extract.mapping.values import read_value
 from extract.types import Cell
 
@@ -154,15 +154,18 @@ def split_half_named(filled: list[Cell], free: list[FieldDecl], done: list[Cell]
     at that label, one cell per column, so the worded-past-recognition half is told by its place
     (``by_position``). The cell as a whole must name no column exactly (预算数 over two sub-columns is a
     group heading). Returns the cells and the ids of the halves (read with ``JOINED_QUALITY``)."""
+    from extract.mapping.labels import label_key
+
     out: list[Cell] = []
     halves: set[int] = set()
+    exact = exact_keys(free)  # a match of quality 1.0 is an exact synonym (names_exactly)
     for cell in filled:
         text = "".join(cell.text.split())  # cut the printed text: a unit in brackets stays with its half
         if cell.col_span != 2 or cell in done or len(text) < 4 or names_exactly(cell.text, free):
             out.append(cell)
             continue
         cut = next((i for i in range(2, len(text) - 1)
-                    if any(names_exactly(part, free) for part in (text[:i], text[i:]))), None)
+                    if any(is_exact_key(label_key(part), exact) for part in (text[:i], text[i:]))), None)
         if cut is None:
             out.append(cell)
             continue
