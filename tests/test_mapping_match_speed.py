@@ -72,3 +72,22 @@ def test_names_exactly_is_a_full_quality_match() -> None:
             fields = [d for d in decls if rng.random() < 0.7]
             m = match_field(text, fields)
             assert names_exactly(text, fields) == (m is not None and m.quality >= 1.0), text
+
+
+def test_field_scores_are_the_full_comparison() -> None:
+    from extract.mapping.labels import INDICATOR_DECLS, TASK_DECLS
+    from extract.mapping.match import _score
+
+    rng = random.Random(13)
+    for decls in (TASK_DECLS, INDICATOR_DECLS):
+        labels = tuple(d.labels for d in decls)
+        words = [label_key(v) for vs in labels for v in vs]
+        for _ in range(1500):
+            w = rng.choice(words)
+            key = rng.choice(["", "具体", "年"]) + w[rng.randint(0, 2):] + rng.choice(["", "名称", "值", "数"])
+            if not key:
+                continue
+            for least in (0.0, 0.5, 0.67):
+                full = [(max(similarity(key, label_key(v)) for v in vs), i) for i, vs in enumerate(labels)]
+                want = tuple(sorted(((s, i) for s, i in full if s >= least), key=lambda t: (-t[0], t[1])))
+                assert _score(key, labels, least) == want, (key, least)

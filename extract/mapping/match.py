@@ -96,19 +96,20 @@ def _may_reach(a: str, b: str, least: float) -> bool:
     """Whether ``similarity(a, b)`` can reach ``least``, told from cheap upper bounds of difflib's ratio
     where they suffice: its ``real_quick_ratio`` (the lengths), then its ``quick_ratio`` (the characters the
     two share as multisets). The exact ratio is what matching spent its time on; most pairs need none."""
-    if a == b or min(len(a), len(b)) <= EXACT_ONLY_CHARS:
+    la, lb = len(a), len(b)
+    short, long_, ls, ll = (a, b, la, lb) if la <= lb else (b, a, lb, la)
+    if ls <= EXACT_ONLY_CHARS or a == b:
         return similarity(a, b) >= least
-    short, long_ = (a, b) if len(a) <= len(b) else (b, a)
-    if short in long_ and len(long_) - len(short) <= MAX_QUALIFIER_CHARS \
-            and min(0.6 + 0.4 * len(short) / len(long_), 0.99) >= least:
+    if ll - ls <= MAX_QUALIFIER_CHARS and short in long_ and min(0.6 + 0.4 * ls / ll, 0.99) >= least:
         return True
-    total = len(a) + len(b)
-    if min(2.0 * len(short) / total, 0.99) < least:
+    total = la + lb
+    if min(2.0 * ls / total, 0.99) < least:
         return False
     # each character of ``short`` that ``long_`` lacks is one position fewer shared: a bound on the next
-    if min(2.0 * (len(short) - len(set(short).difference(long_))) / total, 0.99) < least:
+    chars = set(short)
+    if min(2.0 * (ls - len(chars.difference(long_))) / total, 0.99) < least:
         return False
-    return min(2.0 * sum(min(short.count(ch), long_.count(ch)) for ch in set(short)) / total, 0.99) >= least
+    return min(2.0 * sum(min(short.count(ch), long_.count(ch)) for ch in chars) / total, 0.99) >= least
 
 
 @lru_cache(maxsize=1024)
@@ -116,14 +117,34 @@ def _keys_of(labels: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]
     return tuple(tuple(label_key(v) for v in vs) for vs in labels)
 
 
+def sharing(key: str, keys: tuple[tuple[str, ...], ...]) -> list[int]:
+    """Indices of the groups of ``keys`` with a key that shares a character with ``key``, in order. Any
+    other group scores 0.0 with ``key`` (no branch of ``similarity`` gives more to strings that share no
+    character), so a caller that wants a positive score need not compare them: most pairs are such."""
+    by_char = _by_char(keys)
+    return sorted(set().union(*[by_char.get(ch, ()) for ch in set(key)]))
+
+
+@lru_cache(maxsize=1024)
+def _by_char(keys: tuple[tuple[str, ...], ...]) -> dict[str, frozenset[int]]:
+    out: dict[str, set[int]] = {}
+    for i, group in enumerate(keys):
+        for k in group:
+            for ch in k:
+                out.setdefault(ch, set()).add(i)
+    return {ch: frozenset(ix) for ch, ix in out.items()}
+
+
 @lru_cache(maxsize=16384)
 def _score(key: str, labels: tuple[tuple[str, ...], ...], least: float = 0.0) -> tuple[tuple[float, int], ...]:
     """(similarity, index) of every field (given by its labels) that reaches ``least``, best first; among
     equals the first declared. A label that cannot reach ``least`` is not compared at all (see
-    ``_may_reach``). Keyed by the labels, not the declarations: hashing those was a third of the cost."""
+    ``_may_reach``), nor a field none of whose labels shares a character with ``key`` (``sharing``).
+    Keyed by the labels, not the declarations: hashing those was a third of the cost."""
+    keys_of = _keys_of(labels)
     out = []
-    for i, field_keys in enumerate(_keys_of(labels)):
-        keys = [k for k in field_keys if _may_reach(key, k, least)]
+    for i in sharing(key, keys_of) if least > 0 else range(len(keys_of)):
+        keys = [k for k in keys_of[i] if _may_reach(key, k, least)]
         best = max((similarity(key, k) for k in keys), default=0.0)
         if keys and best >= least:
             out.append((best, i))
