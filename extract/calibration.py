@@ -18,10 +18,13 @@ import math
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from extract.review import iter_fields
 from extract.types import FormDocument, Result
+
+if TYPE_CHECKING:
+    from extract.completeness_base import Gap
 
 COEFFICIENTS = Path(__file__).with_name("calibration.json")
 ENABLED = True
@@ -68,7 +71,7 @@ def calibrate_document(doc: FormDocument, result: Result, model: dict[str, Any],
 
     from extract.completeness import section_coverage, section_of
 
-    feats = document_features(result, doc_index)
+    feats = document_features(result, doc_index, coverage)
     covered = {s: c for (d, s), c in (coverage if coverage is not None else section_coverage(result)).items()
                 if d == doc_index}
     mapped = {path: float(leaf["confidence"]) for path, leaf in iter_fields(doc.data)}
@@ -86,13 +89,14 @@ def calibrate_document(doc: FormDocument, result: Result, model: dict[str, Any],
     return doc.model_copy(update={"data": data, "confidence": aggregate_confidence(data)})
 
 
-def calibrate(result: Result, model: dict[str, Any] | None = None) -> Result:
+def calibrate(result: Result, model: dict[str, Any] | None = None, gaps: list[Gap] | None = None) -> Result:
+    """``gaps``: ``find_gaps`` of ``result``, when the caller has them (``after_mapping``)."""
     model = model if model is not None else load()
     if not model or not result.documents:
         return result
     from extract.completeness import section_coverage
 
-    coverage = section_coverage(result)
+    coverage = section_coverage(result, gaps)
     docs = tuple(calibrate_document(d, result, model, i, coverage) for i, d in enumerate(result.documents))
     return result.model_copy(update={"documents": docs})
 
@@ -128,6 +132,7 @@ def after_mapping(result: Result, model: dict[str, Any] | None = None) -> Result
     """Completeness items into ``issues``, then calibrated confidences (both skipped when disabled)."""
     if not ENABLED:
         return result
-    from extract.completeness import add_completeness
+    from extract.completeness import with_gaps
 
-    return doubt_gapped_documents(calibrate(add_completeness(result), model))
+    result, gaps = with_gaps(result)
+    return doubt_gapped_documents(calibrate(result, model, gaps))

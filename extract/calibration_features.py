@@ -145,15 +145,18 @@ def _touch_keys(path: str) -> frozenset[str]:
     return frozenset(keys)
 
 
-def document_features(result: Result, index: int) -> dict[str, dict[str, float]]:
-    """path -> features for every calibrated leaf of ``result.documents[index]``."""
+def document_features(result: Result, index: int, coverage_of: dict[tuple[int, str], float] | None = None
+                      ) -> dict[str, dict[str, float]]:
+    """path -> features for every calibrated leaf of ``result.documents[index]``; ``coverage_of``:
+    ``section_coverage(result)``, when the caller has it."""
     from extract.calibration_gaps import cell_grid, label_of
     from extract.completeness import gaps_of, section_coverage, section_of
 
     doc = result.documents[index]
     tables = {t.id: t for t in result.tables}
     gaps = [g for g in gaps_of(result) if g.document == index or g.document is None]
-    coverage = {s: c for (d, s), c in (section_coverage(result) if gaps else {}).items() if d == index}
+    every = (section_coverage(result) if coverage_of is None else coverage_of) if gaps else {}
+    coverage = {s: c for (d, s), c in every.items() if d == index}
     checks = check_sets(list(doc.checks))
     anchors: dict[str, dict[tuple[int, int], Cell]] = {}
     grids: dict[str, dict[tuple[int, int], Cell]] = {}

@@ -36,7 +36,7 @@ from extract.completeness_tables import merge_rows, unmapped_tables, unread_colu
 from extract.types import Issue, Result
 
 __all__ = ["STAGE", "Gap", "_is_heading", "add_completeness", "find_gaps", "gaps_of", "label_keys", "section_coverage",
-           "section_of", "used_cells"]
+           "section_of", "used_cells", "with_gaps"]
 
 
 def find_gaps(result: Result) -> list[Gap]:
@@ -51,16 +51,17 @@ def find_gaps(result: Result) -> list[Gap]:
     return gaps
 
 
-def section_coverage(result: Result) -> dict[tuple[int, str], float]:
+def section_coverage(result: Result, gaps: list[Gap] | None = None) -> dict[tuple[int, str], float]:
     """(document, section) -> share of the section's content cells that went into a field, for sections
     with unread rows or columns. A section a third of whose printed content no field took cannot be more
-    than two thirds sure of its values: ``extract.calibration`` bounds their confidence by it."""
+    than two thirds sure of its values: ``extract.calibration`` bounds their confidence by it. ``gaps``:
+    ``find_gaps`` of a result with these tables and documents, when the caller has it already."""
     read: dict[tuple[int, str], int] = {}
     for doc, path in used_cells(result).values():
         key = (doc, section_of(path))
         read[key] = read.get(key, 0) + 1
     unread: dict[tuple[int, str], int] = {}
-    for g in find_gaps(result):
+    for g in find_gaps(result) if gaps is None else gaps:
         if g.unread and g.document is not None:
             key = (g.document, g.section)
             unread[key] = unread.get(key, 0) + g.unread
@@ -69,13 +70,19 @@ def section_coverage(result: Result) -> dict[tuple[int, str], float]:
 
 def add_completeness(result: Result) -> Result:
     """``result`` with one ``completeness`` issue per gap (earlier ones of this stage replaced)."""
+    return with_gaps(result)[0]
+
+
+def with_gaps(result: Result) -> tuple[Result, list[Gap] | None]:
+    """``add_completeness`` and the gaps it found (None when finding them failed): the gaps depend on the
+    tables and documents only, which the new result shares, so ``section_coverage`` can take them."""
     try:
         gaps = find_gaps(result)
     except Exception as exc:  # noqa: BLE001 - this stage only adds evidence; it never takes a result down
         issue = Issue(stage=STAGE, message=f"completeness check failed: {type(exc).__name__}: {exc}", severity="info")
-        return result.model_copy(update={"issues": result.issues + (issue,)})
+        return result.model_copy(update={"issues": result.issues + (issue,)}), None
     kept = tuple(i for i in result.issues if i.stage != STAGE)
-    return result.model_copy(update={"issues": kept + tuple(g.issue() for g in gaps)})
+    return result.model_copy(update={"issues": kept + tuple(g.issue() for g in gaps)}), gaps
 
 
 def gaps_of(result: Result) -> list[Issue]:

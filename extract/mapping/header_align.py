@@ -14,6 +14,7 @@ amount: a header row is never read as data.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from extract.mapping.coerce import count_value, is_blank, normalise_comparator, parse_decimal
@@ -57,7 +58,14 @@ def _label_scores(text: str, cols: Sequence[FieldDecl]) -> list[float]:
     key = label_key(text)
     if not key or len(key) > MAX_LABEL_CHARS:
         return [0.0] * len(cols)
-    return [max((similarity(key, label_key(v)) for v in c.labels), default=0.0) for c in cols]
+    return list(_column_scores(key, tuple([c.labels for c in cols])))
+
+
+@lru_cache(maxsize=16384)
+def _column_scores(key: str, labels: tuple[tuple[str, ...], ...]) -> tuple[float, ...]:
+    """Per column (given by its labels): the best similarity of ``key`` to one of them; kept, as the same
+    header texts come again row after row and form after form."""
+    return tuple(max((similarity(key, label_key(v)) for v in vs), default=0.0) for vs in labels)
 
 
 def list_end(beside: Sequence[Cell], last_row: int) -> int | None:

@@ -106,11 +106,14 @@ def _match(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMat
     if len(key) < FUZZY_MIN_LENGTH:
         return _similar(key, items)
     best: LabelMatch | None = None
+    chars = set(key)
     for variant, name in variants:
         n = len(variant)
         allowed = max(1, n // FUZZY_CHARS_PER_EDIT)
         if n < FUZZY_MIN_LENGTH or abs(n - len(key)) > allowed:
             continue
+        if len(chars.difference(variant)) > allowed:
+            continue  # each character of the key the variant lacks is one edit at least: d > allowed
         d = edit_distance(key, variant, allowed)
         quality = round(1 - d / n, 4)
         if d <= allowed and (best is None or quality > best.quality):
@@ -118,15 +121,27 @@ def _match(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMat
     return best or _similar(key, items)
 
 
+@lru_cache(maxsize=64)
+def _name_keys(items: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((name, tuple(label_key(v) for v in variants)) for name, variants in items)
+
+
 def _similar(key: str, items: tuple[tuple[str, tuple[str, ...]], ...]) -> LabelMatch | None:
     """Past one slip per four characters: the shared matcher's similarity (a qualifier in front, another
     city's wording), halved when two keys score alike (:func:`extract.mapping.match.match_field`)."""
-    from extract.mapping.match import AMBIGUITY_MARGIN, AMBIGUOUS_QUALITY, MATCH_MIN, similarity
+    from extract.mapping.match import AMBIGUITY_MARGIN, AMBIGUOUS_QUALITY, MATCH_MIN, _may_reach, sharing, similarity
 
     # of the same length, two labels differ by substitutions, which the slips above cover: 效益指标 is no
-    # 绩效指标; similarity is for a label a word longer or shorter (a qualifier, another city's wording)
-    scores = sorted(((max((similarity(key, k) for v in variants if len(k := label_key(v)) != len(key)),
-                          default=0.0), name) for name, variants in items), key=lambda t: -t[0])
+    # 绩效指标; similarity is for a label a word longer or shorter (a qualifier, another city's wording).
+    # A key that cannot reach the floor less the margin is not compared: it can neither be the match
+    # (below MATCH_MIN) nor the rival that halves it (below best - margin), so the outcome is the same.
+    # A name none of whose keys shares a character with the key scores 0.0 either way (``sharing``).
+    least = MATCH_MIN - AMBIGUITY_MARGIN
+    named = _name_keys(items)
+    near = set(sharing(key, tuple(keys for _, keys in named)))
+    scores = sorted(((max((similarity(key, k) for k in keys if len(k) != len(key) and _may_reach(key, k, least)),
+                          default=0.0) if i in near else 0.0, name) for i, (name, keys) in enumerate(named)),
+                    key=lambda t: -t[0])
     if not scores or scores[0][0] < MATCH_MIN:
         return None
     best, name = scores[0]

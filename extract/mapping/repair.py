@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from extract.mapping.coerce import collapse_ws
 from extract.mapping.decl import FieldDecl, RowsPart
 from extract.mapping.fields import SHARED_CELL_QUALITY
-from extract.mapping.match import match_field
+from extract.mapping.match import exact_keys, is_exact_key, match_field, names_exactly
 from extract.mapping.values import read_value
 from extract.types import Cell
 
@@ -41,7 +41,9 @@ def joined_headers(filled: list[Cell], free: list[FieldDecl]) -> list[tuple[Cell
         best: tuple[float, list[FieldDecl]] | None = None
         for i in range(3, len(text) - 2):
             left = match_field(text[:i], free)
-            right = match_field(text[i:], [c for c in free if left is None or c is not left.field])
+            if left is None:  # the split needs both halves named
+                continue
+            right = match_field(text[i:], [c for c in free if c is not left.field])
             if left is not None and right is not None and (best is None or left.quality + right.quality > best[0]):
                 best = (left.quality + right.quality, [left.field, right.field])
         if best is not None:
@@ -152,17 +154,18 @@ def split_half_named(filled: list[Cell], free: list[FieldDecl], done: list[Cell]
     at that label, one cell per column, so the worded-past-recognition half is told by its place
     (``by_position``). The cell as a whole must name no column exactly (预算数 over two sub-columns is a
     group heading). Returns the cells and the ids of the halves (read with ``JOINED_QUALITY``)."""
+    from extract.mapping.labels import label_key
+
     out: list[Cell] = []
     halves: set[int] = set()
+    exact = exact_keys(free)  # a match of quality 1.0 is an exact synonym (names_exactly)
     for cell in filled:
-        whole = match_field(cell.text, free)
         text = "".join(cell.text.split())  # cut the printed text: a unit in brackets stays with its half
-        if cell.col_span != 2 or cell in done or len(text) < 4 or (whole is not None and whole.quality >= 1.0):
+        if cell.col_span != 2 or cell in done or len(text) < 4 or names_exactly(cell.text, free):
             out.append(cell)
             continue
         cut = next((i for i in range(2, len(text) - 1)
-                    if any((m := match_field(part, free)) is not None and m.quality >= 1.0
-                           for part in (text[:i], text[i:]))), None)
+                    if any(is_exact_key(label_key(part), exact) for part in (text[:i], text[i:]))), None)
         if cut is None:
             out.append(cell)
             continue
