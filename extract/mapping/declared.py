@@ -251,7 +251,7 @@ def find_declared(decl: FormDecl, rows: list[Row], lines: dict[int, list[Line]],
             sure = max(sure, LOOKALIKE_CERTAINTY)
         data = build_data(decl, st, heading)
         checks = run_declared(decl.checks, data)
-        printed = run_in_labels((c.text for r in inst for c in r.cells), decl.grid_fields())
+        printed = run_in_labels(inst, decl.grid_fields())
         data = settle_unprinted(apply_checks(data, checks, cross_rules(decl.checks)),
                                 optional=decl.optional_keys() - printed)
         data = model_for(decl).model_validate(data).model_dump(mode="json")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extract.mapping.coerce import is_blank, normalise_comparator, parse_target
-from extract.mapping.fields import SHARED_CELL_QUALITY, text_field, value_field
+from extract.mapping.fields import SHARED_CELL_QUALITY, join_text, text_field, value_field
 from extract.mapping.header_align import align_header, list_end, section_labels
 from extract.mapping.labels import INDICATOR_COLUMNS, INDICATOR_DECLS, match_label
 from extract.mapping.rows import Row, XSpans, align_by_x, header_spans
@@ -248,15 +248,9 @@ def _cut_by_page(prev: Indicator, row: Row) -> bool:
 
 
 def _join_rest(prev: Indicator, annual: Field[str], period: Field[str]) -> Indicator:
-    update = {}
-    for key, rest in (("annual_target", annual), ("period_target", period)):
-        a = getattr(prev, key)
-        if rest.value and a.value:
-            cells = (a.source.cells if a.source else []) + (rest.source.cells if rest.source else [])
-            src = a.source.model_copy(update={"cells": cells}) if a.source else rest.source
-            update[key] = a.model_copy(update={"value": f"{a.value}{rest.value}", "source": src,
-                                               "confidence": min(a.confidence, rest.confidence)})
-    return prev.model_copy(update=update)
+    return prev.model_copy(update={key: join_text(getattr(prev, key), rest)
+                                   for key, rest in (("annual_target", annual), ("period_target", period))
+                                   if rest.value and getattr(prev, key).value})
 
 
 def _doubt_shared_cells(item: Indicator, cells: dict[str, Cell | None]) -> Indicator:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_value, split_goals
 from extract.mapping.fields import (
-    INFERRED_QUALITY, SHARED_CELL_QUALITY, clamp, count_field, money_field, source_of, text_field,
+    INFERRED_QUALITY, SHARED_CELL_QUALITY, clamp, count_field, join_text, money_field, source_of, text_field,
 )
 from extract.mapping.header_align import POSITION_QUALITY, align_header, is_amount, list_end
 from extract.mapping.decl_load import load_form
@@ -287,7 +287,7 @@ def read_task_row(row: Row, start_col: int, header: TaskHeader | None, last: Tas
         out.tasks.append(_doubt_shared_cell(task))
 
 
-_TEXT_ROLES = ("name", "content", "expected_outcome")
+_TASK_TEXTS = ("name", "content", "expected_outcome")
 
 
 def _continues_task(prev: Task, task: Task, row: Row) -> bool:
@@ -297,21 +297,13 @@ def _continues_task(prev: Task, task: Task, row: Row) -> bool:
     page = prev.name.source.page if prev.name.source is not None else None
     if page is None or row.page <= page or task.seq.value is not None or task.amount.value is not None:
         return False
-    texts = [(getattr(prev, k).value, getattr(task, k).value) for k in _TEXT_ROLES]
+    texts = [(getattr(prev, k).value, getattr(task, k).value) for k in _TASK_TEXTS]
     return any(p and not t for p, t in texts) and any(t for _, t in texts)
 
 
 def _join_tasks(prev: Task, rest: Task) -> Task:
-    update = {}
-    for key in _TEXT_ROLES:
-        a, b = getattr(prev, key), getattr(rest, key)
-        if not b.value:
-            continue
-        cells = (a.source.cells if a.source else []) + (b.source.cells if b.source else [])
-        src = (a.source or b.source).model_copy(update={"cells": cells}) if (a.source or b.source) else None
-        update[key] = a.model_copy(update={"value": f"{a.value or ''}{b.value}", "source": src,
-                                           "confidence": min(a.confidence, b.confidence)})
-    return prev.model_copy(update=update)
+    return prev.model_copy(update={k: join_text(getattr(prev, k), getattr(rest, k))
+                                   for k in _TASK_TEXTS if getattr(rest, k).value})
 
 
 def _doubt_shared_cell(task: Task) -> Task:

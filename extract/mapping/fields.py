@@ -5,6 +5,7 @@ from typing import Any, Iterable
 
 from extract.mapping.coerce import collapse_ws, count_value, is_blank, money_unit, money_value
 from extract.mapping.decl import FieldDecl
+from extract.mapping.rows import Row
 from extract.types import Cell, Table
 from models.fields import Field, Money, Source
 
@@ -85,12 +86,24 @@ def _optional_keys() -> frozenset[str]:
 OPTIONAL_KEYS = _optional_keys()  # the department form's optional fields, from its declaration
 
 
-def run_in_labels(texts: Iterable[str], fields: Iterable[FieldDecl]) -> frozenset[str]:
+def join_text(a: Field[Any], b: Field[Any]) -> Field[Any]:
+    """A text field cut by a page break: ``b``'s text after ``a``'s, both cells as its source, the lower
+    confidence of the two."""
+    cells = (a.source.cells if a.source else []) + (b.source.cells if b.source else [])
+    first = a.source or b.source
+    src = first.model_copy(update={"cells": cells}) if first is not None else None
+    return a.model_copy(update={"value": f"{a.value or ''}{b.value}", "source": src,
+                                "confidence": min(a.confidence, b.confidence)})
+
+
+def run_in_labels(rows: Iterable[Row], fields: Iterable[FieldDecl]) -> frozenset[str]:
     """Optional grid fields whose label is printed run into other text (``669.84本级使用 资金``: a value and
-    the next label read as one cell): the form prints them, so their blank is no confident one."""
+    the next label read as one cell) in one of ``rows``: the form prints them, so their blank is no
+    confident one."""
     from extract.mapping.labels import label_key
 
-    keys = [k for k in (label_key(t) for t in texts) if k]
+    cells = {id(c): c for r in rows for c in r.cells}  # a merged cell is in every row it spans
+    keys = [k for k in (label_key(c.text) for c in cells.values()) if k]
     out = set()
     for f in fields:
         labels = [label_key(v) for v in f.labels]

@@ -87,8 +87,7 @@ def find_department_performance_targets(rows: list[Row], lines: dict[int, list[L
         model = dpt.build_model(state, title)
         checks = run_checks(model)
         data = settle_unprinted(apply_checks(model.model_dump(mode="json"), checks),
-                                optional=OPTIONAL_KEYS - run_in_labels((c.text for r in inst for c in r.cells),
-                                                                       dpt.DECL_GRID))
+                                optional=OPTIONAL_KEYS - run_in_labels(inst, dpt.DECL_GRID))
         data = type(model).model_validate(data).model_dump(mode="json")
         pages = set(state.pages) | {f.source.page for f in title.values() if f.source and f.source.page}
         docs.append(FormDocument(form=DPT_NAME, pages=tuple(sorted(pages)),

@@ -172,7 +172,8 @@ def align_header(cells: Sequence[Cell], cols: Sequence[FieldDecl], table: Table,
             j -= 1
     roles = dict(sorted(roles.items(), key=lambda kv: [c.key for c in cols].index(kv[0])))
     taken = {id(c) for c in roles.values()}
-    run_in = sum(_runs_into_another(c, cols[[d.key for d in cols].index(k)]) for k, c in roles.items())
+    decl_of = {d.key: d for d in cols}
+    run_in = sum(_runs_into_another(c, decl_of[k]) for k, c in roles.items())
     return Aligned(roles, quality, strong,
                    sum(id(c) not in taken and c.row_span <= MAX_HEADER_ROWS for c in filled) + run_in,
                    frozenset(labelled))

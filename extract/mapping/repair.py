@@ -44,7 +44,7 @@ def joined_headers(filled: list[Cell], free: list[FieldDecl]) -> list[tuple[Cell
             if left is None:  # the split needs both halves named
                 continue
             right = match_field(text[i:], [c for c in free if c is not left.field])
-            if left is not None and right is not None and (best is None or left.quality + right.quality > best[0]):
+            if right is not None and (best is None or left.quality + right.quality > best[0]):
                 best = (left.quality + right.quality, [left.field, right.field])
         if best is not None:
             out.append((cell, best[1]))
